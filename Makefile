@@ -1,0 +1,69 @@
+# CIO Dispatch. `make demo` serves a populated demo; `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.13.8
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+DEMO_ENV := DEBUG=true DEMO_MODE=true
+DEMO_DB := var/ciodispatch.sqlite3
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install system-deps messages demo demo-reset test lint bench clean
+
+# Python 3.11 is required; fall back to python3 when it is 3.11.
+$(BIN)/python:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { python3 -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required"' && echo "using python3"; }
+	$$(command -v $(PYTHON) || command -v python3) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+# Reinstall whenever the lock file or the project metadata change.
+$(VENV)/.installed: $(BIN)/python requirements.lock pyproject.toml
+	$(BIN)/uv pip sync --quiet --python $(BIN)/python requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	touch $@
+
+install: $(VENV)/.installed
+
+# Debian packages: gettext compiles the message catalogues; chromium and Japanese fonts
+# are for the browser tests. Installed only when missing.
+system-deps:
+	@missing=""; \
+	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	[ -d /usr/share/fonts/opentype/noto ] || missing="$$missing fonts-noto-cjk"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+messages: install
+	@command -v msgfmt >/dev/null || { DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq gettext; }
+	cd ciodispatch && ../$(BIN)/ciodispatch compilemessages --ignore=.venv -v0
+
+demo: install messages
+	mkdir -p var
+	$(DEMO_ENV) $(BIN)/ciodispatch migrate --no-input -v0
+	@if [ ! -f var/.demo-loaded ]; then $(DEMO_ENV) $(BIN)/ciodispatch load_demo && touch var/.demo-loaded; fi
+	@echo "Serving the demo at http://$(HOST):$(PORT)/ (Ctrl-C stops it; accounts in README.md)"
+	@trap 'kill $$worker 2>/dev/null' EXIT; \
+	$(DEMO_ENV) $(BIN)/ciodispatch db_worker --no-reload -v0 & worker=$$!; \
+	$(DEMO_ENV) $(BIN)/ciodispatch runserver --noreload $(HOST):$(PORT)
+
+demo-reset:
+	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm var/.demo-loaded
+	$(MAKE) demo
+
+lint: install
+	$(BIN)/ruff check ciodispatch tests bench
+	$(BIN)/ruff format --check ciodispatch tests bench
+
+test: install system-deps messages lint
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: install
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,1 @@
+"""CIO Dispatch: the system of Japan's Certified CIO Dispatch Programme."""

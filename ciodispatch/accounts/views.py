@@ -1,0 +1,128 @@
+import base64
+
+import segno
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django_otp import login as otp_login
+
+from ciodispatch import policy
+from ciodispatch.accounts import services
+from ciodispatch.accounts.forms import LoginForm, OrganisationContactForm, TokenForm
+from ciodispatch.accounts.models import Organisation, User
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+LoginView.policy_action = "public"
+
+
+def _load_organisation(request, pk):
+    return get_object_or_404(
+        Organisation.objects.select_related("local_government").prefetch_related(
+            Prefetch("users", queryset=User.objects.filter(is_active=True))
+        ),
+        pk=pk,
+    )
+
+
+def _wrong_code_message(user, *, enrolling=False) -> str:
+    wait = services.second_factor_wait(user)
+    if wait:
+        return _(
+            "That code is not right. After wrong codes you must wait: try again in %(seconds)s "
+            "seconds with the code your app shows then."
+        ) % {"seconds": wait}
+    if enrolling:
+        return _("That code does not match. Scan the code again and enter the 6 digits shown now.")
+    return _("That code is not right or has expired. Enter the code your app shows now.")
+
+
+@login_required
+def verify(request):
+    user = request.user
+    if not user.requires_second_factor or user.is_verified():
+        return redirect("core:home")
+    if services.must_enrol_totp(user):
+        return redirect("accounts:enrol")
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = services.verify_second_factor(user, form.cleaned_data["token"])
+        if device is not None:
+            otp_login(request, device)
+            return redirect(request.GET.get("next") or "core:home")
+        form.add_error("token", _wrong_code_message(user))
+    return render(request, "accounts/verify.html", {"form": form})
+
+
+verify.policy_action = "signed-in: second factor"
+
+
+@login_required
+def enrol(request):
+    user = request.user
+    if not user.requires_second_factor or user.is_verified():
+        return redirect("core:home")
+    device = services.pending_totp_device(user)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        confirmed = services.confirm_totp_device(user, form.cleaned_data["token"])
+        if confirmed is not None:
+            otp_login(request, confirmed)
+            messages.success(request, _("Your authenticator app is set up."))
+            return redirect("core:home")
+        form.add_error("token", _wrong_code_message(user, enrolling=True))
+    qr = segno.make(device.config_url, error="m")
+    secret = base64.b32encode(device.bin_key).decode("ascii")
+    return render(
+        request,
+        "accounts/enrol.html",
+        {
+            "form": form,
+            "qr_data_uri": qr.svg_data_uri(scale=5, dark="#1a1a1a"),
+            "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+        },
+    )
+
+
+enrol.policy_action = "signed-in: second factor"
+
+
+@policy.guard(policy.Action.VIEW_OWN_ACCOUNT)
+def account(request):
+    return render(request, "accounts/account.html", {"account": request.user})
+
+
+@policy.guard(policy.Action.VIEW_ORGANISATION, load=_load_organisation)
+def organisation_detail(request, organisation):
+    return render(
+        request,
+        "accounts/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "can_change": policy.can(request.user, policy.Action.CHANGE_ORGANISATION, organisation),
+        },
+    )
+
+
+@policy.guard(policy.Action.CHANGE_ORGANISATION, load=_load_organisation)
+def organisation_edit(request, organisation):
+    form = OrganisationContactForm(request.POST or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        services.update_organisation_contact(
+            organisation,
+            actor=request.user,
+            **{name: form.cleaned_data[name] for name in services.CONTACT_FIELDS},
+        )
+        messages.success(request, _("The contact details are saved."))
+        return redirect("accounts:organisation", pk=organisation.pk)
+    return render(
+        request, "accounts/organisation_edit.html", {"organisation": organisation, "form": form}
+    )

@@ -1,0 +1,33 @@
+import datetime as dt
+
+from django import template
+from django.utils import timezone
+
+from ciodispatch.core import dates
+
+register = template.Library()
+
+
+@register.filter
+def wareki(value):
+    """A date (or datetime, in local time) as 西暦 with 和暦 alongside."""
+    if value in (None, ""):
+        return ""
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return dates.format_date(value)
+
+
+@register.filter
+def wareki_datetime(value):
+    if value in (None, ""):
+        return ""
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    return f"{dates.format_date(local.date())} {local:%H:%M}"
+
+
+@register.filter
+def fiscal_year_label(value):
+    if value in (None, ""):
+        return ""
+    return dates.format_fiscal_year(int(value))

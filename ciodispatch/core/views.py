@@ -1,0 +1,88 @@
+from dataclasses import dataclass
+
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from ciodispatch import policy
+from ciodispatch.core.dates import fiscal_year
+
+
+@dataclass(frozen=True)
+class HomeLink:
+    action: policy.Action
+    url_name: str
+    title: Promise
+    description: Promise
+
+
+# What the home page offers, each shown only to those the policy lets in.
+HOME_LINKS = (
+    HomeLink(
+        policy.Action.VIEW_LOCAL_GOVERNMENTS,
+        "localgov:list",
+        _("Local governments"),
+        _("All 1,788 local governments: population, fiscal strength, region."),
+    ),
+    HomeLink(
+        policy.Action.LIST_GROUPS,
+        "localgov:groups",
+        _("Groups of local governments"),
+        _("Groups working together (広域連携) for joint dispatch requests."),
+    ),
+    HomeLink(
+        policy.Action.VIEW_REGISTRY_IMPORTS,
+        "localgov:imports",
+        _("Registry imports"),
+        _("Load the registry file again and see the result of each import."),
+    ),
+    HomeLink(
+        policy.Action.VIEW_AUDIT_LOG,
+        "audit:log",
+        _("Audit log"),
+        _("Every change made in the system: who, when, what."),
+    ),
+    HomeLink(
+        policy.Action.VIEW_OWN_ACCOUNT,
+        "accounts:account",
+        _("Your account"),
+        _("Your role, your organisation, your password and two-factor authentication."),
+    ),
+)
+
+
+def home(request):
+    user = request.user
+    links = [
+        {"url": reverse(link.url_name), "title": link.title, "description": link.description}
+        for link in HOME_LINKS
+        if policy.can(user, link.action)
+    ]
+    organisation = getattr(user, "organisation", None) if user.is_authenticated else None
+    if organisation is not None and policy.can(user, policy.Action.VIEW_ORGANISATION, organisation):
+        links.insert(
+            0,
+            {
+                "url": reverse("accounts:organisation", args=[organisation.pk]),
+                "title": organisation.name,
+                "description": _("Your organisation: contact details and the people registered."),
+            },
+        )
+    links.append(
+        {
+            "url": "/api/docs",
+            "title": _("Open data API"),
+            "description": _("The registry as JSON, with its OpenAPI description."),
+        }
+    )
+    today = timezone.localdate()
+    return render(
+        request,
+        "core/home.html",
+        {"links": links, "today": today, "fiscal_year": fiscal_year(today)},
+    )
+
+
+home.policy_action = "public"

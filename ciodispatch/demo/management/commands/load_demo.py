@@ -1,0 +1,14 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from ciodispatch.demo.services import DemoRefused, load_demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo data and accounts (DEMO_MODE=true only). Safe to run again."
+
+    def handle(self, *args, **options):
+        try:
+            for line in load_demo():
+                self.stdout.write(line)
+        except DemoRefused as exc:
+            raise CommandError(str(exc)) from exc

@@ -1,0 +1,142 @@
+from django.core.paginator import Paginator
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import HttpError
+from pydantic import field_validator
+
+from ciodispatch import policy
+from ciodispatch.api_support import guard_api
+from ciodispatch.localgov.codes import InvalidCode, parse_code
+from ciodispatch.localgov.models import Kind, LocalGovernment
+from ciodispatch.localgov.queries import filter_local_governments
+from ciodispatch.localgov.regions import Region
+
+router = Router(tags=["local governments"])
+
+ATTRIBUTION = (
+    "出典：総務省「全国地方公共団体コード」、総務省統計局「令和2年国勢調査」、"
+    "総務省「地方公共団体の主要財政指標一覧」（令和3年度）を加工して作成"
+)
+LICENCE = "政府標準利用規約（第2.0版）; compatible with CC BY 4.0"
+
+
+class LocalGovernmentOut(Schema):
+    code: str = Field(description="全国地方公共団体コード (JIS X 0402), 6 digits")
+    prefecture_code: str = Field(description="JIS X 0401 prefecture code, 01–47")
+    prefecture: str
+    name: str
+    name_kana: str
+    kind: Kind
+    region: Region
+    population: int | None = Field(description="2020 census; null when unknown (双葉町)")
+    population_year: int
+    fiscal_strength_index: float | None = Field(description="財政力指数")
+    fiscal_strength_year: int = Field(description="fiscal year of the 財政力指数")
+
+
+class LocalGovernmentPage(Schema):
+    count: int
+    page: int
+    pages: int
+    page_size: int
+    items: list[LocalGovernmentOut]
+    attribution: str
+    licence: str
+
+
+class LocalGovernmentFilters(Schema):
+    prefecture: str | None = Field(None, description="prefecture code, 01–47 (41 is 佐賀県)")
+    region: Region | None = None
+    kind: Kind | None = None
+    max_population: int | None = Field(None, ge=0)
+    q: str | None = Field(None, max_length=40, description="name or reading (kana)")
+    page: int = Field(1, ge=1)
+    page_size: int = Field(50, ge=1, le=200)
+
+    @field_validator("prefecture")
+    @classmethod
+    def prefecture_code(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        value = value.strip()
+        if not (value.isascii() and value.isdigit() and len(value) == 2 and 1 <= int(value) <= 47):
+            raise ValueError("use a 2-digit prefecture code from 01 to 47, e.g. 41 for 佐賀県")
+        return value
+
+
+class Problem(Schema):
+    detail: str
+
+
+def _out(lg: LocalGovernment) -> dict:
+    return {
+        "code": lg.code,
+        "prefecture_code": lg.prefecture_code,
+        "prefecture": lg.prefecture,
+        "name": lg.name,
+        "name_kana": lg.name_kana,
+        "kind": lg.kind,
+        "region": lg.region,
+        "population": lg.population,
+        "population_year": lg.population_year,
+        "fiscal_strength_index": (
+            float(lg.fiscal_strength_index) if lg.fiscal_strength_index is not None else None
+        ),
+        "fiscal_strength_year": lg.fiscal_strength_year,
+    }
+
+
+@router.get(
+    "/local-governments",
+    response={200: LocalGovernmentPage, 400: Problem},
+    summary="List local governments",
+)
+@guard_api(policy.Action.VIEW_LOCAL_GOVERNMENTS)
+def list_local_governments(request, filters: Query[LocalGovernmentFilters]):
+    queryset = filter_local_governments(
+        prefecture=filters.prefecture,
+        region=filters.region,
+        kind=filters.kind,
+        max_population=filters.max_population,
+        q=filters.q,
+    )
+    paginator = Paginator(queryset, filters.page_size)
+    if filters.page > max(paginator.num_pages, 1):
+        raise HttpError(
+            400,
+            _("Page %(page)s does not exist; there are %(pages)s.")
+            % {"page": filters.page, "pages": paginator.num_pages},
+        )
+    page = paginator.page(filters.page)
+    return {
+        "count": paginator.count,
+        "page": filters.page,
+        "pages": paginator.num_pages,
+        "page_size": filters.page_size,
+        "items": [_out(lg) for lg in page.object_list],
+        "attribution": ATTRIBUTION,
+        "licence": LICENCE,
+    }
+
+
+@router.get(
+    "/local-governments/{code}",
+    response={200: LocalGovernmentOut, 400: Problem, 404: Problem},
+    summary="One local government by its code",
+)
+@guard_api(policy.Action.VIEW_LOCAL_GOVERNMENTS)
+def get_local_government(request, code: str):
+    try:
+        valid = parse_code(code)
+    except InvalidCode as exc:
+        return Status(400, {"detail": str(exc)})
+    lg = LocalGovernment.objects.filter(code=valid.value).first()
+    if lg is None:
+        return Status(
+            404,
+            {
+                "detail": _("No local government has the code %s (it may have merged).")
+                % valid.value
+            },
+        )
+    return Status(200, _out(lg))

@@ -1,0 +1,17 @@
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from ciodispatch.api_support import api
+
+urlpatterns = [
+    path("", include("ciodispatch.core.urls")),
+    path("accounts/", include("ciodispatch.accounts.urls")),
+    path("local-governments/", include("ciodispatch.localgov.urls")),
+    path("audit/", include("ciodispatch.audit.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("api/", api.urls),
+]
+
+handler403 = "ciodispatch.core.errors.permission_denied"
+handler404 = "ciodispatch.core.errors.page_not_found"
+handler500 = "ciodispatch.core.errors.server_error"

@@ -1,0 +1,164 @@
+"""Role × organisation × object × action: who may do what. Extend it with every feature.
+
+Each row names exactly who is allowed; everyone else must be refused. Removing a rule from
+ciodispatch/policy.py (or widening one) makes this test fail.
+"""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from ciodispatch import policy
+from ciodispatch.accounts.models import Organisation
+from ciodispatch.localgov.services import create_group
+from tests.conftest import lg
+
+A = policy.Action
+PEOPLE = (
+    "anonymous",
+    "office",
+    "office_admin",
+    "reviewer",
+    "candidate1",
+    "host1",
+    "host1_head",
+    "host2",
+    "pref1",
+    "pref_fukuoka",
+    "host_fukuoka",
+)
+OFFICE = {"office", "office_admin"}
+SIGNED_IN = set(PEOPLE) - {"anonymous"}
+HOSTS = {"host1", "host1_head", "host2", "host_fukuoka"}
+COORDINATORS = {"pref1", "pref_fukuoka"}
+
+# (action, object key, who may) — object keys are built in the ``objects`` fixture.
+MATRIX = [
+    (A.VIEW_LOCAL_GOVERNMENTS, None, set(PEOPLE)),
+    (A.IMPORT_LOCAL_GOVERNMENTS, None, OFFICE),
+    (A.VIEW_REGISTRY_IMPORTS, None, OFFICE),
+    (A.LIST_GROUPS, None, OFFICE | HOSTS | COORDINATORS),
+    (A.VIEW_GROUP, "saga_group", OFFICE | {"pref1", "host1", "host1_head", "host2"}),
+    (A.VIEW_GROUP, "fukuoka_group", OFFICE | {"pref_fukuoka", "host_fukuoka"}),
+    (A.CREATE_GROUP, "lg_saga", OFFICE | {"pref1"}),
+    (A.CREATE_GROUP, "lg_fukuoka", OFFICE | {"pref_fukuoka"}),
+    (A.CREATE_GROUP, "lg_taku", OFFICE),
+    (A.ADD_GROUP_MEMBER, "lg_taku", OFFICE | {"pref1"}),
+    (A.ADD_GROUP_MEMBER, "lg_shingu", OFFICE | {"pref_fukuoka"}),
+    (A.VIEW_OWN_ACCOUNT, None, SIGNED_IN),
+    (A.VIEW_ORGANISATION, "org_taku", OFFICE | {"host1", "host1_head", "pref1"}),
+    (A.VIEW_ORGANISATION, "org_ureshino", OFFICE | {"host2", "pref1"}),
+    (A.VIEW_ORGANISATION, "org_office", OFFICE | {"reviewer"}),
+    (A.VIEW_ORGANISATION, "org_saga", OFFICE | {"pref1"}),
+    (A.VIEW_ORGANISATION, "org_shingu", OFFICE | {"host_fukuoka", "pref_fukuoka"}),
+    (A.CHANGE_ORGANISATION, "org_taku", {"office_admin", "host1", "host1_head"}),
+    (A.CHANGE_ORGANISATION, "org_ureshino", {"office_admin", "host2"}),
+    (A.CHANGE_ORGANISATION, "org_office", {"office_admin"}),
+    (A.CHANGE_ORGANISATION, "org_saga", {"office_admin", "pref1"}),
+    (A.CHANGE_ORGANISATION, "org_shingu", {"office_admin", "host_fukuoka"}),
+    (A.VIEW_AUDIT_LOG, None, OFFICE),
+]
+
+
+@pytest.fixture
+def people(personas):
+    found = personas.all()
+    found["anonymous"] = AnonymousUser()
+    return found
+
+
+@pytest.fixture
+def objects(personas, saga_group):
+    fukuoka_group = create_group(
+        name="福岡県 糟屋DX連携",
+        lead=lg("400009"),
+        members=[lg("403458"), lg("402231")],
+        actor=personas.pref_fukuoka,
+    )
+
+    def org(code):
+        return Organisation.objects.get(local_government__code=code)
+
+    return {
+        None: None,
+        "saga_group": saga_group,
+        "fukuoka_group": fukuoka_group,
+        "lg_saga": lg("410004"),
+        "lg_fukuoka": lg("400009"),
+        "lg_taku": lg("412040"),
+        "lg_shingu": lg("403458"),
+        "org_taku": org("412040"),
+        "org_ureshino": org("412091"),
+        "org_saga": org("410004"),
+        "org_shingu": org("403458"),
+        "org_office": Organisation.objects.get(kind=Organisation.Kind.PROGRAMME_OFFICE),
+    }
+
+
+def test_every_cell_of_the_matrix(people, objects):
+    wrong = []
+    for action, key, allowed in MATRIX:
+        for name in PEOPLE:
+            expected = name in allowed
+            if policy.can(people[name], action, objects[key]) != expected:
+                wrong.append(f"{name} {'should' if expected else 'should not'} {action} {key}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_matrix_covers_every_action():
+    assert {action for action, _key, _allowed in MATRIX} == set(A)
+
+
+def test_every_action_has_a_rule():
+    assert set(policy.RULES) == set(A)
+
+
+def test_an_unknown_action_is_refused(people):
+    assert not policy.can(people["office_admin"], "something.new")
+
+
+def test_an_inactive_user_is_refused_everything(people):
+    office = people["office"]
+    office.is_active = False
+    assert not any(policy.can(office, action) for action in A)
+
+
+# The same rules over HTTP: pages answer 200 to those allowed, 403 to other signed-in users.
+def _pages(objects):
+    taku, group = objects["org_taku"], objects["saga_group"]
+    return [
+        ("get", f"/accounts/organisations/{taku.pk}/", A.VIEW_ORGANISATION, "org_taku"),
+        ("get", f"/accounts/organisations/{taku.pk}/edit/", A.CHANGE_ORGANISATION, "org_taku"),
+        ("get", f"/local-governments/groups/{group.pk}/", A.VIEW_GROUP, "saga_group"),
+        ("get", "/local-governments/imports/", A.VIEW_REGISTRY_IMPORTS, None),
+        ("get", "/audit/", A.VIEW_AUDIT_LOG, None),
+    ]
+
+
+@pytest.mark.parametrize("name", sorted(SIGNED_IN))
+def test_pages_follow_the_policy(client, people, objects, name):
+    from tests.conftest import verified_client
+
+    verified_client(client, people[name])
+    allowed = {(action, key): who for action, key, who in MATRIX}
+    for method, url, action, key in _pages(objects):
+        response = getattr(client, method)(url)
+        expected = 200 if name in allowed[(action, key)] else 403
+        assert response.status_code == expected, f"{name} {method} {url}"
+
+
+def test_another_host_cannot_change_an_organisation_over_http(client, people, objects):
+    from tests.conftest import verified_client
+
+    taku = objects["org_taku"]
+    verified_client(client, people["host2"])
+    response = client.post(
+        f"/accounts/organisations/{taku.pk}/edit/", {"contact_department": "乗っ取り"}
+    )
+    assert response.status_code == 403
+    taku.refresh_from_db()
+    assert taku.contact_department == ""
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, objects):
+    response = client.get(f"/accounts/organisations/{objects['org_taku'].pk}/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
