@@ -40,7 +40,7 @@ system-deps:
 
 messages: install
 	@command -v msgfmt >/dev/null || { DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq gettext; }
-	cd ciodispatch && ../$(BIN)/ciodispatch compilemessages --ignore=.venv -v0
+	cd ciodispatch && DEBUG=true ../$(BIN)/ciodispatch compilemessages -v0
 
 demo: install messages
 	mkdir -p var

@@ -21,7 +21,9 @@ def test_import_runs_in_the_background_after_commit(personas, django_capture_on_
     assert run.status == RegistryImport.Status.SUCCEEDED
     assert (run.created, run.updated, run.unchanged) == (0, 0, 1788)
     assert run.finished_at is not None
-    assert AuditEvent.objects.filter(action="localgov.import_finished", object_id=str(run.pk))
+    assert AuditEvent.objects.filter(
+        action="localgov.registryimport.succeeded", object_id=str(run.pk)
+    )
 
 
 def test_a_failed_import_is_recorded_and_changes_nothing(

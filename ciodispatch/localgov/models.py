@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ciodispatch.core.states import StateMachine
 from ciodispatch.localgov.codes import InvalidCode, parse_code
 from ciodispatch.localgov.regions import Region
 
@@ -164,3 +165,17 @@ class RegistryImport(models.Model):
 
     def __str__(self):
         return f"{self.source} ({self.get_status_display()})"
+
+
+REGISTRY_IMPORT_STATES = StateMachine.define(
+    "localgov.RegistryImport",
+    "status",
+    initial=RegistryImport.Status.QUEUED,
+    table={
+        RegistryImport.Status.QUEUED: [RegistryImport.Status.RUNNING],
+        RegistryImport.Status.RUNNING: [
+            RegistryImport.Status.SUCCEEDED,
+            RegistryImport.Status.FAILED,
+        ],
+    },
+)

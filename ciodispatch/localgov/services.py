@@ -15,6 +15,7 @@ from ciodispatch import policy
 from ciodispatch.audit.services import record
 from ciodispatch.localgov.codes import InvalidCode, parse_code
 from ciodispatch.localgov.models import (
+    REGISTRY_IMPORT_STATES,
     GroupMembership,
     Kind,
     LocalGovernment,
@@ -308,27 +309,25 @@ def execute_registry_import(run_id: int) -> RegistryImport:
     with transaction.atomic():
         run = RegistryImport.objects.select_for_update().get(pk=run_id)
         if run.status != RegistryImport.Status.QUEUED:
-            return run
-        run.status = RegistryImport.Status.RUNNING
-        run.save(update_fields=["status"])
-    actor = run.requested_by
+            return run  # already taken by another worker
+        actor = run.requested_by
+        REGISTRY_IMPORT_STATES.apply(run, RegistryImport.Status.RUNNING, actor=actor)
     try:
         result = import_local_governments(BUNDLED_REGISTRY, actor=actor)
     except RegistryImportError as exc:
-        run.status = RegistryImport.Status.FAILED
+        outcome = RegistryImport.Status.FAILED
         run.errors = [error.as_dict() for error in exc.errors]
     else:
-        run.status = RegistryImport.Status.SUCCEEDED
+        outcome = RegistryImport.Status.SUCCEEDED
         run.created, run.updated, run.unchanged = result.created, result.updated, result.unchanged
     run.finished_at = timezone.now()
-    with transaction.atomic():
-        run.save()
-        record(
-            actor=actor,
-            action="localgov.import_finished",
-            target=run,
-            changes={"status": [RegistryImport.Status.RUNNING, run.status]},
-        )
+    REGISTRY_IMPORT_STATES.apply(
+        run,
+        outcome,
+        actor=actor,
+        update_fields=["errors", "created", "updated", "unchanged", "finished_at"],
+        changes={"created": run.created, "updated": run.updated, "errors": len(run.errors)},
+    )
     return run
 
 
