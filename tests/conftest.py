@@ -128,3 +128,19 @@ def verified_client(client, user: User):
         response = client.post("/accounts/two-factor/", {"token": current_token(device)})
         assert response.status_code == 302, response.content
     return client
+
+
+def run_task_queue():
+    """Run the database task queue to completion, as ``db_worker`` does.
+
+    The worker closes "old" connections between tasks; inside a test's transaction that
+    would close the test's own connection (on PostgreSQL), so that step is skipped here.
+    """
+    from unittest import mock
+
+    from django.core.management import call_command
+
+    with mock.patch(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    ):
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)

@@ -1,14 +1,8 @@
-from django.core.management import call_command
-
 from ciodispatch.audit.models import AuditEvent
 from ciodispatch.localgov.models import LocalGovernment, RegistryImport
 from ciodispatch.localgov.services import request_registry_import
+from tests.conftest import run_task_queue as run_queue
 from tests.conftest import verified_client
-
-
-def run_queue():
-    """Run the database task queue to completion, as the worker would."""
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
 
 
 def test_import_runs_in_the_background_after_commit(personas, django_capture_on_commit_callbacks):

@@ -2,10 +2,9 @@
 
 import re
 
-from django.core.management import call_command
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD, current_token, enrol_totp
+from tests.conftest import PASSWORD, current_token, enrol_totp, run_task_queue
 
 
 def test_office_officer_signs_in_with_2fa_and_walks_the_office_pages(journey, personas):
@@ -50,7 +49,7 @@ def test_office_officer_signs_in_with_2fa_and_walks_the_office_pages(journey, pe
     journey.check_accessibility()
     page.get_by_role("button", name="団体データを取り込む").click()
     expect(page.locator(".notice--success")).to_be_visible()
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    run_task_queue()
     page.reload()
     expect(page.locator(".tag--succeeded").first).to_be_visible()
     journey.check_accessibility()
