@@ -58,6 +58,9 @@ demo-reset:
 lint: install
 	$(BIN)/ruff check ciodispatch tests bench
 	$(BIN)/ruff format --check ciodispatch tests bench
+	SECRET_KEY=type-check-only $(BIN)/mypy ciodispatch/policy.py ciodispatch/api_support.py \
+	  ciodispatch/core/states.py ciodispatch/core/dates.py ciodispatch/localgov/codes.py \
+	  ciodispatch/*/services.py
 
 test: install system-deps messages lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -102,7 +102,7 @@ if _database_url:
 else:
     _default_db = {
         "ENGINE": "django.db.backends.sqlite3",
-        "NAME": VAR_DIR / "ciodispatch.sqlite3",
+        "NAME": str(VAR_DIR / "ciodispatch.sqlite3"),
         # A worker and the web server share the file: wait for locks, use WAL.
         "OPTIONS": {
             "timeout": 20,

@@ -195,3 +195,38 @@ def test_organisation_needs_a_local_government_unless_it_is_the_office(registry)
         Organisation.objects.create(
             kind=Organisation.Kind.PROGRAMME_OFFICE, name="y", local_government=lg("412040")
         )
+
+
+def test_create_account_command_makes_the_first_office_admin(registry):
+    from django.core.management import call_command
+
+    from ciodispatch.accounts.models import User
+
+    call_command("create_account", "chief", "--role", "office_admin", "--no-password")
+    chief = User.objects.get(username="chief")
+    assert chief.organisation.is_programme_office and not chief.has_usable_password()
+    call_command(
+        "create_account",
+        "taku-liaison",
+        "--role",
+        "host_liaison",
+        "--local-government",
+        "412040",
+        "--no-password",
+    )
+    assert User.objects.get(username="taku-liaison").local_government.name == "多久市"
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["--role", "host_liaison", "--local-government", "412041"], "check digit"),
+        (["--role", "host_liaison"], "local government"),
+        (["--role", "candidate", "--local-government", "412040"], "do not belong"),
+    ],
+)
+def test_create_account_command_refuses_bad_input(registry, args, fragment):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match=fragment):
+        call_command("create_account", "someone", *args, "--no-password")

@@ -46,23 +46,21 @@ def test_names_are_unique(personas, saga_group):
         )
 
 
-def test_a_coordinator_cannot_lead_another_prefecture(personas):
+@pytest.mark.parametrize(
+    ("who", "lead", "members"),
+    [
+        ("pref1", "400009", ["403458", "402231"]),  # a coordinator, another prefecture
+        ("host1", "412040", ["412040", "412091"]),  # a host
+        ("candidate1", "412040", ["412040", "412091"]),
+    ],
+)
+def test_only_the_office_and_own_coordinators_create_groups(personas, who, lead, members):
     with pytest.raises(PermissionDenied):
         create_group(
             name="越境",
-            lead=lg("400009"),
-            members=[lg("403458"), lg("402231")],
-            actor=personas.pref1,
-        )
-
-
-def test_hosts_cannot_create_groups(personas):
-    with pytest.raises(PermissionDenied):
-        create_group(
-            name="勝手連",
-            lead=lg("412040"),
-            members=[lg("412040"), lg("412091")],
-            actor=personas.host1,
+            lead=lg(lead),
+            members=[lg(c) for c in members],
+            actor=getattr(personas, who),
         )
 
 

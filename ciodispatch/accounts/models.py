@@ -1,6 +1,7 @@
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from ciodispatch.localgov.models import LocalGovernment
@@ -77,8 +78,6 @@ class User(AbstractUser):
         verbose_name=_("organisation"),
     )
 
-    objects = UserManager()
-
     class Meta:
         ordering = ["username"]
         verbose_name = _("user")
@@ -96,8 +95,9 @@ class User(AbstractUser):
 
     @property
     def local_government(self) -> LocalGovernment | None:
-        if self.organisation_id and self.organisation.local_government_id:
-            return self.organisation.local_government
+        organisation = self.organisation
+        if organisation is not None and organisation.local_government_id:
+            return organisation.local_government
         return None
 
     @property
@@ -106,7 +106,7 @@ class User(AbstractUser):
         return full or self.username
 
 
-def role_organisation_problem(role: str, organisation: Organisation | None) -> str | None:
+def role_organisation_problem(role: str, organisation: Organisation | None) -> str | Promise | None:
     """Why a role cannot belong to an organisation, or None when it can."""
     if role in PROGRAMME_OFFICE_ROLES:
         if organisation is None or not organisation.is_programme_office:

@@ -31,7 +31,7 @@ def create_user(
     """Create an account with a role in an organisation (actor None: a command or the demo)."""
     problem = role_organisation_problem(role, organisation)
     if problem:
-        raise ValidationError(problem)
+        raise ValidationError(str(problem))
     if User.objects.filter(username=username).exists():
         raise ValidationError(_("The user name “%s” is taken.") % username)
     user = User(
@@ -87,8 +87,12 @@ CONTACT_FIELDS = ("contact_department", "contact_email", "contact_phone")
 
 @transaction.atomic
 def update_organisation_contact(organisation: Organisation, *, actor, **values) -> Organisation:
-    """Change who to contact at an organisation (department, e-mail, telephone)."""
-    policy.require(actor, policy.Action.CHANGE_ORGANISATION, organisation)
+    """Change who to contact at an organisation (department, e-mail, telephone).
+
+    ``actor`` None is the system (commands, the demo), which the policy does not restrict.
+    """
+    if actor is not None:
+        policy.require(actor, policy.Action.CHANGE_ORGANISATION, organisation)
     unknown = set(values) - set(CONTACT_FIELDS)
     if unknown:
         raise TypeError(f"not contact fields: {sorted(unknown)}")

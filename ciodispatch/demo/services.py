@@ -25,6 +25,13 @@ DEMO_ACCOUNTS = (
     ("pref1", Role.PREFECTURE_COORDINATOR, "410004", "佐賀県", "DX推進担当"),
 )
 OFFICE_LOGINS = ("office", "reviewer")
+# Sample contact details (fictitious telephone numbers).
+DEMO_CONTACTS = (
+    ("office", "認定CIO派遣制度 事務局", "03-0000-0000"),
+    ("host1", "総務課 情報政策係", "0952-00-0001"),
+    ("host2", "総務課 DX推進係", "0954-00-0002"),
+    ("pref1", "政策部 DX推進グループ", "0952-00-0003"),
+)
 
 
 class DemoRefused(RuntimeError):
@@ -66,6 +73,17 @@ def load_demo() -> list[str]:
         if login in OFFICE_LOGINS:
             accounts.give_demo_backup_code(user, actor=None)
         done.append(f"account: {login} ({role})")
+    for login, department, phone in DEMO_CONTACTS:
+        user = User.objects.get(username=login)
+        organisation = user.organisation
+        assert organisation is not None, login
+        accounts.update_organisation_contact(
+            organisation,
+            actor=user if organisation.local_government_id else None,
+            contact_department=department,
+            contact_email=f"dx@{login}.demo.ciodispatch.example.jp",
+            contact_phone=phone,
+        )
     if not LocalGovernmentGroup.objects.filter(name="佐賀県 西部DX共同推進").exists():
         pref1 = User.objects.get(username="pref1")
         create_group(

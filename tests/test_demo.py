@@ -1,0 +1,35 @@
+import pytest
+
+from ciodispatch.accounts.models import User
+from ciodispatch.demo.services import DemoRefused, load_demo
+
+
+def test_demo_is_refused_outside_demo_mode(registry, settings):
+    settings.DEMO_MODE = False
+    with pytest.raises(DemoRefused):
+        load_demo()
+    assert not User.objects.exists()
+
+
+def test_demo_builds_the_accounts_of_the_readme_and_can_run_twice(client, registry, settings):
+    settings.DEMO_MODE = True
+    load_demo()
+    load_demo()
+    roles = dict(User.objects.values_list("username", "role"))
+    assert roles == {
+        "office": "office_officer",
+        "reviewer": "reviewer",
+        "candidate1": "candidate",
+        "candidate2": "candidate",
+        "host1": "host_liaison",
+        "host1-head": "host_head",
+        "host2": "host_liaison",
+        "pref1": "prefecture_coordinator",
+    }
+    assert User.objects.get(username="host1").local_government.code == "412040"
+    assert User.objects.get(username="host2").local_government.code == "412091"
+    assert User.objects.get(username="pref1").local_government.code == "410004"
+    # The README's sign-in: demo password, then the documented backup code for the office.
+    client.post("/accounts/login/", {"username": "office", "password": "cio-demo-2026"})
+    assert client.post("/accounts/two-factor/", {"token": "20261126"}).status_code == 302
+    assert client.get("/audit/").status_code == 200
