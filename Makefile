@@ -10,7 +10,7 @@ DEMO_DB := var/ciodispatch.sqlite3
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install system-deps messages demo demo-reset test lint bench clean
+.PHONY: install demo-deps system-deps messages demo demo-reset test lint bench clean
 
 # Python 3.11 is required; fall back to python3 when it is 3.11.
 $(BIN)/python:
@@ -26,20 +26,25 @@ $(VENV)/.installed: $(BIN)/python requirements.lock pyproject.toml
 
 install: $(VENV)/.installed
 
-# Debian packages: gettext compiles the message catalogues; chromium and Japanese fonts
-# are for the browser tests. Installed only when missing.
-system-deps:
-	@missing=""; \
-	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
-	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
-	[ -d /usr/share/fonts/opentype/noto ] || missing="$$missing fonts-noto-cjk"; \
+# Debian packages, installed only when missing: gettext compiles the message catalogues and
+# the IPAex fonts go into PDFs (demo and tests); chromium and Noto CJK are for the browser tests.
+DEMO_DEBS := gettext:/usr/bin/msgfmt fonts-ipaexfont-gothic:/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf
+TEST_DEBS := $(DEMO_DEBS) chromium:/usr/bin/chromium fonts-noto-cjk:/usr/share/fonts/opentype/noto
+define install_debs
+	@missing=""; for pair in $(1); do [ -e "$${pair#*:}" ] || missing="$$missing $${pair%%:*}"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
+endef
 
-messages: install
-	@command -v msgfmt >/dev/null || { DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq gettext; }
+demo-deps:
+	$(call install_debs,$(DEMO_DEBS))
+
+system-deps:
+	$(call install_debs,$(TEST_DEBS))
+
+messages: install demo-deps
 	cd ciodispatch && DEBUG=true ../$(BIN)/ciodispatch compilemessages -v0
 
 demo: install messages

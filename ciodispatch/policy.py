@@ -31,6 +31,10 @@ class Action(StrEnum):
     CHANGE_ORGANISATION = "accounts.organisation.change"
     # Audit log.
     VIEW_AUDIT_LOG = "audit.view"
+    # --- training (courses, sessions, enrolment, completion, certificates) ---
+    # --- end training ---
+    # --- candidates (application, review, certification, pool, personal data) ---
+    # --- end candidates ---
 
 
 def _role(user) -> str | None:
@@ -153,6 +157,10 @@ RULES: dict[Action, Callable[[Any, Any], bool]] = {
     Action.VIEW_ORGANISATION: _view_organisation,
     Action.CHANGE_ORGANISATION: _change_organisation,
     Action.VIEW_AUDIT_LOG: _office,
+    # --- training rules ---
+    # --- end training rules ---
+    # --- candidates rules ---
+    # --- end candidates rules ---
 }
 
 

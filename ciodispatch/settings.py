@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "ciodispatch.audit",
     "ciodispatch.localgov",
     "ciodispatch.accounts",
+    "ciodispatch.training",
     "ciodispatch.demo",
 ]
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/", include("ciodispatch.accounts.urls")),
     path("local-governments/", include("ciodispatch.localgov.urls")),
     path("audit/", include("ciodispatch.audit.urls")),
+    path("training/", include("ciodispatch.training.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/", api.urls),
 ]

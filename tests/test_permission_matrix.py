@@ -11,6 +11,8 @@ from ciodispatch import policy
 from ciodispatch.accounts.models import Organisation
 from ciodispatch.localgov.services import create_group
 from tests.conftest import lg
+from tests.matrix import candidates as candidates_matrix
+from tests.matrix import training as training_matrix
 
 A = policy.Action
 PEOPLE = (
@@ -19,6 +21,7 @@ PEOPLE = (
     "office_admin",
     "reviewer",
     "candidate1",
+    "candidate2",
     "host1",
     "host1_head",
     "host2",
@@ -56,6 +59,8 @@ MATRIX = [
     (A.CHANGE_ORGANISATION, "org_saga", {"office_admin", "pref1"}),
     (A.CHANGE_ORGANISATION, "org_shingu", {"office_admin", "host_fukuoka"}),
     (A.VIEW_AUDIT_LOG, None, OFFICE),
+    *training_matrix.ROWS,
+    *candidates_matrix.ROWS,
 ]
 
 
@@ -91,6 +96,8 @@ def objects(personas, saga_group):
         "org_saga": org("410004"),
         "org_shingu": org("403458"),
         "org_office": Organisation.objects.get(kind=Organisation.Kind.PROGRAMME_OFFICE),
+        **training_matrix.build_objects(personas),
+        **candidates_matrix.build_objects(personas),
     }
 
 
