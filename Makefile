@@ -15,6 +15,9 @@ PORT ?= 8000
 # Python 3.11 is required; fall back to python3 when it is 3.11.
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { python3 -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required"' && echo "using python3"; }
+	@$$(command -v $(PYTHON) || command -v python3) -c 'import ensurepip' 2>/dev/null || { \
+	  echo "Installing Debian's python3-venv"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq python3-venv; }
 	$$(command -v $(PYTHON) || command -v python3) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 

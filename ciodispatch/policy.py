@@ -32,8 +32,39 @@ class Action(StrEnum):
     # Audit log.
     VIEW_AUDIT_LOG = "audit.view"
     # --- training (courses, sessions, enrolment, completion, certificates) ---
+    VIEW_TRAINING_CATALOGUE = "training.catalogue.view"
+    VIEW_TRAINING_SESSION = "training.session.view"
+    ENROL_IN_SESSION = "training.enrol"
+    ENROL_OTHERS = "training.enrol_others"
+    CANCEL_ENROLMENT = "training.enrolment.cancel"
+    DOWNLOAD_TRAINING_CERTIFICATE = "training.certificate.download"
+    VIEW_OWN_TRAINING = "training.own.view"
+    MANAGE_OWN_TRAINING_CALENDAR = "training.calendar.manage"
+    MANAGE_COURSES = "training.course.manage"
+    SCHEDULE_TRAINING_SESSION = "training.session.schedule"
+    VIEW_TRAINING_ROSTER = "training.session.roster"
+    RECORD_ATTENDANCE = "training.enrolment.attendance"
+    RECORD_COMPLETION = "training.enrolment.completion"
     # --- end training ---
     # --- candidates (application, review, certification, pool, personal data) ---
+    REGISTER_AS_CANDIDATE = "candidates.register"
+    EDIT_APPLICATION = "candidates.application.edit"
+    VIEW_APPLICATION = "candidates.application.view"
+    DOWNLOAD_CV = "candidates.application.download_cv"
+    LIST_APPLICATIONS = "candidates.application.list"
+    CONFIGURE_REVIEW = "candidates.review.configure"
+    ASSIGN_REVIEWERS = "candidates.review.assign"
+    DECLARE_CONFLICT = "candidates.review.declare_conflict"
+    LIST_REVIEW_ASSIGNMENTS = "candidates.review.list_assignments"
+    REVIEW_APPLICATION = "candidates.review.score"
+    VIEW_SCORES = "candidates.review.view_scores"
+    DECIDE_APPLICATION = "candidates.application.decide"
+    CERTIFY = "candidates.certification.certify"
+    CHANGE_CERTIFICATION = "candidates.certification.change"
+    VIEW_POOL = "candidates.pool.view"
+    EXPORT_OWN_DATA = "candidates.personal_data.export"
+    REQUEST_DELETION = "candidates.personal_data.request_deletion"
+    COMPLETE_DELETION = "candidates.personal_data.complete_deletion"
     # --- end candidates ---
 
 
@@ -81,10 +112,6 @@ def _office(user, obj) -> bool:
     return _is_office(user)
 
 
-def _import_registry(user, obj) -> bool:
-    return _is_office(user)
-
-
 def _list_groups(user, obj) -> bool:
     return (
         _is_office(user)
@@ -101,7 +128,7 @@ def _view_group(user, group) -> bool:
         return prefecture in group.prefecture_codes()
     own = _host_local_government(user)
     if own is not None:
-        return group.lead_id == own.code or group.members.filter(code=own.code).exists()
+        return group.lead_id == own.code or any(m.code == own.code for m in group.members.all())
     return False
 
 
@@ -145,9 +172,60 @@ def _change_organisation(user, organisation) -> bool:
     return bool(works_for_it) and user.organisation_id == organisation.pk
 
 
+# --- candidates rule functions ---
+def _anonymous(user, obj) -> bool:
+    return not user.is_authenticated
+
+
+def _reviewer(user, obj) -> bool:
+    from ciodispatch.accounts.models import Role
+
+    return _role(user) == Role.REVIEWER
+
+
+def _own_application(user, application) -> bool:
+    from ciodispatch.accounts.models import Role
+
+    if _role(user) != Role.CANDIDATE:
+        return False
+    return application is None or application.user_id == user.pk
+
+
+def _own_draft_application(user, application) -> bool:
+    return _own_application(user, application) and (application is None or application.is_editable)
+
+
+def _assigned_reviewer(user, application) -> bool:
+    """A reviewer reads and scores only what the office assigned them, and never a file
+    they declared a conflict with."""
+    if not _reviewer(user, application) or application is None:
+        return False
+    return (
+        application.assignments.filter(reviewer=user).exists()
+        and not application.conflicts.filter(reviewer=user).exists()
+    )
+
+
+def _view_application(user, application) -> bool:
+    if application is None:
+        return False
+    return (
+        _is_office(user)
+        or _own_application(user, application)
+        or _assigned_reviewer(user, application)
+    )
+
+
+def _declare_conflict(user, application) -> bool:
+    return _is_office(user) or _assigned_reviewer(user, application)
+
+
+# --- end candidates rule functions ---
+
+
 RULES: dict[Action, Callable[[Any, Any], bool]] = {
     Action.VIEW_LOCAL_GOVERNMENTS: _anyone,
-    Action.IMPORT_LOCAL_GOVERNMENTS: _import_registry,
+    Action.IMPORT_LOCAL_GOVERNMENTS: _office,
     Action.VIEW_REGISTRY_IMPORTS: _office,
     Action.LIST_GROUPS: _list_groups,
     Action.VIEW_GROUP: _view_group,
@@ -158,8 +236,61 @@ RULES: dict[Action, Callable[[Any, Any], bool]] = {
     Action.CHANGE_ORGANISATION: _change_organisation,
     Action.VIEW_AUDIT_LOG: _office,
     # --- training rules ---
+    # Candidates take the public-sector track; host heads, liaisons and prefecture
+    # coordinators the readiness track (training.models.TRACK_ROLES). The office runs both.
+    Action.VIEW_TRAINING_CATALOGUE: lambda user, obj: (
+        _is_office(user)
+        or _role(user) in ("candidate", "host_head", "host_liaison", "prefecture_coordinator")
+    ),
+    Action.VIEW_TRAINING_SESSION: lambda user, session: (
+        session is not None and (_is_office(user) or RULES[Action.ENROL_IN_SESSION](user, session))
+    ),
+    Action.ENROL_IN_SESSION: lambda user, session: (
+        session is not None
+        and session.course.active
+        and _role(user)
+        in {
+            "public_sector": ("candidate",),
+            "readiness": ("host_head", "host_liaison", "prefecture_coordinator"),
+        }.get(session.course.track, ())
+    ),
+    Action.ENROL_OTHERS: _office,
+    # An enrolment and its certificate: the person enrolled and the office, no one else.
+    Action.CANCEL_ENROLMENT: lambda user, enrolment: (
+        enrolment is not None
+        and (_is_office(user) or (user.is_authenticated and enrolment.user_id == user.pk))
+    ),
+    Action.DOWNLOAD_TRAINING_CERTIFICATE: lambda user, enrolment: (
+        enrolment is not None
+        and (_is_office(user) or (user.is_authenticated and enrolment.user_id == user.pk))
+    ),
+    Action.VIEW_OWN_TRAINING: _signed_in,
+    Action.MANAGE_OWN_TRAINING_CALENDAR: _signed_in,
+    Action.MANAGE_COURSES: _office,
+    Action.SCHEDULE_TRAINING_SESSION: _office,
+    Action.VIEW_TRAINING_ROSTER: _office,
+    Action.RECORD_ATTENDANCE: _office,
+    Action.RECORD_COMPLETION: _office,
     # --- end training rules ---
     # --- candidates rules ---
+    Action.REGISTER_AS_CANDIDATE: _anonymous,
+    Action.EDIT_APPLICATION: _own_draft_application,
+    Action.VIEW_APPLICATION: _view_application,
+    Action.DOWNLOAD_CV: _view_application,
+    Action.LIST_APPLICATIONS: _office,
+    Action.CONFIGURE_REVIEW: _office,
+    Action.ASSIGN_REVIEWERS: _office,
+    Action.DECLARE_CONFLICT: _declare_conflict,
+    Action.LIST_REVIEW_ASSIGNMENTS: _reviewer,
+    Action.REVIEW_APPLICATION: _assigned_reviewer,
+    Action.VIEW_SCORES: _office,
+    Action.DECIDE_APPLICATION: _office,
+    Action.CERTIFY: _office,
+    Action.CHANGE_CERTIFICATION: _office,
+    Action.VIEW_POOL: _office,
+    Action.EXPORT_OWN_DATA: _own_application,
+    Action.REQUEST_DELETION: _own_application,
+    Action.COMPLETE_DELETION: _office,
     # --- end candidates rules ---
 }
 
@@ -180,6 +311,12 @@ def require(user, action: Action, obj: Any = None) -> None:
         raise PermissionDenied(f"{action} refused")
 
 
+def _anonymous_may(action: Action) -> bool:
+    from django.contrib.auth.models import AnonymousUser
+
+    return RULES.get(action) in (_anyone, _anonymous) or can(AnonymousUser(), action)
+
+
 def guard(action: Action, *, load: Callable[..., Any] | None = None):
     """Decorate a view: check ``action`` before it runs.
 
@@ -191,6 +328,10 @@ def guard(action: Action, *, load: Callable[..., Any] | None = None):
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
+            # Anonymous visitors are turned away before anything is looked up, so the
+            # answer (login page, or 404) does not reveal which objects exist.
+            if not request.user.is_authenticated and not _anonymous_may(action):
+                return redirect_to_login(request.get_full_path())
             obj = load(request, **kwargs) if load is not None else None
             if not can(request.user, action, obj):
                 if not request.user.is_authenticated:

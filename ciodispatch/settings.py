@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "ciodispatch.localgov",
     "ciodispatch.accounts",
     "ciodispatch.training",
+    "ciodispatch.candidates",
     "ciodispatch.demo",
 ]
 
@@ -56,7 +57,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "ciodispatch.core.middleware.JapaneseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -195,6 +196,17 @@ TASKS = {
     }
 }
 
+# Uploaded documents live outside the web root and are served only through views that ask
+# the policy (never by URL).
+PRIVATE_MEDIA_ROOT = Path(envstr("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
+MEDIA_ROOT = PRIVATE_MEDIA_ROOT
+MAX_UPLOAD_MB = envint("MAX_UPLOAD_MB", 5, minimum=1)
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_MB * 1024 * 1024 + 1024 * 1024
+# Candidates: certification validity, retention of personal data after a file closes.
+CERTIFICATION_VALID_YEARS = envint("CERTIFICATION_VALID_YEARS", 3, minimum=1)
+CANDIDATE_RETENTION_DAYS = envint("CANDIDATE_RETENTION_DAYS", 5 * 365, minimum=30)
+PERSONAL_DATA_CONSENT_VERSION = "2026-04"
+
 EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "no-reply@ciodispatch.example.jp")
 
@@ -204,5 +216,3 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
 }
-
-NINJA_PAGINATION_PER_PAGE = 50

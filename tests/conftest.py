@@ -26,6 +26,12 @@ def english_outside_requests():
 
 
 @pytest.fixture(autouse=True)
+def private_media_in_tmp(settings, tmp_path):
+    """Uploaded documents go to a temporary folder, never into var/."""
+    settings.MEDIA_ROOT = tmp_path / "private"
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -95,7 +95,8 @@ def test_office_must_enrol_totp_before_anything_else(client, personas, settings)
     settings.OTP_TOTP_THROTTLE_FACTOR = 0  # no back-off between tries in this test
     assert _login(client, "office", PASSWORD).status_code == 302
     response = client.get("/audit/")
-    assert response.status_code == 302 and response["Location"] == "/accounts/two-factor/setup/"
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/two-factor/setup/?next=%2Faudit%2F"
     page = client.get("/accounts/two-factor/setup/")
     assert page.status_code == 200 and b"data:image/svg+xml" in page.content
     device = TOTPDevice.objects.get(user=personas.office, confirmed=False)
@@ -111,10 +112,10 @@ def test_office_with_a_device_is_asked_for_its_code(client, personas, settings):
     device = enrol_totp(personas.office)
     _login(client, "office", PASSWORD)
     response = client.get("/")
-    assert response["Location"] == "/accounts/two-factor/"
+    assert response["Location"].startswith("/accounts/two-factor/?")
     wrong = client.post("/accounts/two-factor/", {"token": "123456"})
     assert wrong.status_code == 200
-    assert any(word in wrong.content.decode() for word in ("seconds", "秒"))
+    assert any(word in wrong.content.decode() for word in ("second", "秒"))
     settings.OTP_TOTP_THROTTLE_FACTOR = 0
     assert client.get("/audit/").status_code == 302
     assert client.post("/accounts/two-factor/", {"token": current_token(device)}).status_code == 302
@@ -143,7 +144,7 @@ def test_a_backup_code_alone_does_not_spare_enrolment_outside_demo_mode(client, 
     settings.DEMO_MODE = False
     assert StaticDevice.objects.filter(user=personas.office).exists()
     _login(client, "office", PASSWORD)
-    assert client.get("/")["Location"] == "/accounts/two-factor/setup/"
+    assert client.get("/")["Location"].startswith("/accounts/two-factor/setup/")
 
 
 def test_host_updates_its_contact_details(client, personas):
@@ -230,3 +231,44 @@ def test_create_account_command_refuses_bad_input(registry, args, fragment):
 
     with pytest.raises(CommandError, match=fragment):
         call_command("create_account", "someone", *args, "--no-password")
+
+
+def test_a_password_alone_cannot_add_an_authenticator(client, personas, settings):
+    """With an authenticator enrolled, the set-up page sends to the code page instead."""
+    device = enrol_totp(personas.office)
+    _login(client, "office", PASSWORD)
+    assert client.get("/accounts/two-factor/setup/")["Location"] == "/accounts/two-factor/"
+    assert services.confirm_totp_device(personas.office, current_token(device)) is None
+    assert TOTPDevice.objects.filter(user=personas.office).count() == 1
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/x", "//evil.example/x"])
+def test_the_two_factor_page_does_not_redirect_off_site(client, personas, target):
+    device = enrol_totp(personas.office)
+    _login(client, "office", PASSWORD)
+    response = client.post(f"/accounts/two-factor/?next={target}", {"token": current_token(device)})
+    assert response.status_code == 302 and response["Location"] == "/"
+
+
+def test_the_two_factor_page_returns_to_the_page_asked_for(client, personas):
+    device = enrol_totp(personas.office)
+    _login(client, "office", PASSWORD)
+    asked = client.get("/audit/?action=x")["Location"]
+    response = client.post(asked, {"token": current_token(device)})
+    assert response["Location"] == "/audit/?action=x"
+
+
+def test_a_password_change_is_audited(client, personas):
+    client.force_login(personas.host1)
+    response = client.post(
+        "/accounts/me/password/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "a-brand-new-password-2026",
+            "new_password2": "a-brand-new-password-2026",
+        },
+    )
+    assert response.status_code == 302
+    event = AuditEvent.objects.get(action="accounts.password_changed")
+    assert event.actor == personas.host1 and "password" not in str(event.changes)
+    assert client.get("/accounts/me/").status_code == 200  # still signed in

@@ -51,3 +51,18 @@ def test_hosts_cannot_start_an_import(client, personas):
     client.force_login(personas.host1)
     assert client.post("/local-governments/imports/start/").status_code == 403
     assert not RegistryImport.objects.exists()
+
+
+def test_an_unexpected_error_fails_the_run_instead_of_leaving_it_running(
+    personas, django_capture_on_commit_callbacks, monkeypatch
+):
+    def explode(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("ciodispatch.localgov.services.import_local_governments", explode)
+    with django_capture_on_commit_callbacks(execute=True):
+        run = request_registry_import(actor=personas.office)
+    run_queue()
+    run.refresh_from_db()
+    assert run.status == RegistryImport.Status.FAILED
+    assert "disk full" in run.errors[0]["message"]

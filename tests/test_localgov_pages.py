@@ -56,3 +56,9 @@ def test_detail_page_for_futaba_explains_the_missing_population(client, registry
 @pytest.mark.parametrize("code", ["412041", "41204", "abc", "419991"])
 def test_bad_or_unknown_codes_are_404(client, registry, code):
     assert client.get(f"/local-governments/{code}/").status_code == 404
+
+
+def test_a_wrong_check_digit_in_the_address_is_explained(client, registry):
+    page = client.get("/local-governments/412041/")
+    assert page.status_code == 404
+    assert "check digit" in page.content.decode() or "検査数字" in page.content.decode()

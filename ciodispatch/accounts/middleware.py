@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -30,7 +32,9 @@ class SecondFactorRequiredMiddleware:
             }
             path = request.path_info
             if path not in allowed and not path.startswith(_OPEN_PREFIXES):
-                if must_enrol_totp(user):
-                    return redirect("accounts:enrol")
-                return redirect("accounts:verify")
+                step = "accounts:enrol" if must_enrol_totp(user) else "accounts:verify"
+                query = (
+                    urlencode({"next": request.get_full_path()}) if request.method == "GET" else ""
+                )
+                return redirect(reverse(step) + (f"?{query}" if query else ""))
         return self.get_response(request)

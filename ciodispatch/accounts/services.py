@@ -114,6 +114,14 @@ def update_organisation_contact(organisation: Organisation, *, actor, **values) 
     return organisation
 
 
+@transaction.atomic
+def change_password(form, *, actor) -> User:
+    """Save a validated PasswordChangeForm for ``actor`` (the value is never recorded)."""
+    user = form.save()
+    record(actor=actor, action="accounts.password_changed", target=user)
+    return user
+
+
 def verify_second_factor(user: User, token: str):
     """The device that accepts ``token`` for ``user`` (TOTP or backup code), or None.
 
@@ -157,6 +165,8 @@ def pending_totp_device(user: User) -> TOTPDevice:
 @transaction.atomic
 def confirm_totp_device(user: User, token: str) -> TOTPDevice | None:
     """Confirm the pending device if ``token`` is right; returns it, or None when wrong."""
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        return None  # an authenticator exists; a new one is added only after proving that one
     device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
     if device is None or not device.verify_token("".join(token.split())):
         return None

@@ -5,7 +5,7 @@ from ciodispatch.accounts import views
 
 app_name = "accounts"
 
-password_change = auth_views.PasswordChangeView.as_view(
+password_change = views.PasswordChangeView.as_view(
     template_name="accounts/password_change.html",
     success_url=reverse_lazy("accounts:password_changed"),
 )

@@ -2,11 +2,16 @@ import base64
 
 import segno
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_otp import login as otp_login
 
 from ciodispatch import policy
@@ -24,6 +29,13 @@ class LoginView(auth_views.LoginView):
 LoginView.policy_action = "public"
 
 
+class PasswordChangeView(auth_views.PasswordChangeView):
+    def form_valid(self, form):
+        services.change_password(form, actor=self.request.user)
+        update_session_auth_hash(self.request, form.user)
+        return HttpResponseRedirect(self.get_success_url())
+
+
 def _load_organisation(request, pk):
     return get_object_or_404(
         Organisation.objects.select_related("local_government").prefetch_related(
@@ -33,12 +45,25 @@ def _load_organisation(request, pk):
     )
 
 
+def _safe_next(request) -> str:
+    """Where to go after the second factor: the page asked for, if it is on this site."""
+    target = request.GET.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("core:home")
+
+
 def _wrong_code_message(user, *, enrolling=False) -> str:
     wait = services.second_factor_wait(user)
     if wait:
-        return _(
+        return ngettext(
             "That code is not right. After wrong codes you must wait: try again in %(seconds)s "
-            "seconds with the code your app shows then."
+            "second with the code your app shows then.",
+            "That code is not right. After wrong codes you must wait: try again in %(seconds)s "
+            "seconds with the code your app shows then.",
+            wait,
         ) % {"seconds": wait}
     if enrolling:
         return _("That code does not match. Scan the code again and enter the 6 digits shown now.")
@@ -57,7 +82,7 @@ def verify(request):
         device = services.verify_second_factor(user, form.cleaned_data["token"])
         if device is not None:
             otp_login(request, device)
-            return redirect(request.GET.get("next") or "core:home")
+            return redirect(_safe_next(request))
         form.add_error("token", _wrong_code_message(user))
     return render(request, "accounts/verify.html", {"form": form})
 
@@ -70,6 +95,9 @@ def enrol(request):
     user = request.user
     if not user.requires_second_factor or user.is_verified():
         return redirect("core:home")
+    if not services.must_enrol_totp(user):
+        # Someone who already has an authenticator proves it; a password alone never adds one.
+        return redirect("accounts:verify")
     device = services.pending_totp_device(user)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -77,7 +105,7 @@ def enrol(request):
         if confirmed is not None:
             otp_login(request, confirmed)
             messages.success(request, _("Your authenticator app is set up."))
-            return redirect("core:home")
+            return redirect(_safe_next(request))
         form.add_error("token", _wrong_code_message(user, enrolling=True))
     qr = segno.make(device.config_url, error="m")
     secret = base64.b32encode(device.bin_key).decode("ascii")

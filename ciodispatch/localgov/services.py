@@ -2,12 +2,13 @@
 
 import csv
 import io
+import logging
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,6 +24,8 @@ from ciodispatch.localgov.models import (
     RegistryImport,
 )
 from ciodispatch.localgov.regions import region_of
+
+logger = logging.getLogger(__name__)
 
 BUNDLED_REGISTRY = Path(__file__).parent / "data" / "local_governments.csv"
 COLUMNS = (
@@ -317,6 +320,10 @@ def execute_registry_import(run_id: int) -> RegistryImport:
     except RegistryImportError as exc:
         outcome = RegistryImport.Status.FAILED
         run.errors = [error.as_dict() for error in exc.errors]
+    except Exception as exc:  # noqa: BLE001 - a run must never stay "running"; the error is kept
+        logger.exception("registry import %s failed", run.pk)
+        outcome = RegistryImport.Status.FAILED
+        run.errors = [{"line": 0, "column": "-", "message": f"{type(exc).__name__}: {exc}"}]
     else:
         outcome = RegistryImport.Status.SUCCEEDED
         run.created, run.updated, run.unchanged = result.created, result.updated, result.unchanged
@@ -371,7 +378,13 @@ def create_group(
         raise GroupError(_("A municipality that leads a group must also be one of its members."))
     for member in members:
         policy.require(actor, policy.Action.ADD_GROUP_MEMBER, member)
-    group = LocalGovernmentGroup.objects.create(name=name, lead=lead)
+    try:
+        with transaction.atomic():
+            group = LocalGovernmentGroup.objects.create(name=name, lead=lead)
+    except IntegrityError:  # the same name, created a moment ago by someone else
+        raise GroupError(
+            _("A group named “%s” already exists; choose another name.") % name
+        ) from None
     GroupMembership.objects.bulk_create(
         [GroupMembership(group=group, local_government=member) for member in members]
     )

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ciodispatch import policy
+from ciodispatch.core.errors import NotFoundWithReason
 from ciodispatch.localgov import services
 from ciodispatch.localgov.codes import InvalidCode, parse_code
 from ciodispatch.localgov.forms import GroupForm, LocalGovernmentFilterForm
@@ -19,7 +20,7 @@ def _load_local_government(request, code):
     try:
         valid = parse_code(code)
     except InvalidCode as exc:
-        raise Http404(str(exc)) from exc
+        raise NotFoundWithReason(str(exc)) from exc
     return get_object_or_404(LocalGovernment, code=valid.value)
 
 
