@@ -215,4 +215,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
+    # Every sign-in is in axes' own tables; its INFO lines only repeat them.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

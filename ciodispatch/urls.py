@@ -9,6 +9,7 @@ urlpatterns = [
     path("local-governments/", include("ciodispatch.localgov.urls")),
     path("audit/", include("ciodispatch.audit.urls")),
     path("training/", include("ciodispatch.training.urls")),
+    path("candidates/", include("ciodispatch.candidates.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/", api.urls),
 ]

@@ -154,6 +154,20 @@ class Application(models.Model):
         return f"{self.family_name_kana} {self.given_name_kana}".strip()
 
     @property
+    def domain_labels(self) -> str:
+        from ciodispatch.candidates.choices import Domain
+
+        names = dict(Domain.choices)
+        return "、".join(str(names.get(d, d)) for d in self.domains)
+
+    @property
+    def region_labels(self) -> str:
+        from ciodispatch.localgov.regions import Region
+
+        names = dict(Region.choices)
+        return "、".join(str(names.get(r, r)) for r in self.regions)
+
+    @property
     def is_editable(self) -> bool:
         return self.state == self.State.DRAFT
 

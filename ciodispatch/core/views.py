@@ -21,6 +21,36 @@ class HomeLink:
 # What the home page offers, each shown only to those the policy lets in.
 HOME_LINKS = (
     HomeLink(
+        policy.Action.REGISTER_AS_CANDIDATE,
+        "candidates:register",
+        _("Apply to become a certified CIO"),
+        _("Experts in digital transformation: apply to join the national pool."),
+    ),
+    HomeLink(
+        policy.Action.EXPORT_OWN_DATA,
+        "candidates:application",
+        _("Your application"),
+        _("Fill in your application section by section, submit it, follow its review."),
+    ),
+    HomeLink(
+        policy.Action.LIST_REVIEW_ASSIGNMENTS,
+        "candidates:reviews",
+        _("Applications to review"),
+        _("Score the applications assigned to you against the round's criteria."),
+    ),
+    HomeLink(
+        policy.Action.LIST_APPLICATIONS,
+        "candidates:applications",
+        _("Applications"),
+        _("Assign reviewers, compare scores, decide, interview and certify."),
+    ),
+    HomeLink(
+        policy.Action.VIEW_POOL,
+        "candidates:pool",
+        _("The pool of certified CIOs"),
+        _("Search certified CIOs by skill, domain, region and availability; export it."),
+    ),
+    HomeLink(
         policy.Action.VIEW_LOCAL_GOVERNMENTS,
         "localgov:list",
         _("Local governments"),

@@ -123,3 +123,12 @@ def test_retention_purges_only_closed_files_past_the_period(personas, settings, 
     assert rejected.erased_at and rejected.family_name == ""
     assert active.erased_at is None
     assert services.purge_past_retention(later) == 0
+
+
+def test_periodic_commands_run(personas, monkeypatch):
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("expire_certifications", stdout=out)
+    call_command("purge_candidate_data", stdout=out)
+    assert "expired" in out.getvalue() and "erased" in out.getvalue()
