@@ -7,18 +7,21 @@ from ciodispatch.demo.services import DemoRefused, load_demo
 def test_demo_is_refused_outside_demo_mode(registry, settings):
     settings.DEMO_MODE = False
     with pytest.raises(DemoRefused):
-        load_demo()
+        load_demo(candidates=12)
     assert not User.objects.exists()
 
 
 def test_demo_builds_the_accounts_of_the_readme_and_can_run_twice(client, registry, settings):
     settings.DEMO_MODE = True
-    load_demo()
-    load_demo()
-    roles = dict(User.objects.values_list("username", "role"))
+    load_demo(candidates=12)
+    load_demo(candidates=12)
+    roles = dict(
+        User.objects.exclude(username__startswith="demo-candidate-").values_list("username", "role")
+    )
     assert roles == {
         "office": "office_officer",
         "reviewer": "reviewer",
+        "reviewer2": "reviewer",
         "candidate1": "candidate",
         "candidate2": "candidate",
         "host1": "host_liaison",
@@ -33,3 +36,10 @@ def test_demo_builds_the_accounts_of_the_readme_and_can_run_twice(client, regist
     client.post("/accounts/login/", {"username": "office", "password": "cio-demo-2026"})
     assert client.post("/accounts/two-factor/", {"token": "20261126"}).status_code == 302
     assert client.get("/audit/").status_code == 200
+    # candidate1 mid-application, candidate2 certified, the rest in every state.
+    from ciodispatch.candidates.models import Application
+
+    assert Application.objects.get(user__username="candidate1").state == "draft"
+    assert Application.objects.get(user__username="candidate2").state == "certified"
+    states = set(Application.objects.values_list("state", flat=True))
+    assert states == set(Application.State.values)

@@ -3,8 +3,13 @@
 Built through the real services, never by writing rows directly. Refused outside demo mode.
 """
 
+import datetime as dt
+import random
+
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
+from faker import Faker
 
 from ciodispatch.accounts import services as accounts
 from ciodispatch.accounts.models import Role, User
@@ -17,6 +22,7 @@ from ciodispatch.localgov.services import BUNDLED_REGISTRY, create_group, import
 DEMO_ACCOUNTS = (
     ("office", Role.OFFICE_OFFICER, None, "事務局", "担当"),
     ("reviewer", Role.REVIEWER, None, "審査", "委員"),
+    ("reviewer2", Role.REVIEWER, None, "審査", "副委員"),
     ("candidate1", Role.CANDIDATE, None, "山田", "花子"),
     ("candidate2", Role.CANDIDATE, None, "佐藤", "健一"),
     ("host1", Role.HOST_LIAISON, "412040", "多久", "連絡担当"),
@@ -24,7 +30,7 @@ DEMO_ACCOUNTS = (
     ("host2", Role.HOST_LIAISON, "412091", "嬉野", "連絡担当"),
     ("pref1", Role.PREFECTURE_COORDINATOR, "410004", "佐賀県", "DX推進担当"),
 )
-OFFICE_LOGINS = ("office", "reviewer")
+OFFICE_LOGINS = ("office", "reviewer", "reviewer2")
 # Sample contact details (fictitious telephone numbers).
 DEMO_CONTACTS = (
     ("office", "認定CIO派遣制度 事務局", "03-0000-0000"),
@@ -39,7 +45,7 @@ class DemoRefused(RuntimeError):
 
 
 @transaction.atomic
-def load_demo() -> list[str]:
+def load_demo(*, candidates: int = 300) -> list[str]:
     """Build the demo. Returns what was done, one line per step."""
     if not settings.DEMO_MODE:
         raise DemoRefused("The demo can only be loaded with DEMO_MODE=true.")
@@ -93,4 +99,77 @@ def load_demo() -> list[str]:
             actor=pref1,
         )
         done.append("group: 佐賀県 西部DX共同推進")
+    done += _candidates_and_training(candidates)
+    return done
+
+
+def _cohort_completer():
+    """Completes the public-sector track for a candidate, in one past cohort session."""
+    from ciodispatch.training import services as training
+    from ciodispatch.training.models import Course
+
+    course = (
+        Course.objects.filter(track="public_sector", has_assessment=True).order_by("pk").first()
+    )
+    start = timezone.now() - dt.timedelta(days=90)
+    session = training.schedule_session(
+        course,
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=7),
+        capacity=300,
+        place="中央合同庁舎第8号館 講堂（修了者コホート）",
+        actor=None,
+    )
+
+    def complete(user):
+        enrolment = training.enrol(session, user, actor=None)
+        training.record_attendance(enrolment, True, actor=None)
+        training.record_completion(enrolment, 80, actor=None)
+
+    return complete
+
+
+def _candidates_and_training(total: int) -> list[str]:
+    from ciodispatch.candidates import demo as candidates_demo
+    from ciodispatch.candidates import services as candidates
+    from ciodispatch.candidates.models import Application
+    from ciodispatch.training.demo import load_training_demo
+
+    people = {
+        u.username: u for u in User.objects.filter(username__in=[a[0] for a in DEMO_ACCOUNTS])
+    }
+    done = load_training_demo(
+        candidates=[people["candidate2"]], host_staff=[people["host1"], people["host1-head"]]
+    )
+    if Application.objects.filter(user=people["candidate2"]).exists():
+        return done
+    office, reviewers = people["office"], [people["reviewer"], people["reviewer2"]]
+    complete = _cohort_completer()
+    rng = random.Random(7)
+    fake = Faker("ja_JP")
+    fake.seed_instance(7)
+    # candidate2: certified (completed the public-sector track in the training demo).
+    app = candidates.start_application(people["candidate2"], actor=people["candidate2"])
+    candidates_demo._fill(app, people["candidate2"], fake, rng)
+    candidates_demo.advance(
+        app, Application.State.CERTIFIED, user=people["candidate2"], office=office,
+        reviewers=reviewers, rng=rng, complete_training=lambda user: None,
+    )  # fmt: skip
+    # candidate1: mid-application (three sections done).
+    candidate1 = people["candidate1"]
+    app = candidates.start_application(candidate1, actor=candidate1)
+    candidates.save_identity(
+        app, actor=candidate1, family_name="山田", given_name="花子", family_name_kana="ヤマダ",
+        given_name_kana="ハナコ", date_of_birth=dt.date(1982, 5, 14), email=candidate1.email,
+        phone="090-1111-2222", prefecture_code="13",
+    )  # fmt: skip
+    candidates.save_career(
+        app, actor=candidate1, has_public_sector_experience=False,
+        entries=[candidates.CareerInput("株式会社クラウドワークス", "CTO", 2014, None, False)],
+    )  # fmt: skip
+    candidates.save_domains(app, actor=candidate1, domains=["core_systems_cloud"], other="")
+    done.append("candidates: candidate1 mid-application, candidate2 certified")
+    done += candidates_demo.load_candidates_demo(
+        office=office, reviewers=reviewers, complete_training=complete, total=total
+    )
     return done
