@@ -412,14 +412,28 @@ def application_list(request):
 
 @policy.guard(A.VIEW_APPLICATION, load=_load_application)
 def application_detail(request, app):
-    if request.user.role == "candidate":
+    if request.user.role == Role.CANDIDATE:
         return redirect("candidates:application")
     if not policy.can(request.user, A.VIEW_SCORES, app):
         raise Http404
+    return _render_detail(request, app)
+
+
+def _render_detail(request, app, *, status=200, **bound_forms):
+    """The office's page of one application; ``bound_forms`` re-show a form with its errors."""
     assignments, summary, total = services.score_summary(app)
     history = AuditEvent.objects.filter(
         object_type="candidates.application", object_id=str(app.pk)
     ).order_by("at", "id")
+    open_for_review = app.state in (S.APPLIED, S.SCREENING)
+    forms_shown = {
+        "assign_form": forms.AssignReviewerForm(application=app) if open_for_review else None,
+        "decision_form": forms.DecisionForm() if app.state in (S.SCREENING, S.INTERVIEW) else None,
+        "interview_form": forms.InterviewForm() if app.state == S.INTERVIEW else None,
+        "reason_form": forms.ReasonForm(),
+    }
+    forms_shown.update(bound_forms)
+    invalid = next((f for f in bound_forms.values() if f is not None and f.errors), None)
     return render(
         request,
         "candidates/application_detail.html",
@@ -429,14 +443,8 @@ def application_detail(request, app):
             "summary": summary,
             "total": total,
             "history": history,
-            "assign_form": forms.AssignReviewerForm(application=app)
-            if app.state in (S.APPLIED, S.SCREENING)
-            else None,
-            "decision_form": forms.DecisionForm()
-            if app.state in (S.SCREENING, S.INTERVIEW)
-            else None,
-            "interview_form": forms.InterviewForm() if app.state == S.INTERVIEW else None,
-            "reason_form": forms.ReasonForm(),
+            **forms_shown,
+            "form": invalid,
             "can_certify": app.state == S.TRAINING,
             "training_done": app.state == S.TRAINING
             and services.public_sector_training_completed(app.user),
@@ -448,6 +456,7 @@ def application_detail(request, app):
             "can_renew": app.state in (S.CERTIFIED, S.EXPIRED),
             "interviews": app.interviews.all(),
         },
+        status=status,
     )
 
 
@@ -482,8 +491,7 @@ def assign_reviewer(request, app):
 def decide(request, app):
     form = forms.DecisionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose a decision and give the reason."))
-        return redirect("candidates:application_detail", pk=app.pk)
+        return _render_detail(request, app, status=400, decision_form=form)
     data = form.cleaned_data
     return _office_action(
         request,
@@ -500,8 +508,7 @@ def decide(request, app):
 def schedule_interview(request, app):
     form = forms.InterviewForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Enter the date and time and the place of the interview."))
-        return redirect("candidates:application_detail", pk=app.pk)
+        return _render_detail(request, app, status=400, interview_form=form)
     return _office_action(
         request,
         app,
@@ -527,8 +534,7 @@ def change_certification(request, app):
     form = forms.ReasonForm(request.POST)
     target = request.POST.get("target", "")
     if not form.is_valid():
-        messages.error(request, _("Give the reason for the change."))
-        return redirect("candidates:application_detail", pk=app.pk)
+        return _render_detail(request, app, status=400, reason_form=form)
     reason = form.cleaned_data["reason"]
 
     def call():

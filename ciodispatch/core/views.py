@@ -33,6 +33,15 @@ HOME_LINKS = (
         _("Fill in your application section by section, submit it, follow its review."),
     ),
     HomeLink(
+        policy.Action.VIEW_TRAINING_CATALOGUE,
+        "training:catalogue",
+        _("Training"),
+        _(
+            "Public-sector training for CIOs, readiness training for host staff: "
+            "sessions, enrolment, certificates."
+        ),
+    ),
+    HomeLink(
         policy.Action.LIST_REVIEW_ASSIGNMENTS,
         "candidates:reviews",
         _("Applications to review"),

@@ -2,7 +2,6 @@ import datetime as dt
 import io
 import json
 
-import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
