@@ -35,10 +35,10 @@ EMPLOYERS = (
     "株式会社スマートシティ研究所", "セキュアテック株式会社",
 )  # fmt: skip
 PUBLIC_POSTS = (
-    "県 CIO補佐官",
-    "市 DX推進監",
-    "デジタル庁 民間専門人材",
-    "総務省 地域情報化アドバイザー",
+    ("佐賀県", "CIO補佐官"),
+    ("前橋市", "DX推進監"),
+    ("デジタル庁", "民間専門人材"),
+    ("総務省", "地域情報化アドバイザー"),
 )
 EVIDENCE = {
     "producer": "自治体の全体最適を見据えたDX戦略を立案し、首長・議会への説明を担った。",
@@ -89,7 +89,7 @@ def _fill(app: Application, user: User, fake: Faker, rng: random.Random) -> None
         services.CareerInput(rng.choice(EMPLOYERS), title, start, None, False, "情報部門の改革")
     ]
     if public:
-        where, post = rng.choice(PUBLIC_POSTS).split()
+        where, post = rng.choice(PUBLIC_POSTS)
         entries.append(services.CareerInput(where, post, 2019, 2022, True, "自治体DXの推進"))
     services.save_career(app, actor=user, has_public_sector_experience=public, entries=entries)
     roles = rng.sample(list(SkillRole.values), rng.randint(1, 3))

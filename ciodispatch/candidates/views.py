@@ -419,6 +419,11 @@ def application_detail(request, app):
     return _render_detail(request, app)
 
 
+def _assign_form(app):
+    form = forms.AssignReviewerForm(application=app)
+    return form if form.fields["reviewer"].queryset.exists() else None
+
+
 def _render_detail(request, app, *, status=200, **bound_forms):
     """The office's page of one application; ``bound_forms`` re-show a form with its errors."""
     assignments, summary, total = services.score_summary(app)
@@ -427,7 +432,7 @@ def _render_detail(request, app, *, status=200, **bound_forms):
     ).order_by("at", "id")
     open_for_review = app.state in (S.APPLIED, S.SCREENING)
     forms_shown = {
-        "assign_form": forms.AssignReviewerForm(application=app) if open_for_review else None,
+        "assign_form": _assign_form(app) if open_for_review else None,
         "decision_form": forms.DecisionForm() if app.state in (S.SCREENING, S.INTERVIEW) else None,
         "interview_form": forms.InterviewForm() if app.state == S.INTERVIEW else None,
         "reason_form": forms.ReasonForm(),

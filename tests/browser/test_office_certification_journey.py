@@ -71,12 +71,12 @@ def test_office_decides_certifies_and_the_cio_downloads_their_data(
 
     # When they decide "pass" without a reason, they are told to give one
     page.locator("input[name=decision][value=pass]").check()
-    page.get_by_role("button", name=re.compile("判定を記録|Record the decision")).click()
+    page.get_by_role("button", name=re.compile("決定を記録する|Record the decision")).click()
     expect(page.locator("#id_reason")).to_be_visible()
     expect(page.locator(".error-summary")).to_be_visible()
     journey.check_accessibility()
     page.locator("#id_reason").fill("全ての審査基準を満たす。")
-    page.get_by_role("button", name=re.compile("判定を記録|Record the decision")).click()
+    page.get_by_role("button", name=re.compile("決定を記録する|Record the decision")).click()
     expect(page.locator(".notice--success")).to_be_visible()
     expect(page.locator(".notice--warning")).to_be_visible()  # training not yet completed
     journey.check_accessibility()
