@@ -953,8 +953,9 @@ def request_deletion(app: Application, *, actor) -> DeletionRequest:
 
 def _erase(app: Application) -> None:
     """Remove the personal data of a file; keep its state and dates, which the audit needs."""
-    if app.cv:
-        name, storage = app.cv.name, app.cv.storage
+    if app.cv and app.cv.name:
+        name: str = app.cv.name
+        storage = app.cv.storage
         transaction.on_commit(lambda: storage.delete(name))
     app.career.all().delete()
     app.skills.all().delete()

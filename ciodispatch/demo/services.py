@@ -111,6 +111,7 @@ def _cohort_completer():
     course = (
         Course.objects.filter(track="public_sector", has_assessment=True).order_by("pk").first()
     )
+    assert course is not None, "the training demo creates the public-sector courses first"
     start = timezone.now() - dt.timedelta(days=90)
     session = training.schedule_session(
         course,
