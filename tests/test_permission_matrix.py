@@ -11,26 +11,12 @@ from ciodispatch import policy
 from ciodispatch.accounts.models import Organisation
 from ciodispatch.localgov.services import create_group
 from tests.conftest import lg
+from tests.matrix import OFFICE, PEOPLE, SIGNED_IN
 from tests.matrix import candidates as candidates_matrix
 from tests.matrix import training as training_matrix
 
 A = policy.Action
-PEOPLE = (
-    "anonymous",
-    "office",
-    "office_admin",
-    "reviewer",
-    "candidate1",
-    "candidate2",
-    "host1",
-    "host1_head",
-    "host2",
-    "pref1",
-    "pref_fukuoka",
-    "host_fukuoka",
-)
-OFFICE = {"office", "office_admin"}
-SIGNED_IN = set(PEOPLE) - {"anonymous"}
+
 HOSTS = {"host1", "host1_head", "host2", "host_fukuoka"}
 COORDINATORS = {"pref1", "pref_fukuoka"}
 

@@ -220,6 +220,15 @@ def _editable(app: Application, actor) -> Application:
     return locked
 
 
+def _section_saved(app: Application, section: str, *, actor, **changes) -> None:
+    record(
+        actor=actor,
+        action="candidates.application.section_saved",
+        target=app,
+        changes={"section": section, **changes},
+    )
+
+
 def _save_fields(app: Application, section: str, values: Mapping, *, actor) -> Application:
     app = _editable(app, actor)
     changed = [name for name, value in values.items() if getattr(app, name) != value]
@@ -227,12 +236,7 @@ def _save_fields(app: Application, section: str, values: Mapping, *, actor) -> A
         setattr(app, name, value)
     app.full_clean(exclude=["user", "cv"])
     app.save()
-    record(
-        actor=actor,
-        action="candidates.application.section_saved",
-        target=app,
-        changes={"section": section, "fields": changed},
-    )
+    _section_saved(app, section, actor=actor, fields=changed)
     return app
 
 
@@ -298,12 +302,7 @@ def save_career(
     )
     app.has_public_sector_experience = has_public_sector_experience
     app.save(update_fields=["has_public_sector_experience", "updated_at"])
-    record(
-        actor=actor,
-        action="candidates.application.section_saved",
-        target=app,
-        changes={"section": "career", "positions": len(entries)},
-    )
+    _section_saved(app, "career", actor=actor, positions=len(entries))
     return app
 
 
@@ -331,12 +330,7 @@ def save_skills(app: Application, *, actor, claims: Mapping[str, tuple[int, str]
             for role, (level, evidence) in claims.items()
         ]
     )
-    record(
-        actor=actor,
-        action="candidates.application.section_saved",
-        target=app,
-        changes={"section": "skills", "roles": sorted(claims)},
-    )
+    _section_saved(app, "skills", actor=actor, roles=sorted(claims))
     return app
 
 
@@ -440,12 +434,7 @@ def save_vendor_affiliations(
     )
     app.no_vendor_affiliations = none
     app.save(update_fields=["no_vendor_affiliations", "updated_at"])
-    record(
-        actor=actor,
-        action="candidates.application.section_saved",
-        target=app,
-        changes={"section": "vendors", "vendors": len(names)},
-    )
+    _section_saved(app, "vendors", actor=actor, vendors=len(names))
     return app
 
 
@@ -495,12 +484,7 @@ def upload_cv(app: Application, *, actor, upload: UploadedFile) -> Application:
     if old and old != app.cv.name:
         storage = app.cv.storage
         transaction.on_commit(lambda: storage.delete(old))
-    record(
-        actor=actor,
-        action="candidates.application.section_saved",
-        target=app,
-        changes={"section": "documents", "cv_bytes": upload.size},
-    )
+    _section_saved(app, "documents", actor=actor, cv_bytes=upload.size)
     return app
 
 

@@ -6,8 +6,7 @@ candidate1 has submitted an application that reviewer is assigned to; candidate2
 from ciodispatch.candidates import services
 from ciodispatch.policy import Action as A
 from tests.candidates.helpers import submitted_application
-
-OFFICE = {"office", "office_admin"}
+from tests.matrix import OFFICE
 
 ROWS: list = [
     (A.REGISTER_AS_CANDIDATE, None, {"anonymous"}),

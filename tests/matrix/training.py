@@ -11,23 +11,11 @@ from django.utils import timezone
 from ciodispatch import policy
 from ciodispatch.training import services
 from ciodispatch.training.models import Track
+from tests.matrix import OFFICE, PEOPLE
 
 A = policy.Action
-PEOPLE = {
-    "anonymous",
-    "office",
-    "office_admin",
-    "reviewer",
-    "candidate1",
-    "candidate2",
-    "host1",
-    "host1_head",
-    "host2",
-    "pref1",
-    "pref_fukuoka",
-    "host_fukuoka",
-}
-OFFICE = {"office", "office_admin"}
+
+ALL = set(PEOPLE)
 CANDIDATES = {"candidate1", "candidate2"}
 HOSTS = {"host1", "host1_head", "host2", "host_fukuoka"}
 COORDINATORS = {"pref1", "pref_fukuoka"}
@@ -49,8 +37,8 @@ ROWS: list = [
     (A.CANCEL_ENROLMENT, "training_enrolment_host1", OFFICE | {"host1"}),
     (A.DOWNLOAD_TRAINING_CERTIFICATE, "training_enrolment_candidate1", OFFICE | {"candidate1"}),
     (A.DOWNLOAD_TRAINING_CERTIFICATE, "training_enrolment_host1", OFFICE | {"host1"}),
-    (A.VIEW_OWN_TRAINING, None, PEOPLE - {"anonymous"}),
-    (A.MANAGE_OWN_TRAINING_CALENDAR, None, PEOPLE - {"anonymous"}),
+    (A.VIEW_OWN_TRAINING, None, ALL - {"anonymous"}),
+    (A.MANAGE_OWN_TRAINING_CALENDAR, None, ALL - {"anonymous"}),
     (A.MANAGE_COURSES, None, OFFICE),
     (A.SCHEDULE_TRAINING_SESSION, None, OFFICE),
     (A.VIEW_TRAINING_ROSTER, "training_session_ps", OFFICE),
