@@ -42,6 +42,18 @@ HOME_LINKS = (
         ),
     ),
     HomeLink(
+        policy.Action.LIST_OWN_REQUESTS,
+        "requests:mine",
+        _("Dispatch requests"),
+        _("File a request for a certified CIO, alone or jointly; follow its eligibility."),
+    ),
+    HomeLink(
+        policy.Action.REVIEW_REQUESTS,
+        "requests:office",
+        _("Dispatch requests of the round"),
+        _("Every request with its eligibility; approve, return or reject; charts and exports."),
+    ),
+    HomeLink(
         policy.Action.LIST_REVIEW_ASSIGNMENTS,
         "candidates:reviews",
         _("Applications to review"),

@@ -1,0 +1,511 @@
+import csv
+import io
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from ciodispatch import policy
+from ciodispatch.accounts.models import Role
+from ciodispatch.core.programme import Challenge
+from ciodispatch.localgov.models import LocalGovernmentGroup
+from ciodispatch.localgov.regions import Region, prefecture_codes_of
+from ciodispatch.requests import forms, services
+from ciodispatch.requests.models import DispatchRequest, RequestRound
+from ciodispatch.requests.services import RequestError
+
+A = policy.Action
+S = DispatchRequest.State
+SECTION_TITLES = {
+    "basics": gettext_lazy("Theme, goals and challenges"),
+    "cio": gettext_lazy("The CIO wanted"),
+    "budget": gettext_lazy("Budget, pay and vendors"),
+    "people": gettext_lazy("Authority, liaison and counterpart"),
+    "kpis": gettext_lazy("KPIs and baselines"),
+}
+
+
+def _load(request, pk, **kwargs):
+    return get_object_or_404(
+        DispatchRequest.objects.select_related("host", "group__lead", "request_round"), pk=pk
+    )
+
+
+def _groups_led_by(user):
+    prefecture = user.local_government.prefecture_code if user.local_government else None
+    return LocalGovernmentGroup.objects.filter(
+        lead__kind="prefecture", lead__prefecture_code=prefecture
+    )
+
+
+@policy.guard(A.LIST_OWN_REQUESTS)
+def my_requests(request):
+    own = request.user.local_government
+    visible = [
+        r
+        for r in DispatchRequest.objects.select_related("host", "group__lead", "request_round")
+        .prefetch_related("group__members")
+        .order_by("-created_at")
+        if policy.can(request.user, A.VIEW_REQUEST, r)
+    ]
+    request_round = services.current_round()
+    is_coordinator = request.user.role == Role.PREFECTURE_COORDINATOR
+    return render(
+        request,
+        "requests/my_requests.html",
+        {
+            "requests": visible,
+            "round": request_round,
+            "open": request_round is not None and request_round.is_open(timezone.localdate()),
+            "can_start_single": own is not None and policy.can(request.user, A.START_REQUEST, own),
+            "joint_form": forms.JointStartForm(groups=_groups_led_by(request.user))
+            if is_coordinator
+            else None,
+        },
+    )
+
+
+@require_POST
+@policy.guard(A.LIST_OWN_REQUESTS)
+def start(request):
+    request_round = services.current_round()
+    if request_round is None:
+        messages.error(request, _("No request round is open."))
+        return redirect("requests:mine")
+    try:
+        if request.POST.get("group"):
+            form = forms.JointStartForm(request.POST, groups=_groups_led_by(request.user))
+            if not form.is_valid():
+                raise RequestError(_("Choose one of your groups."))
+            created = services.start_request(
+                request_round, actor=request.user, group=form.cleaned_data["group"]
+            )
+        else:
+            own = request.user.local_government
+            if own is None:
+                raise PermissionDenied
+            created = services.start_request(request_round, actor=request.user, host=own)
+    except RequestError as exc:
+        messages.error(request, str(exc))
+        return redirect("requests:mine")
+    return redirect("requests:detail", pk=created.pk)
+
+
+@policy.guard(A.VIEW_REQUEST, load=_load)
+def detail(request, req):
+    tasks = [
+        {"key": key, "title": SECTION_TITLES[key], "status": services.section_status(req, key)}
+        for key in services.SECTIONS
+    ]
+    user = request.user
+    members = req.members()
+    confirmed = {c.member_id: c for c in req.confirmations.all()}
+    return render(
+        request,
+        "requests/detail.html",
+        {
+            "req": req,
+            "tasks": tasks,
+            "complete": all(t["status"] == "completed" for t in tasks),
+            "can_edit": policy.can(user, A.EDIT_REQUEST, req),
+            "can_sign": req.state == S.SUBMITTED and policy.can(user, A.SIGN_COMMITMENT, req),
+            "can_confirm": req.state == S.SUBMITTED and policy.can(user, A.CONFIRM_MEMBERSHIP, req),
+            "confirm_form": forms.ConfirmForm(
+                members=req.group.members.exclude(code__in=confirmed) if req.group_id else None
+            )
+            if req.is_joint and user.role == Role.PREFECTURE_COORDINATOR
+            else None,
+            "member_rows": [(m, confirmed.get(m.code)) for m in members] if req.is_joint else [],
+            "can_decide": req.state in (S.ELIGIBLE, S.NOT_ELIGIBLE, S.SUBMITTED)
+            and policy.can(user, A.DECIDE_REQUEST, req),
+            "decision_form": forms.DecisionForm(),
+            "can_reevaluate": req.state in (S.ELIGIBLE, S.NOT_ELIGIBLE),
+            "is_office": policy.can(user, A.REVIEW_REQUESTS),
+        },
+    )
+
+
+def _section_form(req, key, data=None):
+    if key == "basics":
+        return forms.BasicsForm(
+            data, initial={"title": req.title, "goals": req.goals, "challenges": req.challenges}
+        )
+    if key == "cio":
+        return forms.CioWantedForm(
+            data,
+            initial={
+                "skill_roles": req.skill_roles,
+                "term_months": req.term_months,
+                "start_date": req.start_date,
+                "work_pattern": req.work_pattern,
+                "days_per_week": req.days_per_week,
+                "work_place": req.work_place,
+                "appointment_form": req.appointment_form,
+            },
+        )
+    if key == "budget":
+        return forms.BudgetForm(
+            data,
+            initial={
+                "budget_yen": req.budget_yen,
+                "pay_yen_per_month": req.pay_yen_per_month,
+                "no_vendors": req.no_vendors,
+                "vendors": "\n".join(req.vendors),
+            },
+        )
+    if key == "people":
+        return forms.PeopleForm(
+            data,
+            staff=services.staff_of(req),
+            initial={
+                "authority_statement": req.authority_statement,
+                "liaison": req.liaison_id,
+                "counterpart": req.counterpart_id,
+            },
+        )
+    raise Http404
+
+
+@policy.guard(A.EDIT_REQUEST, load=_load)
+def section(request, req):
+    key = request.resolver_match.kwargs["section"]
+    if key not in SECTION_TITLES:
+        raise Http404
+    post = request.POST if request.method == "POST" else None
+    formset = None
+    if key == "kpis":
+        form = None
+        formset = forms.KPIFormSet(
+            post, prefix="kpis", initial=list(req.kpis.values("name", "unit", "baseline", "target"))
+        )
+        valid = post is not None and formset.is_valid()
+    else:
+        form = _section_form(req, key, post)
+        valid = post is not None and form.is_valid()
+    errors = []
+    if valid:
+        try:
+            _save(req, key, form, formset, request.user)
+        except RequestError as exc:
+            errors.append(str(exc))
+            if form is not None:
+                form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("“%s” is saved.") % SECTION_TITLES[key])
+            return redirect("requests:detail", pk=req.pk)
+    return render(
+        request,
+        "requests/section.html",
+        {
+            "req": req,
+            "key": key,
+            "title": SECTION_TITLES[key],
+            "form": form,
+            "formset": formset,
+            "errors": errors,
+        },
+    )
+
+
+def _save(req, key, form, formset, actor):
+    if key == "kpis":
+        rows = [f.cleaned_data for f in formset if f.cleaned_data.get("used")]
+        services.save_kpis(
+            req,
+            actor=actor,
+            kpis=[
+                services.KPIInput(r["name"], r["unit"], r["baseline"], r["target"]) for r in rows
+            ],
+        )
+        return
+    data = form.cleaned_data
+    if key == "basics":
+        services.save_basics(req, actor=actor, **data)
+    elif key == "cio":
+        services.save_cio_wanted(req, actor=actor, **data)
+    elif key == "budget":
+        services.save_budget(req, actor=actor, **data)
+    else:
+        services.save_people(req, actor=actor, **data)
+
+
+@require_POST
+@policy.guard(A.EDIT_REQUEST, load=_load)
+def submit(request, req):
+    try:
+        services.submit_request(req, actor=request.user)
+    except RequestError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The request is submitted. The head now signs the commitment."))
+    return redirect("requests:detail", pk=req.pk)
+
+
+@policy.guard(A.SIGN_COMMITMENT, load=_load)
+def commit(request, req):
+    text = services.commitment_text(req) if req.counterpart_id else ""
+    if request.method == "POST":
+        if not request.POST.get("agree"):
+            messages.error(request, _("Tick the box to confirm you have read the request."))
+        else:
+            try:
+                services.sign_commitment(req, actor=request.user, text=request.POST.get("text", ""))
+            except RequestError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(
+                    request,
+                    _("The commitment is signed. The request was checked against the conditions."),
+                )
+                return redirect("requests:detail", pk=req.pk)
+    return render(request, "requests/commit.html", {"req": req, "text": text})
+
+
+@require_POST
+@policy.guard(A.CONFIRM_MEMBERSHIP, load=_load)
+def confirm(request, req):
+    try:
+        if request.user.role == Role.HOST_HEAD:
+            member = request.user.local_government
+            services.confirm_membership(req, member, actor=request.user)
+        else:
+            form = forms.ConfirmForm(request.POST, members=req.group.members.all())
+            if not form.is_valid():
+                raise RequestError(_("Choose the member."))
+            services.confirm_membership(
+                req,
+                form.cleaned_data["member"],
+                actor=request.user,
+                head_name=form.cleaned_data["head_name"],
+            )
+    except RequestError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The confirmation is recorded."))
+    return redirect("requests:detail", pk=req.pk)
+
+
+@require_POST
+@policy.guard(A.VIEW_REQUEST, load=_load)
+def reevaluate(request, req):
+    try:
+        services.reevaluate(req, actor=request.user)
+    except RequestError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The conditions were checked again."))
+    return redirect("requests:detail", pk=req.pk)
+
+
+@require_POST
+@policy.guard(A.DECIDE_REQUEST, load=_load)
+def decide(request, req):
+    form = forms.DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a decision."))
+    else:
+        try:
+            services.decide_request(req, actor=request.user, **form.cleaned_data)
+        except RequestError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("The decision is recorded; the host sees it."))
+    return redirect("requests:detail", pk=req.pk)
+
+
+# --- office -----------------------------------------------------------------------------------
+
+
+def _filtered(form, request_round):
+    found = (
+        DispatchRequest.objects.filter(request_round=request_round)
+        .select_related("host", "group__lead")
+        .prefetch_related("group__members")
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["state"]:
+            found = found.filter(state=data["state"])
+        if data["q"]:
+            q = data["q"].strip()
+            found = found.filter(
+                Q(title__icontains=q) | Q(host__name__contains=q) | Q(group__name__contains=q)
+            )
+        if data["challenge"]:
+            found = found.filter(challenges__icontains=f'"{data["challenge"]}"')
+        prefectures = None
+        if data["prefecture"]:
+            prefectures = [data["prefecture"]]
+        elif data["region"]:
+            prefectures = prefecture_codes_of(data["region"])
+        if prefectures:
+            found = found.filter(
+                Q(host__prefecture_code__in=prefectures)
+                | Q(group__members__prefecture_code__in=prefectures)
+            ).distinct()
+    return found
+
+
+def _bars(counts: dict, labels: dict) -> list[dict]:
+    top = max(counts.values(), default=0) or 1
+    return [
+        {
+            "label": labels[key],
+            "count": counts.get(key, 0),
+            "percent": round(100 * counts.get(key, 0) / top),
+        }
+        for key in labels
+    ]
+
+
+@policy.guard(A.REVIEW_REQUESTS)
+def office_list(request):
+    rounds = RequestRound.objects.all()
+    request_round = (
+        rounds.filter(fiscal_year=request.GET.get("year") or 0).first() or services.current_round()
+    )
+    if request_round is None:
+        return redirect("requests:rounds")
+    form = forms.OfficeFilterForm(request.GET or None)
+    found = list(_filtered(form, request_round).order_by("state", "-submitted_at"))
+    by_region: dict = {}
+    by_challenge: dict = {}
+    for r in found:
+        regions = {m.region for m in r.members()}
+        for region in regions:
+            by_region[region] = by_region.get(region, 0) + 1
+        for challenge in r.challenges:
+            by_challenge[challenge] = by_challenge.get(challenge, 0) + 1
+    export = request.GET.get("format")
+    if export in ("csv", "xlsx"):
+        return _export(found, export, request_round)
+    page = Paginator(found, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("format", None)
+    return render(
+        request,
+        "requests/office_list.html",
+        {
+            "round": request_round,
+            "rounds": rounds,
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "count": len(found),
+            "region_bars": _bars(by_region, dict(Region.choices)),
+            "challenge_bars": _bars(by_challenge, dict(Challenge.choices)),
+        },
+    )
+
+
+def _rows(found):
+    header = [
+        _("Requester"),
+        _("Joint"),
+        _("Prefecture"),
+        _("Theme"),
+        _("State"),
+        _("Challenges"),
+        _("Term (months)"),
+        _("Start"),
+        _("Budget (yen a year)"),
+        _("Conditions failing"),
+    ]
+    labels = dict(Challenge.choices)
+    rows = []
+    for r in found:
+        members = r.members()
+        rows.append(
+            [
+                r.requester_name,
+                _("yes") if r.is_joint else _("no"),
+                "、".join(sorted({m.prefecture for m in members})),
+                r.title,
+                str(r.get_state_display()),
+                "、".join(str(labels.get(c, c)) for c in r.challenges),
+                r.term_months or "",
+                r.start_date.isoformat() if r.start_date else "",
+                r.budget_yen or "",
+                "、".join(c["label"] for c in r.eligibility if not c["passed"]),
+            ]
+        )
+    return header, rows
+
+
+def _export(found, kind, request_round):
+    header, rows = _rows(found)
+    name = f"dispatch-requests-{request_round.fiscal_year}"
+    if kind == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+        response = HttpResponse(
+            ("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return response
+    book = Workbook()
+    sheet = book.active
+    sheet.title = str(request_round.fiscal_year)
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(row)
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response
+
+
+@policy.guard(A.CONFIGURE_REQUEST_ROUND)
+def rounds(request):
+    current = services.current_round()
+    initial = {}
+    if current is not None:
+        initial = {
+            f: getattr(current, f)
+            for f in (
+                "fiscal_year",
+                "title",
+                "requests_open",
+                "requests_close",
+                "dispatch_start",
+                "population_limit",
+                "require_readiness_training",
+                "require_commitment",
+                "require_authority",
+                "min_readiness_score",
+                "max_fiscal_strength",
+            )
+        }
+    form = forms.RoundForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        year = data.pop("fiscal_year")
+        try:
+            services.configure_round(year, actor=request.user, **data)
+        except RequestError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The round is saved."))
+            return redirect("requests:office")
+    return render(
+        request, "requests/rounds.html", {"form": form, "rounds": RequestRound.objects.all()}
+    )
