@@ -31,6 +31,17 @@ class Action(StrEnum):
     CHANGE_ORGANISATION = "accounts.organisation.change"
     # Audit log.
     VIEW_AUDIT_LOG = "audit.view"
+    # --- requests (dispatch requests, commitment, eligibility) ---
+    CONFIGURE_REQUEST_ROUND = "requests.round.configure"
+    LIST_OWN_REQUESTS = "requests.list_own"
+    START_REQUEST = "requests.start"
+    VIEW_REQUEST = "requests.view"
+    EDIT_REQUEST = "requests.edit"
+    SIGN_COMMITMENT = "requests.sign_commitment"
+    CONFIRM_MEMBERSHIP = "requests.confirm_membership"
+    REVIEW_REQUESTS = "requests.review"
+    DECIDE_REQUEST = "requests.decide"
+    # --- end requests ---
     # --- training (courses, sessions, enrolment, completion, certificates) ---
     VIEW_TRAINING_CATALOGUE = "training.catalogue.view"
     VIEW_TRAINING_SESSION = "training.session.view"
@@ -66,6 +77,16 @@ class Action(StrEnum):
     REQUEST_DELETION = "candidates.personal_data.request_deletion"
     COMPLETE_DELETION = "candidates.personal_data.complete_deletion"
     # --- end candidates ---
+    # --- readiness (the host government's readiness self-assessment) ---
+    VIEW_OWN_READINESS = "readiness.own.view"
+    VIEW_READINESS = "readiness.view"
+    LIST_READINESS = "readiness.list"
+    START_ASSESSMENT = "readiness.assessment.start"
+    EDIT_ASSESSMENT = "readiness.assessment.edit"
+    SUBMIT_ASSESSMENT = "readiness.assessment.submit"
+    VIEW_ASSESSMENT = "readiness.assessment.view"
+    PUBLISH_QUESTIONNAIRE = "readiness.questionnaire.publish"
+    # --- end readiness ---
 
 
 def _role(user) -> str | None:
@@ -172,6 +193,74 @@ def _change_organisation(user, organisation) -> bool:
     return bool(works_for_it) and user.organisation_id == organisation.pk
 
 
+# --- requests rule functions ---
+def _files_requests(user, obj) -> bool:
+    return _host_local_government(user) is not None or _coordinated_prefecture(user) is not None
+
+
+def _start_request(user, target) -> bool:
+    """A host for itself (obj: a LocalGovernment); a coordinator for a group it leads."""
+    from ciodispatch.localgov.models import LocalGovernment, LocalGovernmentGroup
+
+    own = _host_local_government(user)
+    if isinstance(target, LocalGovernment):
+        return own is not None and own.code == target.code
+    if isinstance(target, LocalGovernmentGroup):
+        prefecture = _coordinated_prefecture(user)
+        return (
+            prefecture is not None
+            and target.lead.is_prefecture
+            and (target.lead.prefecture_code == prefecture)
+        )
+    return target is None and _files_requests(user, None)
+
+
+def _view_request(user, request) -> bool:
+    if request is None:
+        return False
+    if _is_office(user):
+        return True
+    own = _host_local_government(user)
+    if own is not None:
+        return any(m.code == own.code for m in request.members())
+    prefecture = _coordinated_prefecture(user)
+    return prefecture is not None and prefecture in request.prefecture_codes()
+
+
+def _edit_request(user, request) -> bool:
+    if request is None or not request.is_editable:
+        return False
+    if request.is_joint:
+        prefecture = _coordinated_prefecture(user)
+        return prefecture is not None and request.group.lead.prefecture_code == prefecture
+    own = _host_local_government(user)
+    return own is not None and own.code == request.host_id
+
+
+def _sign_commitment(user, request) -> bool:
+    from ciodispatch.accounts.models import Role
+
+    if request is None or request.is_joint or _role(user) != Role.HOST_HEAD:
+        return False
+    own = user.local_government
+    return own is not None and own.code == request.host_id
+
+
+def _confirm_membership(user, request) -> bool:
+    """A member's head, or the lead prefecture's coordinator recording a paper confirmation."""
+    from ciodispatch.accounts.models import Role
+
+    if request is None or not request.is_joint:
+        return False
+    if _role(user) == Role.HOST_HEAD and user.local_government is not None:
+        return any(m.code == user.local_government.code for m in request.members())
+    prefecture = _coordinated_prefecture(user)
+    return prefecture is not None and request.group.lead.prefecture_code == prefecture
+
+
+# --- end requests rule functions ---
+
+
 # --- candidates rule functions ---
 def _anonymous(user, obj) -> bool:
     return not user.is_authenticated
@@ -223,6 +312,47 @@ def _declare_conflict(user, application) -> bool:
 # --- end candidates rule functions ---
 
 
+# --- readiness rule functions ---
+def _hosts(user, local_government_code) -> bool:
+    """Is ``user`` a head or liaison of the local government with this code?"""
+    own = _host_local_government(user)
+    return (
+        own is not None
+        and local_government_code is not None
+        and (own.code == local_government_code)
+    )
+
+
+def _view_readiness(user, local_government) -> bool:
+    """The government itself, its prefecture's coordinators (read only), the office."""
+    if local_government is None:
+        return False
+    if _is_office(user) or _hosts(user, local_government.code):
+        return True
+    prefecture = _coordinated_prefecture(user)
+    return prefecture is not None and local_government.prefecture_code == prefecture
+
+
+def _view_assessment(user, assessment) -> bool:
+    """A draft is seen only by its own government; a submitted one as its readiness."""
+    if assessment is None:
+        return False
+    if _hosts(user, assessment.local_government_id):
+        return True
+    return assessment.is_submitted and _view_readiness(user, assessment.local_government)
+
+
+def _edit_assessment(user, assessment) -> bool:
+    return (
+        assessment is not None
+        and assessment.is_draft
+        and _hosts(user, assessment.local_government_id)
+    )
+
+
+# --- end readiness rule functions ---
+
+
 RULES: dict[Action, Callable[[Any, Any], bool]] = {
     Action.VIEW_LOCAL_GOVERNMENTS: _anyone,
     Action.IMPORT_LOCAL_GOVERNMENTS: _office,
@@ -235,6 +365,17 @@ RULES: dict[Action, Callable[[Any, Any], bool]] = {
     Action.VIEW_ORGANISATION: _view_organisation,
     Action.CHANGE_ORGANISATION: _change_organisation,
     Action.VIEW_AUDIT_LOG: _office,
+    # --- requests rules ---
+    Action.CONFIGURE_REQUEST_ROUND: _office,
+    Action.LIST_OWN_REQUESTS: _files_requests,
+    Action.START_REQUEST: _start_request,
+    Action.VIEW_REQUEST: _view_request,
+    Action.EDIT_REQUEST: _edit_request,
+    Action.SIGN_COMMITMENT: _sign_commitment,
+    Action.CONFIRM_MEMBERSHIP: _confirm_membership,
+    Action.REVIEW_REQUESTS: _office,
+    Action.DECIDE_REQUEST: _office,
+    # --- end requests rules ---
     # --- training rules ---
     # Candidates take the public-sector track; host heads, liaisons and prefecture
     # coordinators the readiness track (training.models.TRACK_ROLES). The office runs both.
@@ -292,6 +433,22 @@ RULES: dict[Action, Callable[[Any, Any], bool]] = {
     Action.REQUEST_DELETION: _own_application,
     Action.COMPLETE_DELETION: _office,
     # --- end candidates rules ---
+    # --- readiness rules ---
+    # A host government assesses itself; its prefecture's coordinators and the office read the
+    # submitted results; no host ever sees another's.
+    Action.VIEW_OWN_READINESS: lambda user, obj: _host_local_government(user) is not None,
+    Action.VIEW_READINESS: _view_readiness,
+    Action.LIST_READINESS: lambda user, obj: (
+        _is_office(user) or _coordinated_prefecture(user) is not None
+    ),
+    Action.START_ASSESSMENT: lambda user, local_government: (
+        local_government is not None and _hosts(user, local_government.code)
+    ),
+    Action.EDIT_ASSESSMENT: _edit_assessment,
+    Action.SUBMIT_ASSESSMENT: _edit_assessment,
+    Action.VIEW_ASSESSMENT: _view_assessment,
+    Action.PUBLISH_QUESTIONNAIRE: _office,
+    # --- end readiness rules ---
 }
 
 

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "ciodispatch.accounts",
     "ciodispatch.training",
     "ciodispatch.candidates",
+    "ciodispatch.readiness",
+    "ciodispatch.requests",
     "ciodispatch.demo",
 ]
 

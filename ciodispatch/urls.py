@@ -10,6 +10,8 @@ urlpatterns = [
     path("audit/", include("ciodispatch.audit.urls")),
     path("training/", include("ciodispatch.training.urls")),
     path("candidates/", include("ciodispatch.candidates.urls")),
+    path("readiness/", include("ciodispatch.readiness.urls")),
+    path("requests/", include("ciodispatch.requests.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/", api.urls),
 ]

@@ -15,9 +15,7 @@ def test_demo_builds_the_accounts_of_the_readme_and_can_run_twice(client, regist
     settings.DEMO_MODE = True
     load_demo(candidates=12)
     load_demo(candidates=12)
-    roles = dict(
-        User.objects.exclude(username__startswith="demo-candidate-").values_list("username", "role")
-    )
+    roles = dict(User.objects.exclude(username__startswith="demo-").values_list("username", "role"))
     assert roles == {
         "office": "office_officer",
         "reviewer": "reviewer",
@@ -27,6 +25,7 @@ def test_demo_builds_the_accounts_of_the_readme_and_can_run_twice(client, regist
         "host1": "host_liaison",
         "host1-head": "host_head",
         "host2": "host_liaison",
+        "host2-head": "host_head",
         "pref1": "prefecture_coordinator",
     }
     assert User.objects.get(username="host1").local_government.code == "412040"
@@ -43,3 +42,16 @@ def test_demo_builds_the_accounts_of_the_readme_and_can_run_twice(client, regist
     assert Application.objects.get(user__username="candidate2").state == "certified"
     states = set(Application.objects.values_list("state", flat=True))
     assert states == set(Application.State.values)
+    # Requests: 多久市 approved, 嬉野市 not eligible on readiness alone, the joint request
+    # awaiting a member, and the others in every state.
+    from ciodispatch.requests.models import DispatchRequest
+
+    assert DispatchRequest.objects.get(host__code="412040").state == "approved"
+    ureshino = DispatchRequest.objects.get(host__code="412091")
+    assert ureshino.state == "not_eligible"
+    assert [c["key"] for c in ureshino.eligibility if not c["passed"]] == ["readiness"]
+    assert DispatchRequest.objects.get(group__isnull=False).state == "submitted"
+    assert set(DispatchRequest.objects.values_list("state", flat=True)) == set(
+        DispatchRequest.State.values
+    ) - {"committed"}
+    assert DispatchRequest.objects.count() >= 40

@@ -13,6 +13,8 @@ from ciodispatch.localgov.services import create_group
 from tests.conftest import lg
 from tests.matrix import OFFICE, PEOPLE, SIGNED_IN
 from tests.matrix import candidates as candidates_matrix
+from tests.matrix import readiness as readiness_matrix
+from tests.matrix import requests as requests_matrix
 from tests.matrix import training as training_matrix
 
 A = policy.Action
@@ -45,8 +47,10 @@ MATRIX = [
     (A.CHANGE_ORGANISATION, "org_saga", {"office_admin", "pref1"}),
     (A.CHANGE_ORGANISATION, "org_shingu", {"office_admin", "host_fukuoka"}),
     (A.VIEW_AUDIT_LOG, None, OFFICE),
+    *requests_matrix.ROWS,
     *training_matrix.ROWS,
     *candidates_matrix.ROWS,
+    *readiness_matrix.ROWS,
 ]
 
 
@@ -82,8 +86,10 @@ def objects(personas, saga_group):
         "org_saga": org("410004"),
         "org_shingu": org("403458"),
         "org_office": Organisation.objects.get(kind=Organisation.Kind.PROGRAMME_OFFICE),
+        **requests_matrix.build_objects(personas),
         **training_matrix.build_objects(personas),
         **candidates_matrix.build_objects(personas),
+        **readiness_matrix.build_objects(personas),
     }
 
 

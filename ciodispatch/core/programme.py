@@ -9,9 +9,13 @@ class Challenge(models.TextChoices):
 
     TALENT_SHORTAGE = "talent_shortage", _("Talent shortage (人材不足)")
     VENDOR_DEPENDENCY = "vendor_dependency", _("Vendor dependency (ベンダー依存)")
-    ORGANISATIONAL_WALLS = "organisational_walls", _(
-        "Walls between departments and municipalities (組織の壁)"
+    ORGANISATIONAL_WALLS = (
+        "organisational_walls",
+        _("Walls between departments and municipalities (組織の壁)"),
     )
-    RESISTANCE_TO_CHANGE = "resistance_to_change", _("A culture that resists change (変化を嫌う体質)")
+    RESISTANCE_TO_CHANGE = (
+        "resistance_to_change",
+        _("A culture that resists change (変化を嫌う体質)"),
+    )
     NO_STRATEGY = "no_strategy", _("No strategy (戦略の欠如)")
     NO_BUDGET = "no_budget", _("No budget (予算獲得)")

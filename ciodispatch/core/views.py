@@ -42,6 +42,18 @@ HOME_LINKS = (
         ),
     ),
     HomeLink(
+        policy.Action.VIEW_OWN_READINESS,
+        "readiness:own",
+        _("Readiness"),
+        _("Self-assess your organisation's readiness to host a CIO: scores, gaps and what to do."),
+    ),
+    HomeLink(
+        policy.Action.LIST_READINESS,
+        "readiness:list",
+        _("Readiness of local governments"),
+        _("The latest readiness self-assessment of each local government, by prefecture."),
+    ),
+    HomeLink(
         policy.Action.LIST_OWN_REQUESTS,
         "requests:mine",
         _("Dispatch requests"),

@@ -28,6 +28,7 @@ DEMO_ACCOUNTS = (
     ("host1", Role.HOST_LIAISON, "412040", "多久", "連絡担当"),
     ("host1-head", Role.HOST_HEAD, "412040", "多久", "市長"),
     ("host2", Role.HOST_LIAISON, "412091", "嬉野", "連絡担当"),
+    ("host2-head", Role.HOST_HEAD, "412091", "嬉野", "市長"),
     ("pref1", Role.PREFECTURE_COORDINATOR, "410004", "佐賀県", "DX推進担当"),
 )
 OFFICE_LOGINS = ("office", "reviewer", "reviewer2")
@@ -100,6 +101,19 @@ def load_demo(*, candidates: int = 300) -> list[str]:
         )
         done.append("group: 佐賀県 西部DX共同推進")
     done += _candidates_and_training(candidates)
+    done += _readiness_and_requests()
+    return done
+
+
+def _readiness_and_requests() -> list[str]:
+    from ciodispatch.readiness.demo import load_readiness_demo
+    from ciodispatch.requests.demo import load_requests_demo
+
+    people = {
+        u.username: u for u in User.objects.filter(username__in=[a[0] for a in DEMO_ACCOUNTS])
+    }
+    done = load_readiness_demo(taku_user=people["host1"], ureshino_user=people["host2"])
+    done += load_requests_demo(office=people["office"], people=people)
     return done
 
 

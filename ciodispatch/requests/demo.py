@@ -220,8 +220,9 @@ def load_requests_demo(*, office: User, people: dict[str, User]) -> list[str]:
     _fill(joint, pref1, host1, host2, rng, THEMES[6])
     services.submit_request(joint, actor=pref1)
     joint.refresh_from_db()
-    services.confirm_membership(joint, host1.local_government, actor=head1)
-    services.confirm_membership(joint, host2.local_government, actor=head2)
+    for head in (head1, head2):
+        assert head.local_government is not None
+        services.confirm_membership(joint, head.local_government, actor=head)
     done.append(
         "requests: 多久市 approved, 嬉野市 not eligible, 佐賀県 joint request awaiting 有田町"
     )

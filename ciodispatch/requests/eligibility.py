@@ -79,7 +79,7 @@ def _training(request: DispatchRequest) -> Condition | None:
     not_done = [
         f"{person.display_name} ({role})"
         for role, person in people
-        if not has_completed_track(person, "readiness")
+        if person is not None and not has_completed_track(person, "readiness")
     ]
     if not_done:
         return Condition(

@@ -186,13 +186,13 @@ class DispatchRequest(models.Model):
         return str(self.group) if self.group_id else str(self.host)
 
     def members(self) -> list[LocalGovernment]:
-        if self.group_id:
+        if self.group is not None:
             return list(self.group.members.all())
         return [self.host] if self.host else []
 
     def prefecture_codes(self) -> set[str]:
         codes = {m.prefecture_code for m in self.members()}
-        if self.group_id:
+        if self.group is not None:
             codes.add(self.group.lead.prefecture_code)
         return codes
 

@@ -257,7 +257,7 @@ def save_budget(
 def staff_of(request: DispatchRequest) -> list[User]:
     """Who may be named liaison or counterpart: host staff of the host, the members or the lead."""
     codes = [m.code for m in request.members()]
-    if request.group_id:
+    if request.group is not None:
         codes.append(request.group.lead_id)
     return list(
         User.objects.filter(

@@ -374,7 +374,7 @@ def office_list(request):
         rounds.filter(fiscal_year=request.GET.get("year") or 0).first() or services.current_round()
     )
     if request_round is None:
-        return redirect("requests:rounds")
+        return render(request, "requests/no_round.html")
     form = forms.OfficeFilterForm(request.GET or None)
     found = list(_filtered(form, request_round).order_by("state", "-submitted_at"))
     by_region: dict = {}
