@@ -20,6 +20,7 @@ from ciodispatch.core.programme import Challenge
 from ciodispatch.localgov.models import LocalGovernmentGroup
 from ciodispatch.localgov.regions import Region, prefecture_codes_of
 from ciodispatch.requests import forms, services
+from ciodispatch.requests.eligibility import evaluate
 from ciodispatch.requests.models import DispatchRequest, RequestRound
 from ciodispatch.requests.services import RequestError
 
@@ -130,6 +131,12 @@ def detail(request, req):
             "decision_form": forms.DecisionForm(),
             "can_reevaluate": req.state in (S.ELIGIBLE, S.NOT_ELIGIBLE),
             "is_office": policy.can(user, A.REVIEW_REQUESTS),
+            # Before the commitment the conditions are shown as they stand, so the host can act.
+            "conditions": req.eligibility
+            if req.eligibility and req.state != S.SUBMITTED
+            else [c.as_dict() for c in evaluate(req)]
+            if req.state == S.SUBMITTED
+            else [],
         },
     )
 

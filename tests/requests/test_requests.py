@@ -300,3 +300,48 @@ def test_a_coordinator_files_only_for_their_own_groups(personas, saga_group):
     with pytest.raises(PermissionDenied):
         services.start_request(open_round(), actor=personas.pref_fukuoka, group=saga_group)
     assert LocalGovernment.objects.get(code="410004").is_prefecture
+
+
+def _assess(user, plan):
+    from ciodispatch.readiness import demo as readiness_demo
+    from ciodispatch.readiness import services as readiness
+
+    assessment = readiness.start_assessment(user.local_government, actor=user)
+    readiness_demo._fill(assessment, plan, readiness_demo.CHALLENGES["taku"], actor=user)
+    readiness.submit_assessment(assessment, actor=user)
+
+
+def test_readiness_below_the_minimum_fails_alone(personas):
+    from ciodispatch.readiness import demo as readiness_demo
+
+    complete_readiness_training(personas.host1, personas.host1_head)
+    _assess(personas.host1, readiness_demo.WEAK_BUDGET)
+    request = committed(taku_request(personas, open_round(min_readiness_score=60)), personas)
+    assert _failed(request) == ["readiness"]
+    detail = next(c["detail"] for c in request.eligibility if c["key"] == "readiness")
+    assert "33" in detail
+
+
+def test_a_strong_assessment_passes_readiness(personas):
+    from ciodispatch.readiness import demo as readiness_demo
+
+    complete_readiness_training(personas.host1, personas.host1_head)
+    _assess(personas.host1, readiness_demo.STRONG)
+    request = committed(taku_request(personas, open_round(min_readiness_score=60)), personas)
+    assert request.state == S.ELIGIBLE
+
+
+def test_no_assessment_fails_readiness_alone(personas):
+    complete_readiness_training(personas.host1, personas.host1_head)
+    request = committed(taku_request(personas, open_round(min_readiness_score=60)), personas)
+    assert _failed(request) == ["readiness"]
+
+
+def test_before_the_commitment_only_the_commitment_is_missing(personas):
+    from ciodispatch.requests.eligibility import evaluate
+
+    complete_readiness_training(personas.host1, personas.host1_head)
+    request = taku_request(personas)
+    services.submit_request(request, actor=personas.host1)
+    request.refresh_from_db()
+    assert [c.key for c in evaluate(request) if not c.passed] == ["commitment"]
