@@ -27,6 +27,7 @@ PLAN = (
     (S.EXPIRED, 5),
     (S.SUSPENDED, 3),
     (S.REVOKED, 2),
+    (S.WITHDRAWN, 2),
 )
 VENDORS = ("富士通", "NEC", "日立製作所", "NTTデータ", "TKC", "両備システムズ", "RKKCS", "内田洋行")
 EMPLOYERS = (
@@ -143,6 +144,10 @@ def advance(app, target, *, user, office, reviewers, rng, complete_training) -> 
         return app
     app = services.submit_application(app, actor=user)
     if target == S.APPLIED:
+        return app
+    if target == S.WITHDRAWN:  # asked for their data to be erased while under review
+        request = services.request_deletion(app, actor=user)
+        services.complete_deletion(request, actor=office, note="本人の申出による")
         return app
     for reviewer in reviewers:
         services.assign_reviewer(app, reviewer, actor=office)

@@ -73,6 +73,7 @@ class Application(models.Model):
         EXPIRED = "expired", _("Expired")
         SUSPENDED = "suspended", _("Suspended")
         REVOKED = "revoked", _("Revoked")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="application"
@@ -143,7 +144,8 @@ class Application(models.Model):
         verbose_name_plural = _("applications")
 
     def __str__(self):
-        return self.full_name or self.user.get_username()
+        # Neutral on purpose: this is what the audit log keeps, and it must survive erasure.
+        return f"Application {self.pk}"
 
     @property
     def full_name(self) -> str:
@@ -186,14 +188,19 @@ CERTIFICATION = StateMachine.define(
     initial=Application.State.DRAFT,
     table={
         Application.State.DRAFT: [Application.State.APPLIED],
-        Application.State.APPLIED: [Application.State.SCREENING],
+        Application.State.APPLIED: [Application.State.SCREENING, Application.State.WITHDRAWN],
         Application.State.SCREENING: [
             Application.State.INTERVIEW,
             Application.State.TRAINING,
             Application.State.REJECTED,
+            Application.State.WITHDRAWN,
         ],
-        Application.State.INTERVIEW: [Application.State.TRAINING, Application.State.REJECTED],
-        Application.State.TRAINING: [Application.State.CERTIFIED],
+        Application.State.INTERVIEW: [
+            Application.State.TRAINING,
+            Application.State.REJECTED,
+            Application.State.WITHDRAWN,
+        ],
+        Application.State.TRAINING: [Application.State.CERTIFIED, Application.State.WITHDRAWN],
         Application.State.CERTIFIED: [
             Application.State.EXPIRED,
             Application.State.SUSPENDED,

@@ -387,6 +387,13 @@ def save_availability(
     )
 
 
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
 @dataclass
 class AffiliationInput:
     vendor: str
@@ -401,7 +408,7 @@ def save_vendor_affiliations(
 ) -> Application:
     app = _editable(app, actor)
     today = timezone.localdate()
-    horizon = today.replace(year=today.year - VENDOR_LOOKBACK_YEARS)
+    horizon = _years_before(today, VENDOR_LOOKBACK_YEARS)
     if none and affiliations:
         raise CandidateError(
             _("You stated you have no vendor affiliations but listed some: do one or the other.")
@@ -662,9 +669,8 @@ def declare_conflict(app: Application, reviewer: User, *, actor, reason: str) ->
     ConflictDeclaration.objects.get_or_create(
         application=app, reviewer=reviewer, defaults={"reason": reason.strip()}
     )
-    withdrawn = ReviewAssignment.objects.filter(
-        application=app, reviewer=reviewer, submitted_at__isnull=True
-    ).delete()[0]
+    # Scores given before the conflict came to light do not count either.
+    withdrawn = ReviewAssignment.objects.filter(application=app, reviewer=reviewer).delete()[0]
     record(
         actor=actor,
         action="candidates.conflict_declared",
@@ -682,7 +688,7 @@ def submit_scores(
     policy.require(actor, A.REVIEW_APPLICATION, assignment.application)
     if assignment.reviewer_id != actor.pk:
         raise CandidateError(_("You can score only the applications assigned to you."))
-    app = Application.objects.get(pk=assignment.application_id)
+    app = Application.objects.select_for_update().get(pk=assignment.application_id)
     if app.state != S.SCREENING:
         raise CandidateError(_("Scoring has closed for this application."))
     criteria = list(app.review_round.criteria.all()) if app.review_round else []
@@ -715,7 +721,7 @@ def submit_scores(
         actor=actor,
         action="candidates.scores_submitted",
         target=app,
-        changes={"scores": {c.key: int(scores[c.pk][0]) for c in criteria}},
+        changes={"criteria_scored": len(criteria)},
     )
     return assignment
 
@@ -814,7 +820,7 @@ def schedule_interview(
         actor=actor,
         action="candidates.interview_scheduled",
         target=app,
-        changes={"at": scheduled_at.isoformat(), "place": place.strip()},
+        changes={"at": scheduled_at.isoformat()},
     )
     local = timezone.localtime(scheduled_at)
     _notify(
@@ -898,7 +904,10 @@ def change_certification(app: Application, *, actor, target: str, reason: str) -
         raise CandidateError(_("Choose suspend, reinstate or revoke."))
     if not reason.strip():
         raise CandidateError(_("Give the reason; the CIO is told it."))
-    if not CERTIFICATION.allowed(app.state, target):
+    # Certified is reached here only by reinstating a suspension; first certification
+    # goes through certify(), which checks the training.
+    reinstating = target == S.CERTIFIED and app.state == S.SUSPENDED
+    if not CERTIFICATION.allowed(app.state, target) or (target == S.CERTIFIED and not reinstating):
         raise CandidateError(
             _("A certification in the state “%(state)s” cannot become “%(target)s”.")
             % {"state": app.get_state_display(), "target": S(target).label}
@@ -911,8 +920,17 @@ def expire_certifications(today: dt.date | None = None) -> int:
     """Certified CIOs past their validity become expired (a periodic job)."""
     today = today or timezone.localdate()
     count = 0
-    for app in Application.objects.filter(state=S.CERTIFIED, certified_until__lt=today):
+    due = Application.objects.filter(state=S.CERTIFIED, certified_until__lt=today)
+    for pk in due.values_list("pk", flat=True):
         with transaction.atomic():
+            # Re-read under a lock: a renewal or suspension made meanwhile wins.
+            app = Application.objects.select_for_update().get(pk=pk)
+            if (
+                app.state != S.CERTIFIED
+                or app.certified_until is None
+                or app.certified_until >= today
+            ):
+                continue
             _move(app, S.EXPIRED, actor=None, reason=_("The validity period ended."))
         count += 1
     return count
@@ -922,12 +940,13 @@ def expire_certifications(today: dt.date | None = None) -> int:
 # Personal data: deletion on request, and after the retention period
 # ---------------------------------------------------------------------------------------
 
-ERASABLE_STATES = (S.DRAFT, S.REJECTED, S.EXPIRED, S.REVOKED)
+ERASABLE_STATES = (S.DRAFT, S.REJECTED, S.EXPIRED, S.REVOKED, S.WITHDRAWN)
 
 
 @transaction.atomic
 def request_deletion(app: Application, *, actor) -> DeletionRequest:
     policy.require(actor, A.REQUEST_DELETION, app)
+    app = Application.objects.select_for_update().get(pk=app.pk)  # one request at a time
     if app.deletion_requests.filter(state=DeletionRequest.State.REQUESTED).exists():
         raise CandidateError(_("You have asked already; the programme office is handling it."))
     request = DeletionRequest.objects.create(application=app)
@@ -946,6 +965,7 @@ def _erase(app: Application) -> None:
     app.vendor_affiliations.all().delete()
     Score.objects.filter(assignment__application=app).delete()
     app.interviews.all().delete()
+    app.conflicts.update(reason="")
     for name in IDENTITY_FIELDS:
         setattr(app, name, None if name == "date_of_birth" else "")
     app.family_name = app.given_name = ""
@@ -968,25 +988,15 @@ def complete_deletion(request: DeletionRequest, *, actor, note: str = "") -> Del
     from the pool first (revoked), since the programme cannot dispatch someone it cannot name."""
     policy.require(actor, A.COMPLETE_DELETION, request.application)
     request = DeletionRequest.objects.select_for_update().get(pk=request.pk)
-    app = request.application
+    if request.state != DeletionRequest.State.REQUESTED:
+        raise CandidateError(_("This request has been completed already."))
+    app = Application.objects.select_for_update().get(pk=request.application_id)
     if app.state not in ERASABLE_STATES:
         if CERTIFICATION.allowed(app.state, S.REVOKED):
-            _move(
-                app,
-                S.REVOKED,
-                actor=actor,
-                reason=_("Withdrawn at the CIO's request."),
-                notify=False,
-            )
-        elif CERTIFICATION.allowed(app.state, S.REJECTED):
-            _move(
-                app,
-                S.REJECTED,
-                actor=actor,
-                reason=_("Withdrawn at the candidate's request."),
-                notify=False,
-            )
-        app.refresh_from_db()
+            reason, target = _("Withdrawn at the CIO's request."), S.REVOKED
+        else:
+            reason, target = _("Withdrawn at the candidate's request."), S.WITHDRAWN
+        _move(app, target, actor=actor, reason=reason, notify=False)
     _erase(app)
     request.completed_at = timezone.now()
     request.note = note

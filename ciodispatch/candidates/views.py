@@ -341,7 +341,7 @@ def review(request, app):
         for criterion in criteria:
             raw = request.POST.get(f"score_{criterion.pk}", "")
             comment = request.POST.get(f"comment_{criterion.pk}", "")
-            if not raw.isdigit():
+            if raw not in {"1", "2", "3", "4", "5"}:
                 errors.append(_("%s: choose a score from 1 to 5.") % criterion.title)
                 continue
             scores[criterion.pk] = (int(raw), comment)
@@ -457,6 +457,7 @@ def _render_detail(request, app, *, status=200, **bound_forms):
                 (t, S(t).label)
                 for t in (S.SUSPENDED, S.CERTIFIED, S.REVOKED)
                 if CERTIFICATION.allowed(app.state, t)
+                and (t != S.CERTIFIED or app.state == S.SUSPENDED)
             ],
             "can_renew": app.state in (S.CERTIFIED, S.EXPIRED),
             "interviews": app.interviews.all(),
@@ -591,16 +592,22 @@ def deletion_requests(request):
 
 def _load_deletion(request, pk):
     return get_object_or_404(
-        DeletionRequest, pk=pk, state=DeletionRequest.State.REQUESTED
-    ).application
+        DeletionRequest.objects.select_related("application"),
+        pk=pk,
+        state=DeletionRequest.State.REQUESTED,
+    )
 
 
 @require_POST
-@policy.guard(A.COMPLETE_DELETION, load=_load_deletion)
-def complete_deletion(request, app):
-    deletion = app.deletion_requests.get(state=DeletionRequest.State.REQUESTED)
-    services.complete_deletion(deletion, actor=request.user, note=request.POST.get("note", ""))
-    messages.success(request, _("The personal data is erased. The audit trail is kept."))
+@policy.guard(A.COMPLETE_DELETION)
+def complete_deletion(request, pk):
+    deletion = _load_deletion(request, pk)
+    try:
+        services.complete_deletion(deletion, actor=request.user, note=request.POST.get("note", ""))
+    except CandidateError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The personal data is erased. The audit trail is kept."))
     return redirect("candidates:deletions")
 
 

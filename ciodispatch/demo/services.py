@@ -96,7 +96,8 @@ def load_demo(*, candidates: int = 300) -> list[str]:
         create_group(
             name="佐賀県 西部DX共同推進",
             lead=LocalGovernment.objects.get(code="410004"),
-            members=list(LocalGovernment.objects.filter(code__in=["412040", "412091", "414018"])),
+            # 有田町, 大町町, 江北町: small towns that share one CIO (多久市 and 嬉野市 file alone).
+            members=list(LocalGovernment.objects.filter(code__in=["414018", "414239", "414247"])),
             actor=pref1,
         )
         done.append("group: 佐賀県 西部DX共同推進")

@@ -214,17 +214,27 @@ def load_requests_demo(*, office: User, people: dict[str, User]) -> list[str]:
     ureshino = services.start_request(request_round, actor=host2, host=host2.local_government)
     _fill(ureshino, host2, host2, head2, rng, THEMES[1])
     _submit_and_commit(ureshino, host2, head2)
-    # 佐賀県: a joint request for three municipalities; 有田町's head has not confirmed yet.
+    # 佐賀県: a joint request for three small towns; 江北町's head has not confirmed yet.
     group = LocalGovernmentGroup.objects.get(name="佐賀県 西部DX共同推進")
     joint = services.start_request(request_round, actor=pref1, group=group)
-    _fill(joint, pref1, host1, host2, rng, THEMES[6])
+    arita = group.members.get(code="414018")
+    arita_liaison = accounts.create_user(
+        username="demo-host-414018",
+        role=Role.HOST_LIAISON,
+        organisation=accounts.get_or_create_local_government_organisation(arita, actor=None),
+        password=None,
+        actor=None,
+        last_name="有田",
+        first_name="DX担当",
+    )
+    _fill(joint, pref1, pref1, arita_liaison, rng, THEMES[6])
     services.submit_request(joint, actor=pref1)
     joint.refresh_from_db()
-    for head in (head1, head2):
-        assert head.local_government is not None
-        services.confirm_membership(joint, head.local_government, actor=head)
+    heads = {"414018": "有田町長", "414239": "大町町長"}
+    for member in group.members.filter(code__in=heads):
+        services.confirm_membership(joint, member, actor=pref1, head_name=heads[member.code])
     done.append(
-        "requests: 多久市 approved, 嬉野市 not eligible, 佐賀県 joint request awaiting 有田町"
+        "requests: 多久市 approved, 嬉野市 not eligible, 佐賀県 joint request awaiting 江北町"
     )
     # About 40 others.
     hosts = iter(_other_hosts(sum(n for _s, n in PLAN)))

@@ -190,6 +190,15 @@ def _fiscal_strength(request: DispatchRequest) -> Condition | None:
     if ceiling is None:
         return None
     label = _("Fiscal strength index below %s") % ceiling
+    unknown = [m.name for m in request.members() if m.fiscal_strength_index is None]
+    if unknown:
+        return Condition(
+            "fiscal_strength",
+            label,
+            False,
+            _("The fiscal strength index of %s is not known.") % "、".join(unknown),
+            _("Ask the programme office to confirm the index from the latest settlement."),
+        )
     strong = [
         f"{m.name} ({m.fiscal_strength_index})"
         for m in request.members()

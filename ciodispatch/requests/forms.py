@@ -62,8 +62,12 @@ class CioWantedForm(forms.Form):
 
 
 class BudgetForm(forms.Form):
-    budget_yen = forms.IntegerField(label=_("Budget (yen a year)"), min_value=1)
-    pay_yen_per_month = forms.IntegerField(label=_("Pay offered (yen a month)"), min_value=1)
+    budget_yen = forms.IntegerField(
+        label=_("Budget (yen a year)"), min_value=1, max_value=10_000_000_000
+    )
+    pay_yen_per_month = forms.IntegerField(
+        label=_("Pay offered (yen a month)"), min_value=1, max_value=100_000_000
+    )
     no_vendors = forms.BooleanField(
         label=_("No vendor supplies our systems (nothing to declare)"), required=False
     )

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ciodispatch import policy
 from ciodispatch.accounts.models import HOST_ROLES, Role, User
@@ -117,15 +118,26 @@ def start_request(
                 "close": request_round.requests_close,
             }
         )
-    active = DispatchRequest.objects.filter(request_round=request_round).exclude(state=S.REJECTED)
-    if host is not None and active.filter(host=host).exists():
-        raise RequestError(
-            _("%s has a request in this round already; continue that one.") % host.name
-        )
-    if group is not None and active.filter(group=group).exists():
-        raise RequestError(
-            _("The group %s has a request in this round already; continue that one.") % group
-        )
+    # Lock the round so that two clicks cannot file two requests for the same host.
+    RequestRound.objects.select_for_update().get(pk=request_round.pk)
+    members = {host.code} if host is not None else {m.code for m in group.members.all()}
+    for other in (
+        DispatchRequest.objects.filter(request_round=request_round)
+        .exclude(state=S.REJECTED)
+        .select_related("host", "group")
+        .prefetch_related("group__members")
+    ):
+        taken = members & {m.code for m in other.members()}
+        if taken:
+            # One host is one place in the match: a government is in one request per round.
+            names = "、".join(sorted(m.name for m in other.members() if m.code in taken))
+            raise RequestError(
+                _(
+                    "%(names)s already take part in a request of this round (%(other)s); "
+                    "continue that one, or ask the office to reject it first."
+                )
+                % {"names": names, "other": other.requester_name}
+            )
     request = DispatchRequest.objects.create(
         request_round=request_round, host=host, group=group, filed_by=actor
     )
@@ -333,6 +345,13 @@ def save_kpis(request: DispatchRequest, *, actor, kpis: Sequence[KPIInput]) -> D
 
 
 SECTIONS = ("basics", "cio", "budget", "people", "kpis")
+SECTION_TITLES = {
+    "basics": gettext_lazy("Theme, goals and challenges"),
+    "cio": gettext_lazy("The CIO wanted"),
+    "budget": gettext_lazy("Budget, pay and vendors"),
+    "people": gettext_lazy("Authority, liaison and counterpart"),
+    "kpis": gettext_lazy("KPIs and baselines"),
+}
 
 
 def section_problems(request: DispatchRequest, key: str) -> list[str]:
@@ -373,9 +392,9 @@ def section_status(request: DispatchRequest, key: str) -> str:
 @transaction.atomic
 def submit_request(request: DispatchRequest, *, actor) -> DispatchRequest:
     request = _editable(request, actor)
-    missing = [key for key in SECTIONS if section_problems(request, key)]
+    missing = [str(SECTION_TITLES[key]) for key in SECTIONS if section_problems(request, key)]
     if missing:
-        raise RequestError(_("Complete every section before you submit: %s.") % ", ".join(missing))
+        raise RequestError(_("Complete every section before you submit: %s.") % "、".join(missing))
     # A returned request is committed again: the head signs what is filed now.
     request.committed_at, request.committed_by, request.commitment_text = None, None, ""
     request.confirmations.all().delete()
@@ -521,6 +540,11 @@ def decide_request(
     if decision != "approve" and not comment.strip():
         raise RequestError(_("Give the reason or the comments; the host is told them."))
     target = targets[decision]
+    if decision == "approve" and request.state == S.ELIGIBLE:
+        # Approve on the conditions as they are today, not as they were at the commitment.
+        _evaluate(request, actor=actor)
+        if request.state != S.ELIGIBLE:
+            return request  # now not eligible; the office sees why and may return it
     if decision in ("approve", "reject") and request.state != S.ELIGIBLE:
         raise RequestError(
             _("Only eligible requests are approved or rejected; return the others with comments.")

@@ -4,12 +4,11 @@ import io
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -26,13 +25,7 @@ from ciodispatch.requests.services import RequestError
 
 A = policy.Action
 S = DispatchRequest.State
-SECTION_TITLES = {
-    "basics": gettext_lazy("Theme, goals and challenges"),
-    "cio": gettext_lazy("The CIO wanted"),
-    "budget": gettext_lazy("Budget, pay and vendors"),
-    "people": gettext_lazy("Authority, liaison and counterpart"),
-    "kpis": gettext_lazy("KPIs and baselines"),
-}
+SECTION_TITLES = services.SECTION_TITLES
 
 
 def _load(request, pk, **kwargs):
@@ -377,13 +370,17 @@ def _bars(counts: dict, labels: dict) -> list[dict]:
 @policy.guard(A.REVIEW_REQUESTS)
 def office_list(request):
     rounds = RequestRound.objects.all()
-    request_round = (
-        rounds.filter(fiscal_year=request.GET.get("year") or 0).first() or services.current_round()
-    )
+    year = request.GET.get("year", "")
+    chosen = rounds.filter(fiscal_year=int(year)).first() if year.isdigit() else None
+    request_round = chosen or services.current_round()
     if request_round is None:
         return render(request, "requests/no_round.html")
     form = forms.OfficeFilterForm(request.GET or None)
-    found = list(_filtered(form, request_round).order_by("state", "-submitted_at"))
+    found = list(
+        _filtered(form, request_round).order_by(
+            "state", F("submitted_at").desc(nulls_last=True), "pk"
+        )
+    )
     by_region: dict = {}
     by_challenge: dict = {}
     for r in found:

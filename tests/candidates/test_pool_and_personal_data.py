@@ -132,3 +132,21 @@ def test_periodic_commands_run(personas, monkeypatch):
     call_command("expire_certifications", stdout=out)
     call_command("purge_candidate_data", stdout=out)
     assert "expired" in out.getvalue() and "erased" in out.getvalue()
+
+
+def test_erasing_an_open_file_withdraws_it_from_the_pipeline(personas):
+    app = submitted_application(personas.candidate1)
+    request = services.request_deletion(app, actor=personas.candidate1)
+    services.complete_deletion(request, actor=personas.office)
+    app.refresh_from_db()
+    assert app.state == S.WITHDRAWN and app.erased_at
+    with pytest.raises(CandidateError):
+        services.assign_reviewer(app, personas.reviewer, actor=personas.office)
+    from ciodispatch.audit.models import AuditEvent
+
+    reprs = set(
+        AuditEvent.objects.filter(object_type="candidates.application").values_list(
+            "object_repr", flat=True
+        )
+    )
+    assert reprs == {f"Application {app.pk}"}

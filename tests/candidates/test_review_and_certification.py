@@ -194,3 +194,21 @@ def test_candidates_and_hosts_cannot_take_office_actions(personas, in_training):
     for person in (personas.candidate1, personas.host1, personas.reviewer):
         with pytest.raises(PermissionDenied):
             services.certify(in_training, actor=person)
+
+
+def test_certified_cannot_be_reached_by_the_change_form_without_training(personas, in_training):
+    with pytest.raises(CandidateError, match="cannot become"):
+        services.change_certification(
+            in_training, actor=personas.office, target=S.CERTIFIED, reason="近道"
+        )
+    in_training.refresh_from_db()
+    assert in_training.state == S.TRAINING
+
+
+def test_a_conflict_declared_after_scoring_withdraws_the_scores(personas, app, reviewer2):
+    assignment = services.assign_reviewer(app, personas.reviewer, actor=personas.office)
+    score_all(assignment, personas.reviewer, 5)
+    services.declare_conflict(app, personas.reviewer, actor=personas.reviewer, reason="親族")
+    assert not app.assignments.exists()
+    with pytest.raises(CandidateError, match="No reviewer has scored"):
+        services.decide(app, actor=personas.office, decision=Decision.PASS, reason="x")

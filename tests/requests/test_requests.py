@@ -345,3 +345,33 @@ def test_before_the_commitment_only_the_commitment_is_missing(personas):
     services.submit_request(request, actor=personas.host1)
     request.refresh_from_db()
     assert [c.key for c in evaluate(request) if not c.passed] == ["commitment"]
+
+
+def test_a_government_is_in_one_request_per_round(personas, saga_group):
+    request_round = open_round()
+    services.start_request(request_round, actor=personas.host1, host=lg("412040"))
+    with pytest.raises(RequestError, match="already take part"):
+        services.start_request(request_round, actor=personas.pref1, group=saga_group)
+
+
+def test_approval_checks_the_conditions_again(personas):
+    complete_readiness_training(personas.host1, personas.host1_head)
+    request = committed(taku_request(personas), personas)
+    assert request.state == S.ELIGIBLE
+    request.request_round.population_limit = 10_000  # the office tightened the round
+    request.request_round.save()
+    request = services.decide_request(
+        request, actor=personas.office, decision="approve", comment=""
+    )
+    assert request.state == S.NOT_ELIGIBLE
+
+
+def test_an_unknown_fiscal_strength_fails_the_rule(personas):
+    from ciodispatch.localgov.models import LocalGovernment
+
+    LocalGovernment.objects.filter(code="412040").update(fiscal_strength_index=None)
+    complete_readiness_training(personas.host1, personas.host1_head)
+    request = committed(
+        taku_request(personas, open_round(max_fiscal_strength=Decimal("1.00"))), personas
+    )
+    assert _failed(request) == ["fiscal_strength"]
