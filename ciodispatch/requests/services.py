@@ -120,7 +120,11 @@ def start_request(
         )
     # Lock the round so that two clicks cannot file two requests for the same host.
     RequestRound.objects.select_for_update().get(pk=request_round.pk)
-    members = {host.code} if host is not None else {m.code for m in group.members.all()}
+    if host is not None:
+        members = {host.code}
+    else:
+        assert group is not None
+        members = {m.code for m in group.members.all()}
     for other in (
         DispatchRequest.objects.filter(request_round=request_round)
         .exclude(state=S.REJECTED)
