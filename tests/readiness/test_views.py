@@ -93,6 +93,7 @@ def test_a_host_starts_fills_and_submits_the_assessment(host1, personas):
 
 
 def test_missing_evidence_is_shown_on_the_field(host1, personas):
+    host1.cookies["django_language"] = "en"  # the assertions read the English messages
     assessment = services.start_assessment(lg("412040"), actor=personas.host1)
     vision = assessment.questionnaire.questions.get(key="head-vision")
     top = vision.options.get(points=3)
@@ -111,6 +112,7 @@ def test_missing_evidence_is_shown_on_the_field(host1, personas):
 
 
 def test_the_check_page_lists_what_is_missing_and_offers_no_submit(host1, personas):
+    host1.cookies["django_language"] = "en"  # the assertions read the English messages
     assessment = services.start_assessment(lg("412040"), actor=personas.host1)
     text = page(host1, f"/readiness/assessments/{assessment.pk}/check/")
     first = assessment.questionnaire.questions.get(number=1)
