@@ -11,7 +11,7 @@ import os
 import sys
 import tempfile
 
-BENCHMARKS = ["registry"]
+BENCHMARKS = ["registry", "matching"]
 
 
 def setup_django(tmp: str) -> None:
