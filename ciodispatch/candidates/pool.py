@@ -1,19 +1,15 @@
 """The pool of certified CIOs: search, and exports officials open in Excel as they are."""
 
-import csv
 import datetime as dt
-import io
 from collections.abc import Iterable
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from ciodispatch.candidates.choices import Domain, SkillRole, WorkPattern, WorkPlace
 from ciodispatch.candidates.models import Application, SkillClaim
+from ciodispatch.core.exports import csv_bytes, xlsx_bytes
 from ciodispatch.localgov.regions import Region
 
 
@@ -112,36 +108,10 @@ def pool_rows(pool: Iterable[Application]) -> tuple[list[str], list[list]]:
 
 
 def pool_csv(pool: Iterable[Application]) -> bytes:
-    """UTF-8 with a BOM and CRLF line ends, so Excel opens it with the Japanese intact."""
     header, rows = pool_rows(pool)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow(
-            ["" if v is None else v.isoformat() if isinstance(v, dt.date) else v for v in row]
-        )
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return csv_bytes(header, rows)
 
 
 def pool_xlsx(pool: Iterable[Application]) -> bytes:
     header, rows = pool_rows(pool)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("Certified CIO pool")[:31]
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(row)
-    for column in range(1, len(header) + 1):
-        letter = get_column_letter(column)
-        width = max(len(str(c.value or "")) for c in sheet[letter]) * 2 + 2
-        sheet.column_dimensions[letter].width = min(max(width, 10), 60)
-        for cell in sheet[letter][1:]:
-            if isinstance(cell.value, dt.date):
-                cell.number_format = "yyyy-mm-dd"
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes(header, rows, sheet_title=_("Certified CIO pool"))

@@ -27,6 +27,7 @@ from ciodispatch.candidates.models import (
 from ciodispatch.candidates.personal_data import personal_data, personal_data_pdf
 from ciodispatch.candidates.pool import pool_csv, pool_xlsx, search_pool
 from ciodispatch.candidates.services import CandidateError
+from ciodispatch.core.exports import download
 
 A = policy.Action
 S = Application.State
@@ -560,16 +561,9 @@ def pool(request):
     export = request.GET.get("format")
     stamp = timezone.localdate().isoformat()
     if export == "csv":
-        response = HttpResponse(pool_csv(found), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="cio-pool-{stamp}.csv"'
-        return response
+        return download(pool_csv(found), filename=f"cio-pool-{stamp}.csv")
     if export == "xlsx":
-        response = HttpResponse(
-            pool_xlsx(found),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = f'attachment; filename="cio-pool-{stamp}.xlsx"'
-        return response
+        return download(pool_xlsx(found), filename=f"cio-pool-{stamp}.xlsx")
     page = Paginator(found, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -1,20 +1,16 @@
-import csv
-import io
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import F, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from ciodispatch import policy
 from ciodispatch.accounts.models import Role
+from ciodispatch.core.exports import csv_bytes, download, xlsx_bytes
 from ciodispatch.core.programme import Challenge
 from ciodispatch.localgov.models import LocalGovernmentGroup
 from ciodispatch.localgov.regions import Region, prefecture_codes_of
@@ -448,34 +444,12 @@ def _rows(found):
 
 def _export(found, kind, request_round):
     header, rows = _rows(found)
-    name = f"dispatch-requests-{request_round.fiscal_year}"
+    name = f"dispatch-requests-{request_round.fiscal_year}.{kind}"
     if kind == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow(header)
-        writer.writerows(rows)
-        response = HttpResponse(
-            ("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8"
-        )
-        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-        return response
-    book = Workbook()
-    sheet = book.active
-    sheet.title = str(request_round.fiscal_year)
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(row)
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        return download(csv_bytes(header, rows), filename=name)
+    return download(
+        xlsx_bytes(header, rows, sheet_title=str(request_round.fiscal_year)), filename=name
     )
-    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-    return response
 
 
 @policy.guard(A.CONFIGURE_REQUEST_ROUND)
