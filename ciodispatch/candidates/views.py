@@ -117,8 +117,16 @@ def _yes_no(value):
     return None if value is None else ("yes" if value else "no")
 
 
-@policy.guard(A.EDIT_APPLICATION, load=_own_application)
+def _locked_notice(request, app):
+    """A submitted application is no longer edited: say so and show it, rather than a 403."""
+    messages.info(request, _("The application has been submitted and can no longer be changed."))
+    return redirect("candidates:application")
+
+
+@policy.guard(A.VIEW_APPLICATION, load=_own_application)
 def edit_section(request, app, key=None):
+    if not policy.can(request.user, A.EDIT_APPLICATION, app):
+        return _locked_notice(request, app)
     key = request.resolver_match.kwargs["section"]
     context = _section_context(app, key)
     post = request.POST if request.method == "POST" else None
@@ -242,8 +250,10 @@ def _save_section(app, key, form, formset, actor):
         services.give_consent(app, actor=actor, version=settings.PERSONAL_DATA_CONSENT_VERSION)
 
 
-@policy.guard(A.EDIT_APPLICATION, load=_own_application)
+@policy.guard(A.VIEW_APPLICATION, load=_own_application)
 def check_answers(request, app):
+    if not policy.can(request.user, A.EDIT_APPLICATION, app):
+        return _locked_notice(request, app)
     problems = {s.title: services.section_problems(app, s.key) for s in services.sections()}
     problems = {title: items for title, items in problems.items() if items}
     if request.method == "POST":

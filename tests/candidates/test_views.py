@@ -129,7 +129,11 @@ def test_a_candidate_fills_every_section_in_the_browser_forms_and_submits(client
     assert client.post("/candidates/application/check/").status_code == 302
     app.refresh_from_db()
     assert app.state == S.APPLIED
-    assert client.get("/candidates/application/identity/").status_code == 403
+    locked = client.get("/candidates/application/identity/")
+    assert locked.status_code == 302 and locked["Location"] == "/candidates/application/"
+    assert client.post("/candidates/application/check/").status_code == 302
+    app.refresh_from_db()
+    assert app.state == S.APPLIED  # submitting again changed nothing
 
 
 def test_section_errors_are_shown_and_nothing_is_saved(client, personas):
