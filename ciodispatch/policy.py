@@ -87,6 +87,19 @@ class Action(StrEnum):
     VIEW_ASSESSMENT = "readiness.assessment.view"
     PUBLISH_QUESTIONNAIRE = "readiness.questionnaire.publish"
     # --- end readiness ---
+    # --- matchround (the yearly matching round: rankings, runs, results) ---
+    CONFIGURE_MATCH_ROUND = "matchround.configure"
+    VIEW_MATCH_ROUNDS = "matchround.office.view"
+    RUN_MATCH = "matchround.run"
+    PUBLISH_MATCH = "matchround.publish"
+    EXPORT_MATCH_RESULT = "matchround.export"
+    RANK_POSTS = "matchround.rank_posts"
+    VIEW_POST = "matchround.post.view"
+    RANK_CANDIDATES = "matchround.rank_candidates"
+    VIEW_APPLICANT = "matchround.applicant.view"
+    VIEW_OWN_MATCH_RESULT = "matchround.result.own"
+    VIEW_PUBLIC_MATCH_SUMMARY = "matchround.summary.public"
+    # --- end matchround ---
 
 
 def _role(user) -> str | None:
@@ -353,6 +366,71 @@ def _edit_assessment(user, assessment) -> bool:
 # --- end readiness rule functions ---
 
 
+# --- matchround rule functions ---
+def _certified_candidate(user) -> bool:
+    from ciodispatch.matchround.services import participating_application
+
+    return _role(user) == "candidate" and participating_application(user) is not None
+
+
+def _speaks_for_post(user, post) -> bool:
+    """A post is ranked by its host's staff, or for a joint request by the lead prefecture."""
+    if post is None:
+        return False
+    request = post.request
+    if request.is_joint:
+        prefecture = _coordinated_prefecture(user)
+        return prefecture is not None and request.group.lead.prefecture_code == prefecture
+    own = _host_local_government(user)
+    return own is not None and own.code == request.host_id
+
+
+def _view_post(user, post) -> bool:
+    if post is None:
+        return False
+    if _is_office(user) or _speaks_for_post(user, post):
+        return True
+    if not _certified_candidate(user):
+        return False
+    from ciodispatch.matchround.services import conflicting_vendors, participating_application
+
+    application = participating_application(user)
+    return not conflicting_vendors(
+        application, post.request, years=post.match_round.conflict_years
+    )
+
+
+def _view_applicant(user, pairing) -> bool:
+    """The office, or a post's host about a candidate who ranked that post."""
+    if pairing is None:
+        return False
+    if _is_office(user):
+        return True
+    from ciodispatch.matchround.services import applicants_of
+
+    post, application = pairing
+    return _speaks_for_post(user, post) and any(a.pk == application.pk for a in applicants_of(post))
+
+
+def _own_match_result(user, match_round) -> bool:
+    """A candidate who ranked in a published round, or a host (or joint member, or the lead
+    coordinator) of one of its posts. Each then sees only their own result."""
+    if match_round is None or match_round.phase != "published" or not user.is_authenticated:
+        return False
+    if _role(user) == "candidate":
+        return match_round.candidate_rankings.filter(application__user=user).exists()
+    own = _host_local_government(user)
+    for post in match_round.posts.select_related("request__host", "request__group__lead"):
+        if _speaks_for_post(user, post):
+            return True
+        if own is not None and any(m.code == own.code for m in post.request.members()):
+            return True
+    return False
+
+
+# --- end matchround rule functions ---
+
+
 RULES: dict[Action, Callable[[Any, Any], bool]] = {
     Action.VIEW_LOCAL_GOVERNMENTS: _anyone,
     Action.IMPORT_LOCAL_GOVERNMENTS: _office,
@@ -449,6 +527,21 @@ RULES: dict[Action, Callable[[Any, Any], bool]] = {
     Action.VIEW_ASSESSMENT: _view_assessment,
     Action.PUBLISH_QUESTIONNAIRE: _office,
     # --- end readiness rules ---
+    # --- matchround rules ---
+    Action.CONFIGURE_MATCH_ROUND: _office,
+    Action.VIEW_MATCH_ROUNDS: _office,
+    Action.RUN_MATCH: _office,
+    Action.PUBLISH_MATCH: _office,
+    Action.EXPORT_MATCH_RESULT: _office,
+    Action.RANK_POSTS: lambda user, match_round: _certified_candidate(user),
+    Action.VIEW_POST: _view_post,
+    Action.RANK_CANDIDATES: _speaks_for_post,
+    Action.VIEW_APPLICANT: _view_applicant,
+    Action.VIEW_OWN_MATCH_RESULT: _own_match_result,
+    Action.VIEW_PUBLIC_MATCH_SUMMARY: lambda user, match_round: (
+        match_round is None or match_round.phase == "published"
+    ),
+    # --- end matchround rules ---
 }
 
 

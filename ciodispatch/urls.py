@@ -12,6 +12,7 @@ urlpatterns = [
     path("candidates/", include("ciodispatch.candidates.urls")),
     path("readiness/", include("ciodispatch.readiness.urls")),
     path("requests/", include("ciodispatch.requests.urls")),
+    path("matching/", include("ciodispatch.matchround.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/", api.urls),
 ]

@@ -13,6 +13,7 @@ from ciodispatch.localgov.services import create_group
 from tests.conftest import lg
 from tests.matrix import OFFICE, PEOPLE, SIGNED_IN
 from tests.matrix import candidates as candidates_matrix
+from tests.matrix import matchround as matchround_matrix
 from tests.matrix import readiness as readiness_matrix
 from tests.matrix import requests as requests_matrix
 from tests.matrix import training as training_matrix
@@ -51,6 +52,7 @@ MATRIX = [
     *training_matrix.ROWS,
     *candidates_matrix.ROWS,
     *readiness_matrix.ROWS,
+    *matchround_matrix.ROWS,
 ]
 
 
@@ -90,6 +92,7 @@ def objects(personas, saga_group):
         **training_matrix.build_objects(personas),
         **candidates_matrix.build_objects(personas),
         **readiness_matrix.build_objects(personas),
+        **matchround_matrix.build_objects(personas),
     }
 
 

@@ -96,6 +96,30 @@ HOME_LINKS = (
         _("Groups working together (広域連携) for joint dispatch requests."),
     ),
     HomeLink(
+        policy.Action.VIEW_MATCH_ROUNDS,
+        "matchround:office_list",
+        _("Matching rounds"),
+        _("Set up each year's round, move it through its phases, run, review and publish."),
+    ),
+    HomeLink(
+        policy.Action.RANK_POSTS,
+        "matchround:candidate_rank",
+        _("Rank posts in the matching round"),
+        _("Read the approved requests and rank the posts you would accept; see your results."),
+    ),
+    HomeLink(
+        policy.Action.LIST_OWN_REQUESTS,
+        "matchround:host_posts",
+        _("Matching: rank the candidates"),
+        _("Read the files of the candidates who ranked your post, record interviews, rank them."),
+    ),
+    HomeLink(
+        policy.Action.VIEW_PUBLIC_MATCH_SUMMARY,
+        "matchround:public_list",
+        _("Matching results"),
+        _("How many CIOs each round matched, by region and prefecture."),
+    ),
+    HomeLink(
         policy.Action.VIEW_REGISTRY_IMPORTS,
         "localgov:imports",
         _("Registry imports"),

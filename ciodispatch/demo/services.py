@@ -107,14 +107,20 @@ def load_demo(*, candidates: int = 300) -> list[str]:
 
 
 def _readiness_and_requests() -> list[str]:
+    from ciodispatch.demo.clock import simulated_clock
+    from ciodispatch.matchround.demo import load_matching_demo
     from ciodispatch.readiness.demo import load_readiness_demo
     from ciodispatch.requests.demo import load_requests_demo
 
     people = {
         u.username: u for u in User.objects.filter(username__in=[a[0] for a in DEMO_ACCOUNTS])
     }
-    done = load_readiness_demo(taku_user=people["host1"], ureshino_user=people["host2"])
-    done += load_requests_demo(office=people["office"], people=people)
+    # This year's requests were filed over the last weeks and the round has just closed, so
+    # the matching round can be in its ranking phase: they are recorded 40 days back.
+    with simulated_clock(timezone.now() - dt.timedelta(days=40)):
+        done = load_readiness_demo(taku_user=people["host1"], ureshino_user=people["host2"])
+        done += load_requests_demo(office=people["office"], people=people)
+    done += load_matching_demo(office=people["office"])
     return done
 
 

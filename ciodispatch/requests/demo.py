@@ -168,6 +168,55 @@ def _submit_and_commit(req, actor, head):
     return req
 
 
+def host_staff(lg: LocalGovernment) -> tuple[User, User]:
+    """The demo liaison and head of a local government (created on first use)."""
+    existing = User.objects.filter(username=f"demo-host-{lg.code}").first()
+    if existing is not None:
+        return existing, User.objects.get(username=f"demo-head-{lg.code}")
+    organisation = accounts.get_or_create_local_government_organisation(lg, actor=None)
+    liaison = accounts.create_user(
+        username=f"demo-host-{lg.code}",
+        role=Role.HOST_LIAISON,
+        organisation=organisation,
+        password=None,
+        actor=None,
+        last_name=lg.name,
+        first_name="DX担当",
+    )
+    head = accounts.create_user(
+        username=f"demo-head-{lg.code}",
+        role=Role.HOST_HEAD,
+        organisation=organisation,
+        password=None,
+        actor=None,
+        last_name=lg.name,
+        first_name="首長",
+    )
+    return liaison, head
+
+
+def approved_request(
+    request_round: RequestRound, lg: LocalGovernment, *, office: User, rng, cohort
+) -> DispatchRequest:
+    """A request of ``lg`` taken all the way to approval (assessed, trained, committed)."""
+    liaison, head = host_staff(lg)
+    _assess(liaison, readiness_demo.STRONG)
+    _train([liaison, head], cohort)
+    req = services.start_request(request_round, actor=liaison, host=lg)
+    _fill(req, liaison, liaison, head, rng)
+    req = _submit_and_commit(req, liaison, head)
+    return services.decide_request(req, actor=office, decision="approve", comment="")
+
+
+def readiness_cohort():
+    return _readiness_cohort()
+
+
+def other_hosts(count: int, *, skip: int = 0) -> list[LocalGovernment]:
+    """``count`` demo hosts after the first ``skip`` of the same deterministic order."""
+    return _other_hosts(count + skip)[skip:]
+
+
 def _other_hosts(count: int) -> list[LocalGovernment]:
     """Real small municipalities across Japan (one per prefecture first), deterministic."""
     chosen: list[LocalGovernment] = []
@@ -241,25 +290,7 @@ def load_requests_demo(*, office: User, people: dict[str, User]) -> list[str]:
     for target, count in PLAN:
         for _i in range(count):
             lg = next(hosts)
-            organisation = accounts.get_or_create_local_government_organisation(lg, actor=None)
-            liaison = accounts.create_user(
-                username=f"demo-host-{lg.code}",
-                role=Role.HOST_LIAISON,
-                organisation=organisation,
-                password=None,
-                actor=None,
-                last_name=lg.name,
-                first_name="DX担当",
-            )
-            head = accounts.create_user(
-                username=f"demo-head-{lg.code}",
-                role=Role.HOST_HEAD,
-                organisation=organisation,
-                password=None,
-                actor=None,
-                last_name=lg.name,
-                first_name="首長",
-            )
+            liaison, head = host_staff(lg)
             weak = target == S.NOT_ELIGIBLE and rng.random() < 0.5
             _assess(liaison, readiness_demo.WEAK_BUDGET if weak else readiness_demo.STRONG)
             if not (target == S.NOT_ELIGIBLE and not weak):

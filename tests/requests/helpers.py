@@ -16,7 +16,7 @@ AUTHORITY = (
 )
 
 
-def open_round(**overrides):
+def open_round(*, fiscal_year=None, **overrides):
     today = timezone.localdate()
     values = {
         "title": "テスト年度 派遣要請",
@@ -25,7 +25,7 @@ def open_round(**overrides):
         "dispatch_start": today + dt.timedelta(days=120),
         "min_readiness_score": None,
     } | overrides
-    return services.configure_round(today.year, actor=None, **values)
+    return services.configure_round(fiscal_year or today.year, actor=None, **values)
 
 
 def complete_readiness_training(*users):

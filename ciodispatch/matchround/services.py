@@ -1,0 +1,691 @@
+"""Writes of the matching round: configuration, phases, rankings, interviews, runs, publication.
+
+Every write asks the policy first and changes state only through the round's and the run's
+state machines, which audit each move.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import random
+import time
+import unicodedata
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ciodispatch import policy
+from ciodispatch.audit.services import record
+from ciodispatch.candidates.models import Application
+from ciodispatch.localgov.regions import Region, region_of
+from ciodispatch.matchround.models import (
+    MATCH_ROUND_PHASES,
+    MATCH_RUN_STATES,
+    CandidateRanking,
+    HostRanking,
+    Interview,
+    MatchRound,
+    MatchRun,
+    Post,
+    Proposing,
+)
+from ciodispatch.requests.models import DispatchRequest, RequestRound
+
+logger = logging.getLogger(__name__)
+Phase = MatchRound.Phase
+
+MAX_CANDIDATE_CHOICES = 20
+MAX_SEED = 2**53 - 1
+
+
+class MatchRoundError(ValueError):
+    """A refused change to a matching round; the message says what to do."""
+
+
+# --- configuration and phases -------------------------------------------------------------
+
+
+def _clean_caps(
+    national_cap: int | None, region_caps: Mapping[str, Any], prefecture_caps: Mapping[str, Any]
+) -> tuple[dict[str, int], dict[str, int]]:
+    regions = {str(r.value) for r in Region}
+    clean_regions: dict[str, int] = {}
+    for key, value in region_caps.items():
+        if key not in regions:
+            raise MatchRoundError(_("“%s” is not a region; use the regions listed.") % key)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise MatchRoundError(
+                _("The cap for %s must be a whole number, 0 or more.") % Region(key).label
+            )
+        clean_regions[key] = value
+    clean_prefectures: dict[str, int] = {}
+    for key, value in prefecture_caps.items():
+        code = str(key).zfill(2)
+        if not (code.isdigit() and 1 <= int(code) <= 47):
+            raise MatchRoundError(_("“%s” is not a prefecture code (01–47).") % key)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise MatchRoundError(
+                _("The cap for prefecture %s must be a whole number, 0 or more.") % code
+            )
+        clean_prefectures[code] = value
+    if national_cap is not None and national_cap < 0:
+        raise MatchRoundError(_("The national cap must be a whole number, 0 or more."))
+    return clean_regions, clean_prefectures
+
+
+@transaction.atomic
+def configure_round(
+    request_round: RequestRound,
+    *,
+    actor,
+    candidates_rank_from: dt.date,
+    candidates_rank_until: dt.date,
+    hosts_rank_until: dt.date,
+    publish_on: dt.date,
+    proposing: str = Proposing.CANDIDATES,
+    national_cap: int | None = None,
+    region_caps: Mapping[str, Any] | None = None,
+    prefecture_caps: Mapping[str, Any] | None = None,
+    conflict_years: int = 3,
+    seed: int | None = None,
+) -> MatchRound:
+    """Create or change the matching round of a request round (until it is published)."""
+    policy.require(actor, policy.Action.CONFIGURE_MATCH_ROUND)
+    existing = MatchRound.objects.filter(request_round=request_round).first()
+    if existing is not None and existing.phase == Phase.PUBLISHED:
+        raise MatchRoundError(_("This round is published; its settings can no longer change."))
+    if not (
+        request_round.requests_close
+        <= candidates_rank_from
+        <= candidates_rank_until
+        < hosts_rank_until
+        < publish_on
+    ):
+        raise MatchRoundError(
+            _(
+                "Put the dates in order: requests close (%(close)s) ≤ candidates rank from ≤ "
+                "candidates rank until < hosts rank until < publication."
+            )
+            % {"close": request_round.requests_close.isoformat()}
+        )
+    if proposing not in Proposing.values:
+        raise MatchRoundError(_("Choose which side proposes."))
+    if not 0 <= conflict_years <= 20:
+        raise MatchRoundError(_("Vendor affiliations count for 0 to 20 years."))
+    regions, prefectures = _clean_caps(national_cap, region_caps or {}, prefecture_caps or {})
+    fields = {
+        "candidates_rank_from": candidates_rank_from,
+        "candidates_rank_until": candidates_rank_until,
+        "hosts_rank_until": hosts_rank_until,
+        "publish_on": publish_on,
+        "proposing": proposing,
+        "national_cap": national_cap,
+        "region_caps": regions,
+        "prefecture_caps": prefectures,
+        "conflict_years": conflict_years,
+    }
+    if seed is not None:
+        if not 0 <= seed <= MAX_SEED:
+            raise MatchRoundError(_("The seed must be a whole number from 0 to 2⁵³−1."))
+        fields["seed"] = seed
+    if existing is None:
+        fields.setdefault("seed", random.SystemRandom().randrange(MAX_SEED))
+        match_round = MatchRound.objects.create(request_round=request_round, **fields)
+        record(
+            actor=actor, action="matchround.create", target=match_round, changes=_jsonable(fields)
+        )
+        return match_round
+    changes = {name: value for name, value in fields.items() if getattr(existing, name) != value}
+    for name, value in changes.items():
+        setattr(existing, name, value)
+    if changes:
+        existing.save(update_fields=list(changes))
+        record(
+            actor=actor, action="matchround.configure", target=existing, changes=_jsonable(changes)
+        )
+    return existing
+
+
+def _jsonable(values: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in values.items()}
+
+
+def _prefecture_of(request: DispatchRequest) -> str:
+    if request.group_id is not None:
+        return request.group.lead.prefecture_code
+    return request.host.prefecture_code
+
+
+@transaction.atomic
+def open_candidate_ranking(match_round: MatchRound, *, actor) -> MatchRound:
+    """Close the request phase: the approved requests become the round's posts."""
+    policy.require(actor, policy.Action.CONFIGURE_MATCH_ROUND)
+    approved = DispatchRequest.objects.filter(
+        request_round=match_round.request_round, state=DispatchRequest.State.APPROVED
+    ).select_related("host", "group__lead")
+    if not approved:
+        raise MatchRoundError(
+            _("No request of this round is approved yet; approve requests before ranking opens.")
+        )
+    for request in approved:
+        prefecture = _prefecture_of(request)
+        Post.objects.get_or_create(
+            request=request,
+            defaults={
+                "match_round": match_round,
+                "prefecture_code": prefecture,
+                "region": str(region_of(prefecture).value),
+            },
+        )
+    MATCH_ROUND_PHASES.apply(
+        match_round,
+        Phase.CANDIDATES_RANK,
+        actor=actor,
+        changes={"posts": match_round.posts.count()},
+    )
+    return match_round
+
+
+@transaction.atomic
+def set_post_capacity(post: Post, capacity: int, *, actor) -> Post:
+    """How many CIOs a post takes (a joint request may share more than one)."""
+    policy.require(actor, policy.Action.CONFIGURE_MATCH_ROUND)
+    if post.match_round.phase not in (Phase.CANDIDATES_RANK, Phase.HOSTS_RANK):
+        raise MatchRoundError(_("Capacities can be changed only while rankings are open."))
+    if not 1 <= capacity <= 5:
+        raise MatchRoundError(_("A post takes 1 to 5 CIOs."))
+    if capacity != post.capacity:
+        record(
+            actor=actor,
+            action="matchround.post_capacity",
+            target=post,
+            changes={"capacity": [post.capacity, capacity]},
+        )
+        post.capacity = capacity
+        post.save(update_fields=["capacity"])
+    return post
+
+
+def advance(match_round: MatchRound, target: str, *, actor, reason: str = "") -> MatchRound:
+    """Move a round on to the hosts' ranking, or close the rankings for the run."""
+    policy.require(actor, policy.Action.CONFIGURE_MATCH_ROUND)
+    if target not in (Phase.HOSTS_RANK, Phase.RUN):
+        raise MatchRoundError(_("Use the dedicated step for that phase."))
+    MATCH_ROUND_PHASES.apply(match_round, target, actor=actor, reason=reason)
+    return match_round
+
+
+# --- who may take part --------------------------------------------------------------------
+
+
+def participating_application(user) -> Application | None:
+    """The user's certification, if it is valid today (certified, not expired)."""
+    if not user.is_authenticated:
+        return None
+    application = Application.objects.filter(
+        user=user, state=Application.State.CERTIFIED, certified_until__gte=timezone.localdate()
+    ).first()
+    return application
+
+
+def _normalise_vendor(name: str) -> str:
+    text = unicodedata.normalize("NFKC", name).casefold()
+    for noise in (
+        "株式会社",
+        "(株)",
+        "有限会社",
+        "合同会社",
+        "co.,ltd.",
+        "co., ltd.",
+        "inc.",
+        "ltd.",
+    ):
+        text = text.replace(noise, "")
+    return "".join(ch for ch in text if ch.isalnum())
+
+
+def conflicting_vendors(
+    application: Application, request: DispatchRequest, *, years: int, today: dt.date | None = None
+) -> list[str]:
+    """The host's vendors the candidate worked for (or with) in the last ``years`` years."""
+    today = today or timezone.localdate()
+    since = today.replace(year=today.year - years) if years else today
+    host_vendors = {_normalise_vendor(v): v for v in request.vendors or [] if v.strip()}
+    if not host_vendors:
+        return []
+    found = []
+    for affiliation in application.vendor_affiliations.all():
+        if affiliation.end_date is not None and affiliation.end_date < since:
+            continue
+        key = _normalise_vendor(affiliation.vendor)
+        if key and key in host_vendors and host_vendors[key] not in found:
+            found.append(host_vendors[key])
+    return found
+
+
+def visible_posts(match_round: MatchRound, application: Application) -> tuple[list[Post], list]:
+    """The posts a candidate may rank, and those hidden by a conflict (post, vendors)."""
+    posts = list(
+        match_round.posts.select_related("request__host", "request__group__lead").order_by(
+            "prefecture_code", "pk"
+        )
+    )
+    allowed, hidden = [], []
+    for post in posts:
+        vendors = conflicting_vendors(application, post.request, years=match_round.conflict_years)
+        if vendors:
+            hidden.append((post, vendors))
+        else:
+            allowed.append(post)
+    return allowed, hidden
+
+
+def _ranking_open(match_round: MatchRound, phase: str, until: dt.date) -> None:
+    if match_round.phase != phase:
+        raise MatchRoundError(
+            _("This ranking is not open (the round is in “%s”).")
+            % (match_round.get_phase_display())
+        )
+    if timezone.localdate() > until:
+        raise MatchRoundError(
+            _("The deadline (%s) has passed; rankings can no longer change.") % until.isoformat()
+        )
+
+
+# --- candidates ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_candidate_ranking(
+    match_round: MatchRound, post_ids: Sequence[int], *, actor
+) -> CandidateRanking | None:
+    """Replace the candidate's ranking (best first). An empty list withdraws it."""
+    policy.require(actor, policy.Action.RANK_POSTS, match_round)
+    application = participating_application(actor)
+    if application is None:
+        raise MatchRoundError(_("Only certified CIOs with a valid certification can rank posts."))
+    _ranking_open(match_round, Phase.CANDIDATES_RANK, match_round.candidates_rank_until)
+    ids = [int(pk) for pk in post_ids]
+    if len(set(ids)) != len(ids):
+        raise MatchRoundError(_("Each post can be ranked once; remove the repeated one."))
+    if len(ids) > MAX_CANDIDATE_CHOICES:
+        raise MatchRoundError(
+            _("Rank at most %d posts; remove the ones you want least.") % MAX_CANDIDATE_CHOICES
+        )
+    allowed, hidden = visible_posts(match_round, application)
+    allowed_ids = {p.pk for p in allowed}
+    conflicted = {p.pk: vendors for p, vendors in hidden}
+    for pk in ids:
+        if pk in conflicted:
+            raise MatchRoundError(
+                _("You cannot rank a host whose systems come from %s (a recent affiliation).")
+                % "、".join(conflicted[pk])
+            )
+        if pk not in allowed_ids:
+            raise MatchRoundError(_("A post you ranked is not part of this round."))
+    existing = CandidateRanking.objects.filter(
+        match_round=match_round, application=application
+    ).first()
+    before = existing.posts if existing else []
+    if not ids:
+        if existing is not None:
+            existing.delete()
+            record(
+                actor=actor,
+                action="matchround.candidate_ranking_withdrawn",
+                target=match_round,
+                changes={"posts": [before, []]},
+            )
+        return None
+    if existing is None:
+        ranking = CandidateRanking.objects.create(
+            match_round=match_round, application=application, posts=ids
+        )
+    else:
+        ranking = existing
+        ranking.posts = ids
+        ranking.save(update_fields=["posts", "updated_at"])
+    if before != ids:
+        record(
+            actor=actor,
+            action="matchround.candidate_ranking_saved",
+            target=match_round,
+            changes={"posts": [before, ids]},
+        )
+    return ranking
+
+
+def candidate_ranking(match_round: MatchRound, application: Application) -> list[int]:
+    ranking = CandidateRanking.objects.filter(
+        match_round=match_round, application=application
+    ).first()
+    return list(ranking.posts) if ranking else []
+
+
+# --- hosts --------------------------------------------------------------------------------
+
+
+def applicants_of(post: Post) -> list[Application]:
+    """The candidates whose current ranking names this post (and only they)."""
+    ids = [
+        ranking.application_id
+        for ranking in CandidateRanking.objects.filter(match_round=post.match_round_id)
+        if post.pk in ranking.posts
+    ]
+    return list(
+        Application.objects.filter(pk__in=ids)
+        .select_related("user")
+        .prefetch_related("skills")
+        .order_by("family_name_kana", "given_name_kana", "pk")
+    )
+
+
+def host_ranking(post: Post) -> list[int]:
+    ranking = HostRanking.objects.filter(post=post).first()
+    return list(ranking.applications) if ranking else []
+
+
+@transaction.atomic
+def save_host_ranking(post: Post, application_ids: Sequence[int], *, actor) -> HostRanking | None:
+    """Replace the post's ranking of its applicants (best first); those left out are not
+    acceptable to the host. An empty list withdraws the ranking."""
+    policy.require(actor, policy.Action.RANK_CANDIDATES, post)
+    match_round = post.match_round
+    _ranking_open(match_round, Phase.HOSTS_RANK, match_round.hosts_rank_until)
+    ids = [int(pk) for pk in application_ids]
+    if len(set(ids)) != len(ids):
+        raise MatchRoundError(_("Each candidate can be ranked once; remove the repeated one."))
+    applicants = {a.pk for a in applicants_of(post)}
+    if any(pk not in applicants for pk in ids):
+        raise MatchRoundError(_("You can rank only the candidates who ranked your post."))
+    existing = HostRanking.objects.filter(post=post).first()
+    before = existing.applications if existing else []
+    if not ids:
+        if existing is not None:
+            existing.delete()
+            record(
+                actor=actor,
+                action="matchround.host_ranking_withdrawn",
+                target=post,
+                changes={"applications": [before, []]},
+            )
+        return None
+    if existing is None:
+        ranking = HostRanking.objects.create(post=post, applications=ids, updated_by=actor)
+    else:
+        ranking = existing
+        ranking.applications = ids
+        ranking.updated_by = actor
+        ranking.save(update_fields=["applications", "updated_by", "updated_at"])
+    if before != ids:
+        record(
+            actor=actor,
+            action="matchround.host_ranking_saved",
+            target=post,
+            changes={"applications": [before, ids]},
+        )
+    return ranking
+
+
+@transaction.atomic
+def record_interview(
+    post: Post,
+    application: Application,
+    *,
+    actor,
+    held_on: dt.date,
+    interviewers: str = "",
+    notes: str = "",
+) -> Interview:
+    """A host's note of an interview with a candidate who ranked its post."""
+    policy.require(actor, policy.Action.RANK_CANDIDATES, post)
+    if post.match_round.phase not in (Phase.CANDIDATES_RANK, Phase.HOSTS_RANK):
+        raise MatchRoundError(_("Interviews are recorded while rankings are open."))
+    if application.pk not in {a.pk for a in applicants_of(post)}:
+        raise MatchRoundError(_("You can interview only the candidates who ranked your post."))
+    if held_on > timezone.localdate():
+        raise MatchRoundError(_("Record an interview once it has taken place (the date is ahead)."))
+    interview = Interview.objects.create(
+        post=post,
+        application=application,
+        held_on=held_on,
+        interviewers=interviewers.strip(),
+        notes=notes.strip(),
+        recorded_by=actor,
+    )
+    record(
+        actor=actor,
+        action="matchround.interview",
+        target=post,
+        changes={"application": application.pk, "held_on": held_on.isoformat()},
+    )
+    return interview
+
+
+# --- the run ------------------------------------------------------------------------------
+
+
+def build_snapshot(match_round: MatchRound) -> dict[str, Any]:
+    """The engine's input, built from the round as it stands (ids: ``a<pk>`` and ``p<pk>``).
+
+    Candidates whose certification lapsed and entries now in a vendor conflict are left out;
+    every list is in a fixed order, so the same round always gives the same snapshot.
+    """
+    posts = list(
+        match_round.posts.select_related("request").prefetch_related("ranking").order_by("pk")
+    )
+    post_by_id = {p.pk: p for p in posts}
+    today = timezone.localdate()
+    rankings = (
+        CandidateRanking.objects.filter(match_round=match_round)
+        .select_related("application")
+        .prefetch_related("application__vendor_affiliations")
+        .order_by("application_id")
+    )
+    candidates = []
+    for ranking in rankings:
+        application = ranking.application
+        if application.state != Application.State.CERTIFIED or (
+            application.certified_until is None or application.certified_until < today
+        ):
+            continue
+        entries = [
+            f"p{pk}"
+            for pk in ranking.posts
+            if pk in post_by_id
+            and not conflicting_vendors(
+                application, post_by_id[pk].request, years=match_round.conflict_years, today=today
+            )
+        ]
+        candidates.append({"id": f"a{application.pk}", "ranking": entries})
+    known = {c["id"] for c in candidates}
+    hosts = []
+    for post in posts:
+        ranking = getattr(post, "ranking", None)
+        order = [f"a{pk}" for pk in (ranking.applications if ranking else [])]
+        hosts.append(
+            {
+                "id": post.key,
+                "capacity": post.capacity,
+                "region": post.region,
+                "prefecture": post.prefecture_code,
+                "ranking": [entry for entry in order if entry in known],
+            }
+        )
+    caps: dict[str, Any] = {}
+    if match_round.region_caps:
+        caps["region"] = dict(sorted(match_round.region_caps.items()))
+    if match_round.prefecture_caps:
+        caps["prefecture"] = dict(sorted(match_round.prefecture_caps.items()))
+    if match_round.national_cap is not None:
+        caps["national"] = match_round.national_cap
+    return {
+        "candidates": candidates,
+        "hosts": hosts,
+        "caps": caps,
+        "seed": match_round.seed,
+        "proposing": match_round.proposing,
+    }
+
+
+def snapshot_hash(snapshot: Mapping[str, Any]) -> str:
+    canonical = json.dumps(snapshot, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+@transaction.atomic
+def start_run(match_round: MatchRound, *, actor, reason: str = "") -> MatchRun:
+    """Freeze the inputs and queue a run; a worker solves it after this commits.
+
+    From the review phase this runs the round again (e.g. after changing a cap): the reason
+    is kept in the audit log.
+    """
+    from ciodispatch.matchround.tasks import run_match
+
+    policy.require(actor, policy.Action.RUN_MATCH, match_round)
+    match_round = MatchRound.objects.select_for_update().get(pk=match_round.pk)
+    if match_round.phase == Phase.REVIEW:
+        if not reason.strip():
+            raise MatchRoundError(_("Say why the round is run again."))
+        MATCH_ROUND_PHASES.apply(match_round, Phase.RUN, actor=actor, reason=reason.strip())
+    elif match_round.phase != Phase.RUN:
+        raise MatchRoundError(_("Close the rankings before running the match."))
+    if match_round.runs.filter(status__in=[MatchRun.Status.QUEUED, MatchRun.Status.RUNNING]):
+        raise MatchRoundError(_("A run is already under way; wait for it to finish."))
+    snapshot = build_snapshot(match_round)
+    if not snapshot["candidates"]:
+        raise MatchRoundError(_("No candidate has ranked a post; there is nothing to match."))
+    run = MatchRun.objects.create(
+        match_round=match_round,
+        snapshot=snapshot,
+        snapshot_hash=snapshot_hash(snapshot),
+        requested_by=actor,
+    )
+    record(
+        actor=actor,
+        action="matchround.run_requested",
+        target=run,
+        changes={"snapshot_hash": run.snapshot_hash},
+        reason=reason.strip(),
+    )
+
+    def enqueue():
+        result = run_match.enqueue(run.pk)
+        MatchRun.objects.filter(pk=run.pk).update(task_id=str(result.id))
+
+    transaction.on_commit(enqueue)
+    return run
+
+
+def _progress(run: MatchRun, percent: int, step: str) -> None:
+    MatchRun.objects.filter(pk=run.pk).update(progress=percent, step=step)
+
+
+def execute_run(run_id: int) -> MatchRun:
+    """Solve a queued run (called by the background task): load, solve, check, explain."""
+    from ciodispatch.matching import load_instance, solve
+
+    with transaction.atomic():
+        run = MatchRun.objects.select_for_update().get(pk=run_id)
+        if run.status != MatchRun.Status.QUEUED:
+            return run
+        run.started_at = timezone.now()
+        MATCH_RUN_STATES.apply(
+            run, MatchRun.Status.RUNNING, actor=run.requested_by, update_fields=["started_at"]
+        )
+    try:
+        if snapshot_hash(run.snapshot) != run.snapshot_hash:
+            raise RuntimeError("the stored snapshot does not match its hash")
+        _progress(run, 10, "load")
+        data = {k: v for k, v in run.snapshot.items() if k != "proposing"}
+        instance = load_instance(data)
+        _progress(run, 30, "solve")
+        started = time.perf_counter()
+        result = solve(instance, proposing=run.snapshot.get("proposing", "candidates"))
+        elapsed = time.perf_counter() - started
+        _progress(run, 80, "store")
+        output = result.to_json()
+        output["solve_seconds"] = round(elapsed, 4)
+    except Exception as exc:  # noqa: BLE001 - a run must never stay running; the error is kept
+        logger.exception("match run %s failed", run.pk)
+        run.error = f"{type(exc).__name__}: {exc}"
+        run.finished_at = timezone.now()
+        with transaction.atomic():
+            MATCH_RUN_STATES.apply(
+                run,
+                MatchRun.Status.FAILED,
+                actor=run.requested_by,
+                update_fields=["error", "finished_at"],
+            )
+        return run
+    with transaction.atomic():
+        run.result = output
+        run.progress = 100
+        run.step = "done"
+        run.finished_at = timezone.now()
+        MATCH_RUN_STATES.apply(
+            run,
+            MatchRun.Status.SUCCEEDED,
+            actor=run.requested_by,
+            update_fields=["result", "progress", "step", "finished_at"],
+            changes={
+                "matched": sum(1 for h in output["assignment"].values() if h),
+                "stable": output["checks"]["stable"],
+                "caps_respected": output["checks"]["caps_respected"],
+            },
+        )
+        match_round = MatchRound.objects.select_for_update().get(pk=run.match_round_id)
+        if match_round.phase == Phase.RUN:
+            MATCH_ROUND_PHASES.apply(
+                match_round, Phase.REVIEW, actor=run.requested_by, changes={"run": run.pk}
+            )
+    return run
+
+
+@transaction.atomic
+def publish(match_round: MatchRound, run: MatchRun, *, actor) -> MatchRound:
+    """Publish a reviewed run: participants see their result and the dispatches are proposed."""
+    from ciodispatch.dispatches.services import propose
+
+    policy.require(actor, policy.Action.PUBLISH_MATCH, match_round)
+    match_round = MatchRound.objects.select_for_update().get(pk=match_round.pk)
+    if match_round.phase != Phase.REVIEW:
+        raise MatchRoundError(_("Only a round under review can be published."))
+    if run.match_round_id != match_round.pk or run.status != MatchRun.Status.SUCCEEDED:
+        raise MatchRoundError(_("Publish a finished run of this round."))
+    latest = match_round.runs.filter(status=MatchRun.Status.SUCCEEDED).first()
+    if latest is None or latest.pk != run.pk:
+        raise MatchRoundError(_("Publish the latest finished run; an older one is out of date."))
+    checks = run.result["checks"]
+    if not (checks["stable"] and checks["caps_respected"] and not checks["unacceptable_pairs"]):
+        raise MatchRoundError(
+            _("The checker found problems in this result; it cannot be published.")
+        )
+    posts = {p.key: p for p in match_round.posts.select_related("request")}
+    applications = Application.objects.in_bulk(
+        [int(c[1:]) for c, h in run.result["assignment"].items() if h]
+    )
+    for candidate, host in sorted(run.result["assignment"].items()):
+        if host:
+            propose(
+                request=posts[host].request,
+                application=applications[int(candidate[1:])],
+                match_round=match_round,
+                actor=actor,
+            )
+    match_round.published_run = run
+    match_round.published_at = timezone.now()
+    MATCH_ROUND_PHASES.apply(
+        match_round,
+        Phase.PUBLISHED,
+        actor=actor,
+        update_fields=["published_run", "published_at"],
+        changes={"run": run.pk, "snapshot_hash": run.snapshot_hash},
+    )
+    return match_round
