@@ -50,7 +50,12 @@ def test_demo_builds_the_accounts_of_the_readme_and_can_run_twice(client, regist
     # awaiting a member, and the others in every state.
     from ciodispatch.requests.models import DispatchRequest
 
-    assert DispatchRequest.objects.get(host__code="412040").state == "approved"
+    from ciodispatch.requests.models import RequestRound
+
+    this_year = RequestRound.objects.order_by("-fiscal_year").first()
+    assert DispatchRequest.objects.get(host__code="412040", request_round=this_year).state == (
+        "approved"
+    )
     ureshino = DispatchRequest.objects.get(host__code="412091")
     assert ureshino.state == "not_eligible"
     assert [c["key"] for c in ureshino.eligibility if not c["passed"]] == ["readiness"]
@@ -59,3 +64,17 @@ def test_demo_builds_the_accounts_of_the_readme_and_can_run_twice(client, regist
         DispatchRequest.State.values
     ) - {"committed"}
     assert DispatchRequest.objects.count() >= 40
+    # Matching: last year's round published (a 関東 cap that binds), this year's open for
+    # candidates; candidate2 took part last year and is free to rank this year.
+    from ciodispatch.matchround import queries, services
+    from ciodispatch.matchround.models import MatchRound
+
+    last, current = MatchRound.objects.order_by("request_round__fiscal_year")
+    assert last.phase == "published" and current.phase == "candidates_rank"
+    assert last.region_caps["kanto"] < last.posts.filter(region="kanto").count()
+    assert last.published_run.result["checks"]["stable"]
+    assert last.dispatches.count() == queries.review(last.published_run).matched > 0
+    candidate2 = Application.objects.get(user__username="candidate2")
+    assert queries.candidate_result(last, candidate2) is not None
+    assert services.unavailable_reason(current, candidate2) == ""
+    assert current.candidate_rankings.count() > 0

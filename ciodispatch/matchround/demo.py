@@ -1,9 +1,10 @@
 """Demo matching rounds, built through the services.
 
-- Last fiscal year's round, published: 60 approved requests of real small municipalities
-  across Japan (a cap for 関東 below its posts, so the cap binds), the certified candidates
-  ranking them with skewed popularity, every host ranking its applicants, one run, published.
-  Its dates are in the past, so it is recorded under the demo's simulated clock.
+- Last fiscal year's round, published: 60 approved requests of 多久市 and real small
+  municipalities across Japan (a cap for 関東 below its posts, so the cap binds), the
+  certified candidates ranking them with skewed popularity, every host ranking its
+  applicants, one run, published. Its dates are in the past, so it is recorded under the
+  demo's simulated clock.
 - This fiscal year's round (the requests demo's round), in the candidates' ranking phase:
   its approved requests are the posts and most certified candidates have ranked already.
 """
@@ -16,6 +17,7 @@ from django.utils import timezone
 from ciodispatch.accounts.models import User
 from ciodispatch.candidates.models import Application
 from ciodispatch.demo.clock import simulated_clock
+from ciodispatch.localgov.models import LocalGovernment
 from ciodispatch.matchround import services
 from ciodispatch.matchround.models import MatchRound, Post
 from ciodispatch.requests import demo as requests_demo
@@ -33,19 +35,29 @@ def _at(day: dt.date, hour: int = 9) -> dt.datetime:
 def _certified() -> list[Application]:
     today = timezone.localdate()
     return list(
-        Application.objects.filter(
-            state=Application.State.CERTIFIED, certified_until__gte=today
-        ).select_related("user").order_by("pk")
+        Application.objects.filter(state=Application.State.CERTIFIED, certified_until__gte=today)
+        .select_related("user")
+        .order_by("pk")
     )
 
 
-def _rank_by_candidates(match_round: MatchRound, applications, rng: random.Random, share: float):
-    """Most candidates rank 3–10 posts; a few posts are much more popular than others."""
+def _rank_by_candidates(
+    match_round: MatchRound, applications, rng: random.Random, share: float, always=()
+):
+    """Most candidates rank 3–10 posts; a few posts are much more popular than others.
+
+    Those in ``always`` take part whatever the draw, and rank only one-year posts, so that
+    they are free again for the next round.
+    """
     ranked = 0
     for application in applications:
-        if rng.random() > share:
+        if rng.random() > share and application.user.username not in always:
             continue
+        if services.unavailable_reason(match_round, application):
+            continue  # still on last year's dispatch
         allowed, _hidden = services.visible_posts(match_round, application)
+        if application.user.username in always:
+            allowed = [post for post in allowed if post.request.term_months == 12]
         if not allowed:
             continue
         weights = [1 + 6 * (post.pk % 5 == 0) + 2 * (post.pk % 3 == 0) for post in allowed]
@@ -66,7 +78,7 @@ def _rank_by_hosts(match_round: MatchRound, rng: random.Random, interviews: bool
         applicants = services.applicants_of(post)
         if not applicants:
             continue
-        liaison, _head = requests_demo.host_staff(post.request.host)
+        liaison = post.request.liaison
         order = applicants[:]
         rng.shuffle(order)
         # Hosts leave out about one applicant in eight (not acceptable to them).
@@ -105,7 +117,9 @@ def _past_round(office: User, rng: random.Random) -> list[str]:
         clock.set(_at(dt.date(year - 1, 9, 10)))
         cohort = requests_demo.readiness_cohort()
         clock.set(_at(dt.date(year - 1, 10, 20)))
-        hosts = requests_demo.other_hosts(PAST_HOSTS, skip=60)
+        # 多久市 (host1) took part last year too, so its staff can read a published result.
+        hosts = [LocalGovernment.objects.get(code="412040")]
+        hosts += requests_demo.other_hosts(PAST_HOSTS - 1, skip=60)
         for lg in hosts:
             requests_demo.approved_request(request_round, lg, office=office, rng=rng, cohort=cohort)
         kanto = sum(1 for lg in hosts if lg.prefecture_code in {f"{n:02d}" for n in range(8, 15)})
@@ -123,7 +137,9 @@ def _past_round(office: User, rng: random.Random) -> list[str]:
         )
         services.open_candidate_ranking(match_round, actor=office)
         clock.set(_at(dt.date(year - 1, 12, 10)))
-        ranked = _rank_by_candidates(match_round, _certified(), rng, share=0.9)
+        ranked = _rank_by_candidates(
+            match_round, _certified(), rng, share=0.85, always={"candidate2"}
+        )
         clock.set(_at(dt.date(year - 1, 12, 26)))
         services.advance(match_round, MatchRound.Phase.HOSTS_RANK, actor=office)
         clock.set(_at(dt.date(year, 1, 10)))
@@ -144,9 +160,9 @@ def _past_round(office: User, rng: random.Random) -> list[str]:
 
 def _current_round(office: User, rng: random.Random) -> list[str]:
     today = timezone.localdate()
-    request_round = RequestRound.objects.filter(requests_close__lt=today).order_by(
-        "-fiscal_year"
-    ).first()
+    request_round = (
+        RequestRound.objects.filter(requests_close__lt=today).order_by("-fiscal_year").first()
+    )
     if request_round is None or MatchRound.objects.filter(request_round=request_round).exists():
         return ["matching: no closed request round for a current matching round"]
     if not DispatchRequest.objects.filter(

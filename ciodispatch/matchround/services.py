@@ -16,6 +16,8 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from django.conf import settings
+from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -46,6 +48,32 @@ MAX_SEED = 2**53 - 1
 
 class MatchRoundError(ValueError):
     """A refused change to a matching round; the message says what to do."""
+
+
+# --- notifications ------------------------------------------------------------------------
+
+
+def _mail(recipients, subject: str, body: str) -> None:
+    """Send one message to each address once the transaction commits (never blocks a write)."""
+    addresses = sorted({address for address in recipients if address})
+    if not addresses:
+        return
+    messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [address]) for address in addresses]
+    transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=True))
+
+
+def _candidate_addresses(applications) -> list[str]:
+    return [a.email or a.user.email for a in applications]
+
+
+def _host_addresses(posts) -> list[str]:
+    addresses = []
+    for post in posts:
+        request = post.request
+        for user in (request.liaison, request.filed_by):
+            if user is not None:
+                addresses.append(user.email)
+    return addresses
 
 
 # --- configuration and phases -------------------------------------------------------------
@@ -189,6 +217,19 @@ def open_candidate_ranking(match_round: MatchRound, *, actor) -> MatchRound:
         actor=actor,
         changes={"posts": match_round.posts.count()},
     )
+    today = timezone.localdate()
+    certified = Application.objects.filter(
+        state=Application.State.CERTIFIED, certified_until__gte=today
+    ).select_related("user")
+    _mail(
+        _candidate_addresses(certified),
+        _("[CIO Dispatch] Rank the posts of %s") % match_round.request_round.title,
+        _(
+            "The matching round is open for certified CIOs: %(posts)d posts. Sign in and rank "
+            "the posts you would accept, best first, by %(until)s."
+        )
+        % {"posts": match_round.posts.count(), "until": match_round.candidates_rank_until},
+    )
     return match_round
 
 
@@ -218,6 +259,17 @@ def advance(match_round: MatchRound, target: str, *, actor, reason: str = "") ->
     if target not in (Phase.HOSTS_RANK, Phase.RUN):
         raise MatchRoundError(_("Use the dedicated step for that phase."))
     MATCH_ROUND_PHASES.apply(match_round, target, actor=actor, reason=reason)
+    if target == Phase.HOSTS_RANK:
+        posts = match_round.posts.select_related("request__liaison", "request__filed_by")
+        _mail(
+            _host_addresses(p for p in posts if applicants_of(p)),
+            _("[CIO Dispatch] Rank your candidates: %s") % match_round.request_round.title,
+            _(
+                "Candidates have ranked your post. Sign in to read their files, record "
+                "interviews and rank them by %s."
+            )
+            % match_round.hosts_rank_until,
+        )
     return match_round
 
 
@@ -232,6 +284,44 @@ def participating_application(user) -> Application | None:
         user=user, state=Application.State.CERTIFIED, certified_until__gte=timezone.localdate()
     ).first()
     return application
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    last = [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28, 31, 30, 31, 30,
+            31, 31, 30, 31, 30, 31][month - 1]  # fmt: skip
+    return dt.date(year, month, min(day.day, last))
+
+
+def busy_until(application: Application, *, excluding: MatchRound | None = None) -> dt.date | None:
+    """The end of the candidate's latest dispatch (start + term), if any.
+
+    Every dispatch counts until the dispatches issue adds the states that end one early.
+    """
+    end = None
+    dispatches = application.dispatches.select_related("request")
+    if excluding is not None:
+        dispatches = dispatches.exclude(match_round=excluding)
+    for dispatch in dispatches:
+        request = dispatch.request
+        if request.start_date is None:
+            continue
+        finish = _add_months(request.start_date, request.term_months or 0)
+        end = finish if end is None or finish > end else end
+    return end
+
+
+def unavailable_reason(match_round: MatchRound, application: Application) -> str:
+    """Why a certified candidate cannot take part in this round, or "" if they can."""
+    start = match_round.request_round.dispatch_start
+    end = busy_until(application, excluding=match_round)
+    if end is not None and end > start:
+        return _(
+            "You are on a dispatch until %(end)s, after this round's dispatches start "
+            "(%(start)s); you can take part in a later round."
+        ) % {"end": end.isoformat(), "start": start.isoformat()}
+    return ""
 
 
 def _normalise_vendor(name: str) -> str:
@@ -310,6 +400,9 @@ def save_candidate_ranking(
     application = participating_application(actor)
     if application is None:
         raise MatchRoundError(_("Only certified CIOs with a valid certification can rank posts."))
+    busy = unavailable_reason(match_round, application)
+    if busy:
+        raise MatchRoundError(busy)
     _ranking_open(match_round, Phase.CANDIDATES_RANK, match_round.candidates_rank_until)
     ids = [int(pk) for pk in post_ids]
     if len(set(ids)) != len(ids):
@@ -474,7 +567,8 @@ def record_interview(
 def build_snapshot(match_round: MatchRound) -> dict[str, Any]:
     """The engine's input, built from the round as it stands (ids: ``a<pk>`` and ``p<pk>``).
 
-    Candidates whose certification lapsed and entries now in a vendor conflict are left out;
+    Candidates whose certification lapsed or who became unavailable, and entries now in a
+    vendor conflict, are left out;
     every list is in a fixed order, so the same round always gives the same snapshot.
     """
     posts = list(
@@ -494,6 +588,8 @@ def build_snapshot(match_round: MatchRound) -> dict[str, Any]:
         if application.state != Application.State.CERTIFIED or (
             application.certified_until is None or application.certified_until < today
         ):
+            continue
+        if unavailable_reason(match_round, application):
             continue
         entries = [
             f"p{pk}"
@@ -667,7 +763,9 @@ def publish(match_round: MatchRound, run: MatchRun, *, actor) -> MatchRound:
         raise MatchRoundError(
             _("The checker found problems in this result; it cannot be published.")
         )
-    posts = {p.key: p for p in match_round.posts.select_related("request")}
+    posts = {
+        p.key: p for p in match_round.posts.select_related("request__liaison", "request__filed_by")
+    }
     applications = Application.objects.in_bulk(
         [int(c[1:]) for c, h in run.result["assignment"].items() if h]
     )
@@ -679,6 +777,17 @@ def publish(match_round: MatchRound, run: MatchRun, *, actor) -> MatchRound:
                 match_round=match_round,
                 actor=actor,
             )
+    ranked = Application.objects.filter(
+        pk__in=[int(c[1:]) for c in run.result["assignment"]]
+    ).select_related("user")
+    _mail(
+        [*_candidate_addresses(ranked), *_host_addresses(posts.values())],
+        _("[CIO Dispatch] The result of %s is published") % match_round.request_round.title,
+        _(
+            "The result of the matching round is published. Sign in to read your result and, "
+            "for each choice you did not get, why."
+        ),
+    )
     match_round.published_run = run
     match_round.published_at = timezone.now()
     MATCH_ROUND_PHASES.apply(

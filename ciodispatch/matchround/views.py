@@ -104,6 +104,9 @@ def _round_form(request, match_round=None):
 def configure(request, request_round):
     request_round = get_object_or_404(RequestRound, pk=request_round)
     match_round = MatchRound.objects.filter(request_round=request_round).first()
+    if match_round is not None and match_round.phase == Phase.PUBLISHED:
+        messages.info(request, _("This round is published; its settings can no longer change."))
+        return redirect("matchround:office_detail", pk=match_round.pk)
     form = _round_form(request, match_round)
     if request.method == "POST" and form.is_valid():
         regions, prefectures = form.caps()
@@ -367,8 +370,13 @@ def _candidate_round():
 def candidate_rank(request):
     match_round = _candidate_round()
     application = services.participating_application(request.user)
-    if match_round is None or application is None:
-        return render(request, "matchround/no_round.html", {"results": _own_results(request)})
+    busy = (
+        services.unavailable_reason(match_round, application) if match_round and application else ""
+    )
+    if match_round is None or application is None or busy:
+        return render(
+            request, "matchround/no_round.html", {"results": _own_results(request), "busy": busy}
+        )
     allowed, hidden = services.visible_posts(match_round, application)
     saved = services.candidate_ranking(match_round, application)
     if request.method == "POST":

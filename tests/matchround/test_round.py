@@ -341,3 +341,42 @@ def test_the_public_summary_has_counts_only(ranked, personas):
     assert summary["by_region"] == {"kyushu": 2}
     text = repr(summary)
     assert ranked.app2.family_name not in text and "@" not in text
+
+
+def test_a_candidate_on_a_dispatch_past_the_rounds_start_cannot_rank(setup, personas):
+    from ciodispatch.dispatches.services import propose
+
+    request = setup.requests[0]  # starts when this round's dispatches start, for 24 months
+    propose(request=request, application=setup.app2, actor=personas.office)
+    reason = services.unavailable_reason(setup.round, setup.app2)
+    assert "on a dispatch until" in reason
+    with pytest.raises(MatchRoundError, match="later round"):
+        services.save_candidate_ranking(setup.round, [setup.shingu.pk], actor=personas.candidate2)
+    # A dispatch that ends before this round's dispatches start leaves them free.
+    request.term_months = 12
+    request.start_date = setup.request_round.dispatch_start.replace(
+        year=setup.request_round.dispatch_start.year - 1
+    )
+    request.save()
+    assert services.unavailable_reason(setup.round, setup.app2) == ""
+
+
+def test_participants_are_told_by_mail(
+    personas, monkeypatch, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        setup = build_round(personas, monkeypatch, extra_candidates=1)
+    # (nobody was certified yet when ranking opened; the rest is certification mail)
+    assert not any("Rank the posts" in m.subject for m in mailoutbox)
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        extra = _ranked(setup, personas)
+    hosts_told = {m.to[0] for m in mailoutbox if "Rank your candidates" in m.subject}
+    assert personas.host2.email in hosts_told and personas.host1.email not in hosts_told
+    mailoutbox.clear()
+    run = run_now(setup, personas)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.publish(setup.round, run, actor=personas.office)
+    told = {m.to[0] for m in mailoutbox}
+    assert {setup.app2.email, extra.email, personas.host2.email, personas.host1.email} <= told
+    assert all("published" in m.subject for m in mailoutbox)

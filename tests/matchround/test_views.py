@@ -166,7 +166,7 @@ def test_office_configures_a_round_from_the_page(personas):
         "prefecture_cap_0": "",
     }
     page = office.post(f"/matching/office/setup/{request_round.pk}/", data).content.decode()
-    assert "Give both the prefecture and its cap" in page
+    assert 'id="id_prefecture_cap_0_error"' in page  # "give both the prefecture and its cap"
     assert not MatchRound.objects.exists()
     import datetime as dt
 
