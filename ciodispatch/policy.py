@@ -395,7 +395,7 @@ def _view_post(user, post) -> bool:
     from ciodispatch.matchround.services import conflicting_vendors, participating_application
 
     application = participating_application(user)
-    return not conflicting_vendors(
+    return application is not None and not conflicting_vendors(
         application, post.request, years=post.match_round.conflict_years
     )
 

@@ -48,9 +48,7 @@ def test_demo_builds_the_accounts_of_the_readme_and_can_run_twice(client, regist
     assert states == set(Application.State.values)
     # Requests: 多久市 approved, 嬉野市 not eligible on readiness alone, the joint request
     # awaiting a member, and the others in every state.
-    from ciodispatch.requests.models import DispatchRequest
-
-    from ciodispatch.requests.models import RequestRound
+    from ciodispatch.requests.models import DispatchRequest, RequestRound
 
     this_year = RequestRound.objects.order_by("-fiscal_year").first()
     assert DispatchRequest.objects.get(host__code="412040", request_round=this_year).state == (

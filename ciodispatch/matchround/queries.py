@@ -55,14 +55,11 @@ def open_rounds() -> list[MatchRound]:
 # --- the office's review -----------------------------------------------------------------
 
 
-@dataclass
-class AreaRow:
-    key: str
-    name: str
-    posts: int = 0
-    seats: int = 0
-    matched: int = 0
-    cap: int | None = None
+class FillRate:
+    """Places filled: ``matched`` of ``seats``."""
+
+    matched: int
+    seats: int
 
     @property
     def fill_rate(self) -> float:
@@ -74,7 +71,17 @@ class AreaRow:
 
 
 @dataclass
-class Review:
+class AreaRow(FillRate):
+    key: str
+    name: str
+    posts: int = 0
+    seats: int = 0
+    matched: int = 0
+    cap: int | None = None
+
+
+@dataclass
+class Review(FillRate):
     run: MatchRun
     seats: int
     matched: int
@@ -87,14 +94,6 @@ class Review:
     checks: dict[str, Any]
     same_snapshot_runs: list[MatchRun] = field(default_factory=list)
     reproduced: bool | None = None
-
-    @property
-    def fill_rate(self) -> float:
-        return self.matched / self.seats if self.seats else 0.0
-
-    @property
-    def percent(self) -> int:
-        return round(self.fill_rate * 100)
 
 
 def review(run: MatchRun) -> Review:

@@ -185,8 +185,10 @@ def _jsonable(values: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _prefecture_of(request: DispatchRequest) -> str:
-    if request.group_id is not None:
+    """A joint request counts in its lead's prefecture, a single one in its host's."""
+    if request.group is not None:
         return request.group.lead.prefecture_code
+    assert request.host is not None  # a request is for one host or one group
     return request.host.prefecture_code
 
 
@@ -388,6 +390,41 @@ def _ranking_open(match_round: MatchRound, phase: str, until: dt.date) -> None:
         )
 
 
+# --- rankings -----------------------------------------------------------------------------
+
+
+def _store_ranking(existing, field, ids, *, create, actor, kind, target, extra=None):
+    """Replace a saved ranking (or withdraw it when ``ids`` is empty); audit what changed."""
+    extra = extra or {}
+    before = list(getattr(existing, field)) if existing is not None else []
+    if not ids:
+        if existing is not None:
+            existing.delete()
+            record(
+                actor=actor,
+                action=f"matchround.{kind}_ranking_withdrawn",
+                target=target,
+                changes={field: [before, []]},
+            )
+        return None
+    if existing is None:
+        ranking = create()
+    else:
+        ranking = existing
+        setattr(ranking, field, ids)
+        for name, value in extra.items():
+            setattr(ranking, name, value)
+        ranking.save(update_fields=[field, *extra, "updated_at"])
+    if before != ids:
+        record(
+            actor=actor,
+            action=f"matchround.{kind}_ranking_saved",
+            target=target,
+            changes={field: [before, ids]},
+        )
+    return ranking
+
+
 # --- candidates ---------------------------------------------------------------------------
 
 
@@ -425,33 +462,17 @@ def save_candidate_ranking(
     existing = CandidateRanking.objects.filter(
         match_round=match_round, application=application
     ).first()
-    before = existing.posts if existing else []
-    if not ids:
-        if existing is not None:
-            existing.delete()
-            record(
-                actor=actor,
-                action="matchround.candidate_ranking_withdrawn",
-                target=match_round,
-                changes={"posts": [before, []]},
-            )
-        return None
-    if existing is None:
-        ranking = CandidateRanking.objects.create(
+    return _store_ranking(
+        existing,
+        "posts",
+        ids,
+        create=lambda: CandidateRanking.objects.create(
             match_round=match_round, application=application, posts=ids
-        )
-    else:
-        ranking = existing
-        ranking.posts = ids
-        ranking.save(update_fields=["posts", "updated_at"])
-    if before != ids:
-        record(
-            actor=actor,
-            action="matchround.candidate_ranking_saved",
-            target=match_round,
-            changes={"posts": [before, ids]},
-        )
-    return ranking
+        ),
+        actor=actor,
+        kind="candidate",
+        target=match_round,
+    )
 
 
 def candidate_ranking(match_round: MatchRound, application: Application) -> list[int]:
@@ -497,33 +518,16 @@ def save_host_ranking(post: Post, application_ids: Sequence[int], *, actor) -> H
     applicants = {a.pk for a in applicants_of(post)}
     if any(pk not in applicants for pk in ids):
         raise MatchRoundError(_("You can rank only the candidates who ranked your post."))
-    existing = HostRanking.objects.filter(post=post).first()
-    before = existing.applications if existing else []
-    if not ids:
-        if existing is not None:
-            existing.delete()
-            record(
-                actor=actor,
-                action="matchround.host_ranking_withdrawn",
-                target=post,
-                changes={"applications": [before, []]},
-            )
-        return None
-    if existing is None:
-        ranking = HostRanking.objects.create(post=post, applications=ids, updated_by=actor)
-    else:
-        ranking = existing
-        ranking.applications = ids
-        ranking.updated_by = actor
-        ranking.save(update_fields=["applications", "updated_by", "updated_at"])
-    if before != ids:
-        record(
-            actor=actor,
-            action="matchround.host_ranking_saved",
-            target=post,
-            changes={"applications": [before, ids]},
-        )
-    return ranking
+    return _store_ranking(
+        HostRanking.objects.filter(post=post).first(),
+        "applications",
+        ids,
+        create=lambda: HostRanking.objects.create(post=post, applications=ids, updated_by=actor),
+        actor=actor,
+        kind="host",
+        target=post,
+        extra={"updated_by": actor},
+    )
 
 
 @transaction.atomic
@@ -603,8 +607,8 @@ def build_snapshot(match_round: MatchRound) -> dict[str, Any]:
     known = {c["id"] for c in candidates}
     hosts = []
     for post in posts:
-        ranking = getattr(post, "ranking", None)
-        order = [f"a{pk}" for pk in (ranking.applications if ranking else [])]
+        host_ranking = getattr(post, "ranking", None)
+        order = [f"a{pk}" for pk in (host_ranking.applications if host_ranking else [])]
         hosts.append(
             {
                 "id": post.key,
@@ -758,7 +762,8 @@ def publish(match_round: MatchRound, run: MatchRun, *, actor) -> MatchRound:
     latest = match_round.runs.filter(status=MatchRun.Status.SUCCEEDED).first()
     if latest is None or latest.pk != run.pk:
         raise MatchRoundError(_("Publish the latest finished run; an older one is out of date."))
-    checks = run.result["checks"]
+    result: dict[str, Any] = run.result or {}
+    checks = result["checks"]
     if not (checks["stable"] and checks["caps_respected"] and not checks["unacceptable_pairs"]):
         raise MatchRoundError(
             _("The checker found problems in this result; it cannot be published.")
@@ -767,9 +772,9 @@ def publish(match_round: MatchRound, run: MatchRun, *, actor) -> MatchRound:
         p.key: p for p in match_round.posts.select_related("request__liaison", "request__filed_by")
     }
     applications = Application.objects.in_bulk(
-        [int(c[1:]) for c, h in run.result["assignment"].items() if h]
+        [int(c[1:]) for c, h in result["assignment"].items() if h]
     )
-    for candidate, host in sorted(run.result["assignment"].items()):
+    for candidate, host in sorted(result["assignment"].items()):
         if host:
             propose(
                 request=posts[host].request,
@@ -778,7 +783,7 @@ def publish(match_round: MatchRound, run: MatchRun, *, actor) -> MatchRound:
                 actor=actor,
             )
     ranked = Application.objects.filter(
-        pk__in=[int(c[1:]) for c in run.result["assignment"]]
+        pk__in=[int(c[1:]) for c in result["assignment"]]
     ).select_related("user")
     _mail(
         [*_candidate_addresses(ranked), *_host_addresses(posts.values())],

@@ -74,6 +74,17 @@ def _reordered(ids: list[int], post_data) -> list[int]:
     return ids
 
 
+def _save_ranking(request, field: str, save, saved_message: str) -> None:
+    """Save the ranking posted in ``field`` (with a no-script button applied), with a message."""
+    try:
+        ids = _reordered(_ids(request.POST.getlist(field)), request.POST)
+        save(ids)
+    except MatchRoundError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, saved_message % len(ids))
+
+
 # --- the office ---------------------------------------------------------------------------
 
 
@@ -380,13 +391,12 @@ def candidate_rank(request):
     allowed, hidden = services.visible_posts(match_round, application)
     saved = services.candidate_ranking(match_round, application)
     if request.method == "POST":
-        try:
-            ids = _reordered(_ids(request.POST.getlist("post")), request.POST)
-            services.save_candidate_ranking(match_round, ids, actor=request.user)
-        except MatchRoundError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("Your ranking is saved (%d posts).") % len(ids))
+        _save_ranking(
+            request,
+            "post",
+            lambda ids: services.save_candidate_ranking(match_round, ids, actor=request.user),
+            _("Your ranking is saved (%d posts)."),
+        )
         return redirect("matchround:candidate_rank")
     by_id = {p.pk: p for p in allowed}
     chosen = [by_id[pk] for pk in saved if pk in by_id]
@@ -474,13 +484,12 @@ def host_rank(request, post):
     match_round = post.match_round
     applicants = services.applicants_of(post)
     if request.method == "POST":
-        try:
-            ids = _reordered(_ids(request.POST.getlist("application")), request.POST)
-            services.save_host_ranking(post, ids, actor=request.user)
-        except MatchRoundError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("Your ranking is saved (%d candidates).") % len(ids))
+        _save_ranking(
+            request,
+            "application",
+            lambda ids: services.save_host_ranking(post, ids, actor=request.user),
+            _("Your ranking is saved (%d candidates)."),
+        )
         return redirect("matchround:host_rank", pk=post.pk)
     saved = services.host_ranking(post)
     by_id = {a.pk: a for a in applicants}

@@ -27,7 +27,7 @@ def test_candidate_ranks_with_plain_form_buttons(setup, personas):
     assert page.status_code == 200
     text = page.content.decode()
     assert "佐賀県嬉野市" in text and "福岡県新宮町" in text
-    assert "/matching/posts/%d/" % setup.taku.pk not in text  # hidden by the vendor conflict
+    assert f"/matching/posts/{setup.taku.pk}/" not in text  # hidden by the vendor conflict
     assert "富士通" in text  # ... and the page says why
     client.post("/matching/rank/", {"add": setup.shingu.pk})
     client.post("/matching/rank/", {"post": [setup.shingu.pk], "add": setup.ureshino.pk})

@@ -11,8 +11,8 @@ import pytest
 from ciodispatch.matchround import services
 from ciodispatch.matchround.models import MatchRound
 from ciodispatch.policy import Action as A
-from tests.matrix import OFFICE, PEOPLE
 from tests.matchround.helpers import build_round, second_reviewer
+from tests.matrix import OFFICE, PEOPLE
 
 ROWS: list = [
     (A.CONFIGURE_MATCH_ROUND, None, OFFICE),
