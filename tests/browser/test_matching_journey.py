@@ -64,11 +64,11 @@ def test_candidate_host_and_office_complete_a_round(journey, browser, personas, 
     host.locator(f'a[href$="/candidates/{setup.app2.pk}/"]').click()
     host_journey.check_accessibility()
     host.go_back()
-    host.locator(f'[data-ranking-pool] [data-id="{setup.app2.pk}"] [data-move="add"]').click()
     host.locator(f'[data-ranking-pool] [data-id="{extra.pk}"] [data-move="add"]').click()
+    host.locator(f'[data-ranking-pool] [data-id="{setup.app2.pk}"] [data-move="add"]').click()
     host.locator('button[name="save"]').click()
     expect(host.locator(".notice--success")).to_be_visible()
-    assert services.host_ranking(setup.ureshino) == [setup.app2.pk, extra.pk]
+    assert services.host_ranking(setup.ureshino) == [extra.pk, setup.app2.pk]
     services.save_host_ranking(setup.shingu, [setup.app2.pk], actor=personas.host_fukuoka)
 
     # The office closes the rankings, runs the match, watches it finish, reviews, publishes.
@@ -87,7 +87,7 @@ def test_candidate_host_and_office_complete_a_round(journey, browser, personas, 
     run_task_queue()
     # The page polls the run's status and shows the outcome once it has finished.
     expect(office.locator(".stat-list")).to_be_visible(timeout=15_000)
-    expect(office.locator(".stat-list")).to_contain_text("33%")  # 1 of 3 places
+    expect(office.locator(".stat-list")).to_contain_text("67%")  # 2 of 3 places
     office_journey.check_accessibility()
     office.locator('input[name="confirm"]').check()
     office.locator('form[action$="/publish/"] button').click()
@@ -95,7 +95,10 @@ def test_candidate_host_and_office_complete_a_round(journey, browser, personas, 
 
     # The candidate reads the result and why not the post they ranked first.
     page.goto(journey.base_url + f"/matching/rounds/{setup.round.pk}/my-result/")
-    expect(page.locator(".notice--success")).to_contain_text("佐賀県嬉野市")
+    expect(page.locator(".notice--success")).to_contain_text("福岡県新宮町")
+    expect(page.locator(".explanations li")).to_have_count(1)
+    expect(page.locator(".explanations li")).to_contain_text("佐賀県嬉野市")
+    expect(page.locator(".explanations li")).to_contain_text(re.compile("第1位|no. 1"))
     journey.check_accessibility()
     page.goto(journey.base_url + "/matching/results/")
     page.locator(f'a[href="/matching/results/{setup.round.fiscal_year}/"]').click()
