@@ -634,6 +634,12 @@ def build_snapshot(match_round: MatchRound) -> dict[str, Any]:
     }
 
 
+def engine_input(snapshot: Mapping[str, Any]) -> dict[str, Any]:
+    """The snapshot as ``python -m ciodispatch.matching solve`` reads it (the proposing side
+    is the command's ``--proposing`` option, not part of the instance)."""
+    return {k: v for k, v in snapshot.items() if k != "proposing"}
+
+
 def snapshot_hash(snapshot: Mapping[str, Any]) -> str:
     canonical = json.dumps(snapshot, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
@@ -703,8 +709,7 @@ def execute_run(run_id: int) -> MatchRun:
         if snapshot_hash(run.snapshot) != run.snapshot_hash:
             raise RuntimeError("the stored snapshot does not match its hash")
         _progress(run, 10, "load")
-        data = {k: v for k, v in run.snapshot.items() if k != "proposing"}
-        instance = load_instance(data)
+        instance = load_instance(engine_input(run.snapshot))
         _progress(run, 30, "solve")
         started = time.perf_counter()
         result = solve(instance, proposing=run.snapshot.get("proposing", "candidates"))

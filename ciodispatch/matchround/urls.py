@@ -15,6 +15,7 @@ urlpatterns = [
     path("office/runs/<int:pk>/", views.run_detail, name="run_detail"),
     path("office/runs/<int:pk>/status/", views.run_status, name="run_status"),
     path("office/runs/<int:pk>/export/", views.export, name="export"),
+    path("office/runs/<int:pk>/snapshot.json", views.snapshot, name="snapshot"),
     # Candidates
     path("rank/", views.candidate_rank, name="candidate_rank"),
     path("posts/<int:pk>/", views.post_detail, name="post_detail"),

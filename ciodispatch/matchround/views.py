@@ -1,5 +1,7 @@
+import json
+
 from django.contrib import messages
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -300,6 +302,20 @@ def export(request, run):
     if request.GET.get("format") == "csv":
         return download(csv_bytes(header, rows), filename=f"{name}.csv")
     return download(xlsx_bytes(header, rows, sheet_title=_("Result")), filename=f"{name}.xlsx")
+
+
+@policy.guard(A.EXPORT_MATCH_RESULT, load=_load_run)
+def snapshot(request, run):
+    """The run's frozen input exactly as the command-line engine reads it, for an audit."""
+    content = json.dumps(
+        services.engine_input(run.snapshot), ensure_ascii=False, indent=1, sort_keys=True
+    ).encode()
+    response = HttpResponse(content, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="matching-{run.match_round.fiscal_year}-'
+        f'{run.snapshot_hash[:12]}.json"'
+    )
+    return response
 
 
 # --- the public summary -------------------------------------------------------------------

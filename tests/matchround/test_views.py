@@ -180,3 +180,33 @@ def test_office_configures_a_round_from_the_page(personas):
     match_round = MatchRound.objects.get()
     assert response.url == f"/matching/office/rounds/{match_round.pk}/"
     assert match_round.region_caps == {"kanto": 2} and match_round.prefecture_caps == {"13": 1}
+
+
+def test_the_snapshot_download_gives_the_same_result_on_the_command_line(setup, personas, tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    from tests.matchround.helpers import run_now
+
+    services.save_candidate_ranking(
+        setup.round, [setup.ureshino.pk, setup.shingu.pk], actor=personas.candidate2
+    )
+    to_hosts_phase(setup, personas)
+    services.save_host_ranking(setup.ureshino, [setup.app2.pk], actor=personas.host2)
+    run = run_now(setup, personas)
+    response = _client(personas.office).get(f"/matching/office/runs/{run.pk}/snapshot.json")
+    assert response["Content-Disposition"].endswith(f'{run.snapshot_hash[:12]}.json"')
+    path = tmp_path / "snapshot.json"
+    path.write_bytes(response.content)
+    solved = subprocess.run(
+        [sys.executable, "-m", "ciodispatch.matching", "solve", str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert json.loads(solved.stdout)["assignment"] == run.result["assignment"]
+    assert (
+        _client(personas.host2).get(f"/matching/office/runs/{run.pk}/snapshot.json").status_code
+        == 403
+    )
