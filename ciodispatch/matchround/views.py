@@ -179,6 +179,11 @@ def office_detail(request, match_round):
             "round": match_round,
             "rows": rows,
             "ranking_count": len(rankings),
+            "certified_count": Application.objects.filter(
+                state=Application.State.CERTIFIED, certified_until__gte=timezone.localdate()
+            ).count(),
+            "without_applicants": sum(1 for _post, ranked_by, _ranked in rows if not ranked_by),
+            "not_ranked": sum(1 for _post, ranked_by, ranked in rows if ranked_by and not ranked),
             "runs": runs,
             "active_run": next(
                 (r for r in runs if r.status in (MatchRun.Status.QUEUED, MatchRun.Status.RUNNING)),
