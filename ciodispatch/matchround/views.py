@@ -530,6 +530,10 @@ def host_rank(request, post):
             "ranking_messages": _ranking_messages(),
             "open": match_round.phase == Phase.HOSTS_RANK
             and timezone.localdate() <= match_round.hosts_rank_until,
+            "not_yet": _("You can rank once the hosts' ranking opens, after %s.")
+            % match_round.candidates_rank_until.isoformat()
+            if match_round.phase == Phase.CANDIDATES_RANK
+            else "",
         },
     )
 
