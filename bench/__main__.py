@@ -11,7 +11,7 @@ import os
 import sys
 import tempfile
 
-BENCHMARKS = ["registry", "matching"]
+BENCHMARKS = ["registry", "matching", "knowhow"]
 
 
 def setup_django(tmp: str) -> None:

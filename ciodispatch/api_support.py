@@ -29,6 +29,7 @@ def guard_api(action: policy.Action):
 
 
 def build_api() -> NinjaAPI:
+    from ciodispatch.knowhow.api import router as knowhow_router
     from ciodispatch.localgov.api import router as localgov_router
 
     api = NinjaAPI(
@@ -53,6 +54,7 @@ def build_api() -> NinjaAPI:
         return api.create_response(request, {"detail": "; ".join(problems)}, status=400)
 
     api.add_router("/", localgov_router)
+    api.add_router("/", knowhow_router)
     return api
 
 

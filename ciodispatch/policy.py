@@ -87,6 +87,18 @@ class Action(StrEnum):
     VIEW_ASSESSMENT = "readiness.assessment.view"
     PUBLISH_QUESTIONNAIRE = "readiness.questionnaire.publish"
     # --- end readiness ---
+    # --- knowhow (cases, manuals, awards, recommendations) ---
+    BROWSE_KNOWHOW = "knowhow.browse"
+    VIEW_CASE = "knowhow.case.view"
+    LIST_OWN_CASES = "knowhow.case.list_own"
+    DRAFT_CASE = "knowhow.case.draft"
+    EDIT_CASE = "knowhow.case.edit"
+    SUBMIT_CASE = "knowhow.case.submit"
+    REVIEW_CASES = "knowhow.case.review"
+    MANAGE_MANUALS = "knowhow.manual.manage"
+    RECORD_AWARD = "knowhow.award.record"
+    VIEW_RECOMMENDATIONS = "knowhow.recommendations.view"
+    # --- end knowhow ---
     # --- matchround (the yearly matching round: rankings, runs, results) ---
     CONFIGURE_MATCH_ROUND = "matchround.configure"
     VIEW_MATCH_ROUNDS = "matchround.office.view"
@@ -366,6 +378,64 @@ def _edit_assessment(user, assessment) -> bool:
 # --- end readiness rule functions ---
 
 
+# --- knowhow rule functions ---
+def _case_author_government(user):
+    """The local government a host or prefecture coordinator drafts cases for, else None."""
+    from ciodispatch.accounts.models import HOST_ROLES, Role
+
+    if _role(user) in HOST_ROLES or _role(user) == Role.PREFECTURE_COORDINATOR:
+        return user.local_government
+    return None
+
+
+def _drafts_cases(user, obj) -> bool:
+    return _is_office(user) or _case_author_government(user) is not None
+
+
+def _draft_case(user, local_government) -> bool:
+    """The office for anyone; a host or coordinator for its own government only."""
+    if _is_office(user):
+        return True
+    own = _case_author_government(user)
+    return own is not None and local_government is not None and own.code == local_government.code
+
+
+def _is_case_author(user, case) -> bool:
+    own = _case_author_government(user)
+    return own is not None and case.author_government_id == own.code
+
+
+def _view_case(user, case) -> bool:
+    """Published: everyone. Unpublished: its authors' government and the office only."""
+    if case is None:
+        return False
+    return case.is_published or _is_office(user) or _is_case_author(user, case)
+
+
+def _edit_case(user, case) -> bool:
+    """A draft: its authors and the office. A published case: the office (a new version)."""
+    if case is None:
+        return False
+    if _is_office(user):
+        return case.state in ("draft", "published")
+    return case.state == "draft" and _is_case_author(user, case)
+
+
+def _submit_case(user, case) -> bool:
+    if case is None or case.state != "draft":
+        return False
+    return _is_office(user) or _is_case_author(user, case)
+
+
+def _gets_recommendations(user, obj) -> bool:
+    from ciodispatch.accounts.models import Role
+
+    return _host_local_government(user) is not None or _role(user) == Role.CANDIDATE
+
+
+# --- end knowhow rule functions ---
+
+
 # --- matchround rule functions ---
 def _certified_candidate(user) -> bool:
     from ciodispatch.matchround.services import participating_application
@@ -429,6 +499,8 @@ def _own_match_result(user, match_round) -> bool:
 
 
 # --- end matchround rule functions ---
+
+
 
 
 RULES: dict[Action, Callable[[Any, Any], bool]] = {
@@ -527,6 +599,20 @@ RULES: dict[Action, Callable[[Any, Any], bool]] = {
     Action.VIEW_ASSESSMENT: _view_assessment,
     Action.PUBLISH_QUESTIONNAIRE: _office,
     # --- end readiness rules ---
+    # --- knowhow rules ---
+    # The public reads published cases and manuals; drafts stay with their authors' government
+    # and the office, which reviews, publishes, keeps manuals and records the awards.
+    Action.BROWSE_KNOWHOW: _anyone,
+    Action.VIEW_CASE: _view_case,
+    Action.LIST_OWN_CASES: _drafts_cases,
+    Action.DRAFT_CASE: _draft_case,
+    Action.EDIT_CASE: _edit_case,
+    Action.SUBMIT_CASE: _submit_case,
+    Action.REVIEW_CASES: _office,
+    Action.MANAGE_MANUALS: _office,
+    Action.RECORD_AWARD: _office,
+    Action.VIEW_RECOMMENDATIONS: _gets_recommendations,
+    # --- end knowhow rules ---
     # --- matchround rules ---
     Action.CONFIGURE_MATCH_ROUND: _office,
     Action.VIEW_MATCH_ROUNDS: _office,

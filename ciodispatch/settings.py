@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "ciodispatch.requests",
     "ciodispatch.matchround",
     "ciodispatch.dispatches",
+    "ciodispatch.knowhow",
     "ciodispatch.demo",
 ]
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("readiness/", include("ciodispatch.readiness.urls")),
     path("requests/", include("ciodispatch.requests.urls")),
     path("matching/", include("ciodispatch.matchround.urls")),
+    path("knowhow/", include("ciodispatch.knowhow.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/", api.urls),
 ]

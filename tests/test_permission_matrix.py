@@ -13,6 +13,7 @@ from ciodispatch.localgov.services import create_group
 from tests.conftest import lg
 from tests.matrix import OFFICE, PEOPLE, SIGNED_IN
 from tests.matrix import candidates as candidates_matrix
+from tests.matrix import knowhow as knowhow_matrix
 from tests.matrix import matchround as matchround_matrix
 from tests.matrix import readiness as readiness_matrix
 from tests.matrix import requests as requests_matrix
@@ -52,6 +53,7 @@ MATRIX = [
     *training_matrix.ROWS,
     *candidates_matrix.ROWS,
     *readiness_matrix.ROWS,
+    *knowhow_matrix.ROWS,
     *matchround_matrix.ROWS,
 ]
 
@@ -92,6 +94,7 @@ def objects(personas, saga_group):
         **training_matrix.build_objects(personas),
         **candidates_matrix.build_objects(personas),
         **readiness_matrix.build_objects(personas),
+        **knowhow_matrix.build_objects(personas),
         **matchround_matrix.build_objects(personas),
     }
 

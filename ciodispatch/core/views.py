@@ -20,6 +20,26 @@ class HomeLink:
 
 # What the home page offers, each shown only to those the policy lets in.
 HOME_LINKS = (
+    # --- knowhow ---
+    HomeLink(
+        policy.Action.BROWSE_KNOWHOW,
+        "knowhow:case_list",
+        _("Cases of IT reform"),
+        _("Search the published cases, manuals and awards: what worked and how to spread it."),
+    ),
+    HomeLink(
+        policy.Action.VIEW_RECOMMENDATIONS,
+        "knowhow:recommendations",
+        _("Cases for you"),
+        _("Cases chosen for your challenges, your readiness gaps and your domains."),
+    ),
+    HomeLink(
+        policy.Action.LIST_OWN_CASES,
+        "knowhow:workspace",
+        _("Case workspace"),
+        _("Draft a case, send it for review; the office reviews, publishes and keeps versions."),
+    ),
+    # --- end knowhow ---
     HomeLink(
         policy.Action.REGISTER_AS_CANDIDATE,
         "candidates:register",

@@ -103,6 +103,12 @@ def load_demo(*, candidates: int = 300) -> list[str]:
         done.append("group: 佐賀県 西部DX共同推進")
     done += _candidates_and_training(candidates)
     done += _readiness_and_requests()
+    from ciodispatch.knowhow.demo import load_knowhow_demo
+
+    done += load_knowhow_demo(
+        office=User.objects.get(username="office"),
+        people={u.username: u for u in User.objects.filter(username__in=["host1", "pref1"])},
+    )
     return done
 
 

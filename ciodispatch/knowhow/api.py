@@ -1,0 +1,223 @@
+"""Open data: published cases with the same search and filters as the public page."""
+
+import html
+
+from django.core.paginator import Paginator
+from django.urls import reverse
+from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
+from pydantic import field_validator
+
+from ciodispatch import policy
+from ciodispatch.api_support import guard_api
+from ciodispatch.candidates.choices import Domain
+from ciodispatch.core.programme import Challenge
+from ciodispatch.knowhow import queries
+from ciodispatch.knowhow.models import LICENCE, LICENCE_URL, Case
+
+router = Router(tags=["know-how"])
+
+ATTRIBUTION = "認定CIO派遣制度 事務局「ノウハウベース」"
+
+
+class Outcome(Schema):
+    label: str
+    value: str = Field(description="the figure, empty when no public source gives one")
+    source: str
+    url: str
+
+
+class Source(Schema):
+    title: str
+    url: str
+
+
+class GovernmentRef(Schema):
+    code: str = Field(description="全国地方公共団体コード (JIS X 0402)")
+    name: str
+    prefecture_code: str
+
+
+class CaseOut(Schema):
+    id: int
+    url: str
+    title: str
+    summary: str
+    local_governments: list[GovernmentRef]
+    theme: str = Field(description="one of the programme's domains; empty when none")
+    year_from: int | None = Field(description="first fiscal year (年度)")
+    year_to: int | None
+    challenges: list[Challenge]
+    challenges_other: list[str]
+    success_points: list[str] = Field(description="事業成功のポイント")
+    spread_points: list[str] = Field(description="横展開のポイント")
+    roles: dict[str, str] = Field(description="head, leader, followers, field")
+    outcomes: list[Outcome]
+    sources: list[Source]
+    body_markdown: str
+    version: int
+    published_at: str | None
+    licence: str
+    licence_url: str
+    attribution: str
+
+
+class CaseSummary(Schema):
+    id: int
+    url: str
+    title: str
+    summary: str
+    local_governments: list[GovernmentRef]
+    theme: str
+    year_from: int | None
+    year_to: int | None
+    challenges: list[Challenge]
+    snippet: str = Field(description="plain text around the first hit when searching")
+
+
+class CasePage(Schema):
+    count: int
+    page: int
+    pages: int
+    page_size: int
+    message: str = Field(description="why a query could not be searched, else empty")
+    items: list[CaseSummary]
+    licence: str
+    licence_url: str
+    attribution: str
+
+
+class CaseFilters(Schema):
+    q: str | None = Field(None, description="Japanese words; OR between words for either")
+    theme: Domain | None = None
+    challenge: Challenge | None = None
+    prefecture: str | None = Field(None, description="prefecture code, 01–47 (41 is 佐賀県)")
+    period: int | None = Field(None, ge=1990, le=2100, description="a fiscal year the case covers")
+    page: int = Field(1, ge=1)
+    page_size: int = Field(20, ge=1, le=100)
+
+    @field_validator("prefecture")
+    @classmethod
+    def prefecture_code(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        value = value.strip()
+        if not (value.isascii() and value.isdigit() and len(value) == 2 and 1 <= int(value) <= 47):
+            raise ValueError("use a 2-digit prefecture code from 01 to 47, e.g. 41 for 佐賀県")
+        return value
+
+
+class Problem(Schema):
+    detail: str
+
+
+def _governments(case: Case) -> list[dict]:
+    return [
+        {"code": lg.code, "name": lg.name, "prefecture_code": lg.prefecture_code}
+        for lg in case.local_governments.all()
+    ]
+
+
+def _plain(snippet: str) -> str:
+    """The highlighted snippet as plain text (no <mark>, no HTML entities)."""
+    return html.unescape(strip_tags(snippet))
+
+
+def _url(request, case: Case) -> str:
+    return request.build_absolute_uri(reverse("knowhow:case_detail", args=[case.pk]))
+
+
+@router.get(
+    "/cases",
+    response={200: CasePage, 400: Problem},
+    summary="Search the published cases (licence CC BY 4.0)",
+)
+@guard_api(policy.Action.BROWSE_KNOWHOW)
+def list_cases(request, filters: Query[CaseFilters]):
+    cases, result = queries.search_cases(
+        filters.q,
+        theme=filters.theme,
+        challenge=filters.challenge,
+        prefecture=filters.prefecture,
+        period=filters.period,
+    )
+    paginator = Paginator(cases, filters.page_size)
+    if filters.page > max(paginator.num_pages, 1):
+        return Status(
+            400,
+            {
+                "detail": _("Page %(page)s does not exist; there are %(pages)s.")
+                % {"page": filters.page, "pages": paginator.num_pages}
+            },
+        )
+    hits = {h.object_id: h for h in result.hits} if result else {}
+    page = paginator.page(filters.page)
+    return Status(
+        200,
+        {
+            "count": paginator.count,
+            "page": filters.page,
+            "pages": paginator.num_pages,
+            "page_size": filters.page_size,
+            "message": str(result.query.problem) if result else "",
+            "items": [
+                {
+                    "id": case.pk,
+                    "url": _url(request, case),
+                    "title": case.title,
+                    "summary": case.summary,
+                    "local_governments": _governments(case),
+                    "theme": case.theme,
+                    "year_from": case.year_from,
+                    "year_to": case.year_to,
+                    "challenges": case.challenges,
+                    "snippet": _plain(hits[case.pk].snippet) if case.pk in hits else "",
+                }
+                for case in page.object_list
+            ],
+            "licence": LICENCE,
+            "licence_url": LICENCE_URL,
+            "attribution": ATTRIBUTION,
+        },
+    )
+
+
+@router.get(
+    "/cases/{case_id}",
+    response={200: CaseOut, 404: Problem},
+    summary="One published case (licence CC BY 4.0)",
+)
+@guard_api(policy.Action.BROWSE_KNOWHOW)
+def get_case(request, case_id: int):
+    case = (
+        queries.published_cases().prefetch_related("local_governments").filter(pk=case_id).first()
+    )
+    if case is None:
+        return Status(404, {"detail": _("No published case has the number %s.") % case_id})
+    return Status(
+        200,
+        {
+            "id": case.pk,
+            "url": _url(request, case),
+            "title": case.title,
+            "summary": case.summary,
+            "local_governments": _governments(case),
+            "theme": case.theme,
+            "year_from": case.year_from,
+            "year_to": case.year_to,
+            "challenges": case.challenges,
+            "challenges_other": case.challenges_other,
+            "success_points": case.success_points,
+            "spread_points": case.spread_points,
+            "roles": case.roles,
+            "outcomes": case.outcomes,
+            "sources": case.sources,
+            "body_markdown": case.body,
+            "version": case.version,
+            "published_at": case.published_at.isoformat() if case.published_at else None,
+            "licence": LICENCE,
+            "licence_url": LICENCE_URL,
+            "attribution": ATTRIBUTION,
+        },
+    )
