@@ -151,7 +151,7 @@ def _past_round(office: User, rng: random.Random) -> list[str]:
         clock.set(_at(dt.date(year, 1, 31)))
         match_round.refresh_from_db()
         services.publish(match_round, run, actor=office)
-    matched = sum(1 for h in run.result["assignment"].values() if h)
+    matched = sum(1 for h in run.output["assignment"].values() if h)
     return [
         f"matching: {request_round.title} published — {len(hosts)} posts, {ranked} candidates "
         f"ranked, {matched} matched (関東 cap {match_round.region_caps.get('kanto')})"

@@ -7,6 +7,8 @@ rank posts, hosts rank the candidates who ranked them, the office runs the engin
 and publishes it, which proposes the dispatches.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -213,6 +215,11 @@ class MatchRun(models.Model):
 
     def __str__(self):
         return f"#{self.pk} {self.snapshot_hash[:12]}"
+
+    @property
+    def output(self) -> dict[str, Any]:
+        """The engine's output (empty until the run has finished)."""
+        return self.result or {}
 
 
 MATCH_RUN_STATES = StateMachine.define(

@@ -153,7 +153,7 @@ def review(run: MatchRun) -> Review:
     )
     reproduced = None
     if same:
-        reproduced = all(other.result["assignment"] == assignment for other in same)
+        reproduced = all(other.output["assignment"] == assignment for other in same)
     return Review(
         run=run,
         seats=seats,
@@ -230,19 +230,19 @@ def candidate_result(match_round: MatchRound, application: Application) -> Candi
     if run is None:
         return None
     key = f"a{application.pk}"
-    if key not in run.result["assignment"]:
+    if key not in run.output["assignment"]:
         return None
     posts = {p.key: p for p in match_round.posts.select_related("request__host", "request__group")}
     entry = next(c for c in run.snapshot["candidates"] if c["id"] == key)
     ranked = [posts[p] for p in entry["ranking"] if p in posts]
-    matched_key = run.result["assignment"][key]
+    matched_key = run.output["assignment"][key]
     matched = posts.get(matched_key) if matched_key else None
     reasons = [
         (
             posts[r["host"]],
             reason_text(r, posts[r["host"]].request.requester_name, run.snapshot["seed"]),
         )
-        for r in run.result["explanations"].get(key, [])
+        for r in run.output["explanations"].get(key, [])
         if r["host"] in posts
     ]
     return CandidateResult(
@@ -267,7 +267,7 @@ def host_result(post: Post) -> HostResult | None:
     run = post.match_round.published_run
     if run is None:
         return None
-    summary = run.result["hosts"].get(post.key)
+    summary = run.output["hosts"].get(post.key)
     if summary is None:
         return None
     applications = Application.objects.in_bulk([int(c[1:]) for c in summary["matched"]])
@@ -289,7 +289,7 @@ def result_rows(run: MatchRun) -> tuple[list[str], list[list[Any]]]:
     posts = {
         p.key: p for p in run.match_round.posts.select_related("request__host", "request__group")
     }
-    applications = Application.objects.in_bulk([int(c[1:]) for c in run.result["assignment"]])
+    applications = Application.objects.in_bulk([int(c[1:]) for c in run.output["assignment"]])
     host_rank = {
         h["id"]: {c: i + 1 for i, c in enumerate(h["ranking"])} for h in run.snapshot["hosts"]
     }
@@ -308,7 +308,7 @@ def result_rows(run: MatchRun) -> tuple[list[str], list[list[Any]]]:
     for entry in run.snapshot["candidates"]:
         cid = entry["id"]
         application = applications.get(int(cid[1:]))
-        host = run.result["assignment"].get(cid)
+        host = run.output["assignment"].get(cid)
         post = posts.get(host) if host else None
         rows.append(
             [
@@ -333,7 +333,7 @@ def public_summary(match_round: MatchRound) -> dict[str, Any] | None:
     result = review(run)
     challenges: Counter[str] = Counter()
     posts = {p.key: p for p in match_round.posts.select_related("request")}
-    for host, summary in run.result["hosts"].items():
+    for host, summary in run.output["hosts"].items():
         if host in posts and summary["matched"]:
             for challenge in posts[host].request.challenges or []:
                 challenges[challenge] += len(summary["matched"])
