@@ -31,6 +31,7 @@ def guard_api(action: policy.Action):
 def build_api() -> NinjaAPI:
     from ciodispatch.knowhow.api import router as knowhow_router
     from ciodispatch.localgov.api import router as localgov_router
+    from ciodispatch.portal.api import router as portal_router
 
     api = NinjaAPI(
         title="CIO Dispatch API",
@@ -55,6 +56,7 @@ def build_api() -> NinjaAPI:
 
     api.add_router("/", localgov_router)
     api.add_router("/", knowhow_router)
+    api.add_router("/", portal_router)
     return api
 
 

@@ -112,6 +112,31 @@ class Action(StrEnum):
     VIEW_OWN_MATCH_RESULT = "matchround.result.own"
     VIEW_PUBLIC_MATCH_SUMMARY = "matchround.summary.public"
     # --- end matchround ---
+    # --- outreach (direct support from advanced regions, events) ---
+    VIEW_SUPPORT = "outreach.support.view"
+    OFFER_SUPPORT = "outreach.offer.create"
+    VIEW_SUPPORT_OFFER = "outreach.offer.view"
+    EDIT_SUPPORT_OFFER = "outreach.offer.edit"
+    REVIEW_SUPPORT_OFFER = "outreach.offer.review"
+    WITHDRAW_SUPPORT_OFFER = "outreach.offer.withdraw"
+    REQUEST_SUPPORT = "outreach.request.create"
+    VIEW_SUPPORT_REQUEST = "outreach.request.view"
+    WITHDRAW_SUPPORT_REQUEST = "outreach.request.withdraw"
+    DECIDE_SUPPORT_REQUEST = "outreach.request.decide"
+    RECORD_SUPPORT_VISIT = "outreach.request.record_visit"
+    LIST_SUPPORT_REQUESTS = "outreach.request.list_all"
+    VIEW_EVENTS = "outreach.events.view"
+    VIEW_EVENT = "outreach.event.view"
+    REGISTER_FOR_EVENT = "outreach.event.register"
+    CANCEL_REGISTRATION = "outreach.registration.cancel"
+    CANCEL_REGISTRATION_BY_LINK = "outreach.registration.cancel_by_link"
+    MANAGE_EVENTS = "outreach.event.manage"
+    VIEW_EVENT_ROSTER = "outreach.event.roster"
+    # --- end outreach ---
+    # --- portal (public landing page, statistics, open data) ---
+    VIEW_PORTAL = "portal.view"
+    VIEW_STATISTICS = "portal.statistics.view"
+    # --- end portal ---
 
 
 def _role(user) -> str | None:
@@ -501,6 +526,106 @@ def _own_match_result(user, match_round) -> bool:
 # --- end matchround rule functions ---
 
 
+# --- outreach rule functions ---
+def _acting_government(user):
+    """The government a host (head, liaison) or a prefecture coordinator acts for."""
+    own = _host_local_government(user)
+    if own is not None:
+        return own
+    if _coordinated_prefecture(user) is not None:
+        return user.local_government
+    return None
+
+
+def _acts_for(user, local_government) -> bool:
+    own = _acting_government(user)
+    return own is not None and local_government is not None and own.code == local_government.code
+
+
+def _oversees(user, local_government) -> bool:
+    """A prefecture coordinator reads what the governments of their prefecture do."""
+    prefecture = _coordinated_prefecture(user)
+    return (
+        prefecture is not None
+        and local_government is not None
+        and local_government.prefecture_code == prefecture
+    )
+
+
+def _official(user, obj) -> bool:
+    return _is_office(user) or _acting_government(user) is not None
+
+
+def _for_own_government(user, local_government) -> bool:
+    if local_government is None:
+        return _acting_government(user) is not None
+    return _acts_for(user, local_government)
+
+
+def _view_support_offer(user, offer) -> bool:
+    if offer is None:
+        return False
+    if _is_office(user) or _acts_for(user, offer.provider) or _oversees(user, offer.provider):
+        return True
+    return offer.state == "published" and _acting_government(user) is not None
+
+
+def _edit_support_offer(user, offer) -> bool:
+    return offer is not None and offer.is_editable and _acts_for(user, offer.provider)
+
+
+def _withdraw_support_offer(user, offer) -> bool:
+    if offer is None or offer.state == "withdrawn":
+        return False
+    return _is_office(user) or _acts_for(user, offer.provider)
+
+
+def _view_support_request(user, support) -> bool:
+    if support is None:
+        return False
+    if _is_office(user):
+        return True
+    provider = support.offer.provider if support.offer_id else None
+    return (
+        _acts_for(user, support.requester)
+        or _oversees(user, support.requester)
+        or (provider is not None and (_acts_for(user, provider) or _oversees(user, provider)))
+    )
+
+
+def _withdraw_support_request(user, support) -> bool:
+    return (
+        support is not None and support.state == "submitted" and _acts_for(user, support.requester)
+    )
+
+
+def _record_support_visit(user, support) -> bool:
+    if support is None or support.state != "approved" or not support.offer_id:
+        return False
+    return _is_office(user) or _acts_for(user, support.offer.provider)
+
+
+# Event pages are public: with no event named (obj None) the answer is yes, so that
+# policy.guard lets anonymous visitors reach the page; a named event must be published.
+def _view_event(user, event) -> bool:
+    return event is None or event.state == "published" or _is_office(user)
+
+
+def _register_for_event(user, event) -> bool:
+    """Anyone, signed in or not, while a published event has not started."""
+    from django.utils import timezone
+
+    return event is None or (event.state == "published" and event.starts_at > timezone.now())
+
+
+def _cancel_registration(user, registration) -> bool:
+    if registration is None or registration.state == "cancelled":
+        return False
+    own = user.is_authenticated and registration.user_id == user.pk
+    return _is_office(user) or bool(own)
+
+
+# --- end outreach rule functions ---
 
 
 RULES: dict[Action, Callable[[Any, Any], bool]] = {
@@ -628,6 +753,35 @@ RULES: dict[Action, Callable[[Any, Any], bool]] = {
         match_round is None or match_round.phase == "published"
     ),
     # --- end matchround rules ---
+    # --- outreach rules ---
+    # Hosts act for their own government, prefecture coordinators for their prefecture's
+    # government and read what its municipalities do; the office sees and decides everything.
+    Action.VIEW_SUPPORT: _official,
+    Action.OFFER_SUPPORT: _for_own_government,
+    Action.VIEW_SUPPORT_OFFER: _view_support_offer,
+    Action.EDIT_SUPPORT_OFFER: _edit_support_offer,
+    Action.REVIEW_SUPPORT_OFFER: _office,
+    Action.WITHDRAW_SUPPORT_OFFER: _withdraw_support_offer,
+    Action.REQUEST_SUPPORT: _for_own_government,
+    Action.VIEW_SUPPORT_REQUEST: _view_support_request,
+    Action.WITHDRAW_SUPPORT_REQUEST: _withdraw_support_request,
+    Action.DECIDE_SUPPORT_REQUEST: _office,
+    Action.RECORD_SUPPORT_VISIT: _record_support_visit,
+    Action.LIST_SUPPORT_REQUESTS: _office,
+    # Events are public: anyone reads published events and registers (with name and e-mail).
+    Action.VIEW_EVENTS: _anyone,
+    Action.VIEW_EVENT: _view_event,
+    Action.REGISTER_FOR_EVENT: _register_for_event,
+    Action.CANCEL_REGISTRATION: _cancel_registration,
+    # The secret token in the link e-mailed to the person is the proof; the service checks it.
+    Action.CANCEL_REGISTRATION_BY_LINK: _anyone,
+    Action.MANAGE_EVENTS: _office,
+    Action.VIEW_EVENT_ROSTER: _office,
+    # --- end outreach rules ---
+    # --- portal rules ---
+    Action.VIEW_PORTAL: _anyone,
+    Action.VIEW_STATISTICS: _anyone,
+    # --- end portal rules ---
 }
 
 

@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "ciodispatch.candidates",
     "ciodispatch.readiness",
     "ciodispatch.requests",
+    "ciodispatch.outreach",
+    "ciodispatch.portal",
     "ciodispatch.matchround",
     "ciodispatch.dispatches",
     "ciodispatch.knowhow",

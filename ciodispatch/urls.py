@@ -12,6 +12,8 @@ urlpatterns = [
     path("candidates/", include("ciodispatch.candidates.urls")),
     path("readiness/", include("ciodispatch.readiness.urls")),
     path("requests/", include("ciodispatch.requests.urls")),
+    path("", include("ciodispatch.outreach.urls")),
+    path("portal/", include("ciodispatch.portal.urls")),
     path("matching/", include("ciodispatch.matchround.urls")),
     path("knowhow/", include("ciodispatch.knowhow.urls")),
     path("i18n/setlang/", set_language, name="set_language"),

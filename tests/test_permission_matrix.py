@@ -15,6 +15,7 @@ from tests.matrix import OFFICE, PEOPLE, SIGNED_IN
 from tests.matrix import candidates as candidates_matrix
 from tests.matrix import knowhow as knowhow_matrix
 from tests.matrix import matchround as matchround_matrix
+from tests.matrix import outreach as outreach_matrix
 from tests.matrix import readiness as readiness_matrix
 from tests.matrix import requests as requests_matrix
 from tests.matrix import training as training_matrix
@@ -54,6 +55,7 @@ MATRIX = [
     *candidates_matrix.ROWS,
     *readiness_matrix.ROWS,
     *knowhow_matrix.ROWS,
+    *outreach_matrix.ROWS,
     *matchround_matrix.ROWS,
 ]
 
@@ -95,6 +97,7 @@ def objects(personas, saga_group):
         **candidates_matrix.build_objects(personas),
         **readiness_matrix.build_objects(personas),
         **knowhow_matrix.build_objects(personas),
+        **outreach_matrix.build_objects(personas),
         **matchround_matrix.build_objects(personas),
     }
 

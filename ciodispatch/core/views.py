@@ -40,6 +40,32 @@ HOME_LINKS = (
         _("Draft a case, send it for review; the office reviews, publishes and keeps versions."),
     ),
     # --- end knowhow ---
+    # --- portal and outreach ---
+    HomeLink(
+        policy.Action.VIEW_PORTAL,
+        "portal:landing",
+        _("About the programme"),
+        _("What the programme does, its figures, and how success spreads to others."),
+    ),
+    HomeLink(
+        policy.Action.VIEW_STATISTICS,
+        "portal:statistics",
+        _("Programme statistics"),
+        _("Requests and matches by year, prefecture (map), region and challenge; open data."),
+    ),
+    HomeLink(
+        policy.Action.VIEW_EVENTS,
+        "outreach:events",
+        _("Events"),
+        _("Case talks and lectures: open to anyone, with registration."),
+    ),
+    HomeLink(
+        policy.Action.VIEW_SUPPORT,
+        "outreach:support",
+        _("Direct support from advanced regions"),
+        _("Offer or request site visits, lectures and document reviews between governments."),
+    ),
+    # --- end portal and outreach ---
     HomeLink(
         policy.Action.REGISTER_AS_CANDIDATE,
         "candidates:register",

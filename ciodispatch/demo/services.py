@@ -109,6 +109,14 @@ def load_demo(*, candidates: int = 300) -> list[str]:
         office=User.objects.get(username="office"),
         people={u.username: u for u in User.objects.filter(username__in=["host1", "pref1"])},
     )
+    from ciodispatch.outreach.demo import load_outreach_demo
+
+    done += load_outreach_demo(
+        office=User.objects.get(username="office"),
+        people={
+            u.username: u for u in User.objects.filter(username__in=["pref1", "host1", "host2"])
+        },
+    )
     return done
 
 

@@ -1,0 +1,257 @@
+"""The programme's public statistics: counts only, never a person.
+
+Dispatch requests are counted from the requests app; matched pairs and fill rates come from
+the published matching rounds (``ciodispatch.matchround.queries.published_summaries``) when
+that app is there. Dispatches are not recorded yet: until they are, matched pairs stand for
+dispatches. Published cases are counted by the know-how app when it is installed.
+"""
+
+import datetime as dt
+from collections import Counter
+from typing import Any
+
+from django.apps import apps
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ciodispatch.candidates.choices import SkillRole
+from ciodispatch.core.programme import Challenge
+from ciodispatch.localgov.models import LocalGovernment
+from ciodispatch.localgov.regions import Region, region_of
+
+LICENCE = "CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/deed.ja)"
+ATTRIBUTION = "認定CIO派遣制度 事務局「派遣制度の統計」"
+# Requests still being written are the host's own business; the rest are counted.
+NOT_COUNTED_STATES = ("draft",)
+
+
+def matched_summaries() -> list[dict[str, Any]] | None:
+    """The published rounds' summaries, or None while the matching-round app is missing."""
+    try:
+        from ciodispatch.matchround.queries import published_summaries
+    except ImportError:
+        return None
+    try:
+        return list(published_summaries())
+    except Exception:  # noqa: BLE001 - a half-built app must not take the public page down
+        return None
+
+
+def published_case_count() -> int | None:
+    if not apps.is_installed("ciodispatch.knowhow"):
+        return None
+    try:
+        from ciodispatch.knowhow.queries import published_cases
+    except ImportError:
+        return None
+    try:
+        return published_cases().count()
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def _prefectures() -> dict[str, str]:
+    return dict(
+        LocalGovernment.objects.prefectures()
+        .order_by("code")
+        .values_list("prefecture_code", "name")
+    )
+
+
+def _requests():
+    from ciodispatch.requests.models import DispatchRequest
+
+    return (
+        DispatchRequest.objects.exclude(state__in=NOT_COUNTED_STATES)
+        .select_related("request_round", "host", "group__lead")
+        .prefetch_related("group__members")
+    )
+
+
+def programme_statistics() -> dict[str, Any]:
+    """Everything the statistics page, its CSV files and ``GET /api/statistics`` show."""
+    prefectures = _prefectures()
+    summaries = matched_summaries()
+    requests_by_year: Counter = Counter()
+    approved_by_year: Counter = Counter()
+    requests_by_prefecture: Counter = Counter()
+    requests_by_region: Counter = Counter()
+    requests_by_challenge: Counter = Counter()
+    requests_by_role: Counter = Counter()
+    for req in _requests():
+        year = req.request_round.fiscal_year
+        requests_by_year[year] += 1
+        if req.state == "approved":
+            approved_by_year[year] += 1
+        codes = req.prefecture_codes()
+        for code in codes:
+            requests_by_prefecture[code] += 1
+        for region in {region_of(code) for code in codes}:
+            requests_by_region[str(region)] += 1
+        for challenge in set(req.challenges):
+            requests_by_challenge[challenge] += 1
+        for role in set(req.skill_roles):
+            requests_by_role[role] += 1
+
+    matched_by_year: dict[int, dict[str, Any]] = {}
+    matched_by_prefecture: Counter = Counter()
+    matched_by_region: Counter = Counter()
+    matched_by_challenge: Counter = Counter()
+    summary: dict[str, Any] | None
+    for summary in summaries or []:
+        matched_by_year[int(summary["fiscal_year"])] = summary
+        matched_by_prefecture.update(
+            {f"{int(k):02d}": int(v) for k, v in summary.get("by_prefecture", {}).items()}
+        )
+        matched_by_region.update({str(k): int(v) for k, v in summary.get("by_region", {}).items()})
+        matched_by_challenge.update(
+            {str(k): int(v) for k, v in summary.get("by_challenge", {}).items()}
+        )
+    has_matches = summaries is not None and bool(summaries)
+
+    def matched(counter: Counter, key: str) -> int | None:
+        return counter.get(key, 0) if has_matches else None
+
+    years = sorted(set(requests_by_year) | set(matched_by_year))
+    by_fiscal_year = []
+    for year in years:
+        summary = matched_by_year.get(year)
+        by_fiscal_year.append(
+            {
+                "fiscal_year": year,
+                "requests": requests_by_year.get(year, 0),
+                "approved": approved_by_year.get(year, 0),
+                "hosts_in_round": summary["requests"] if summary else None,
+                "candidates": summary["candidates"] if summary else None,
+                "matched": summary["matched"] if summary else None,
+                "fill_rate": round(float(summary["fill_rate"]), 4) if summary else None,
+            }
+        )
+    by_prefecture = [
+        {
+            "prefecture_code": code,
+            "prefecture": name,
+            "region": str(region_of(code)),
+            "requests": requests_by_prefecture.get(code, 0),
+            "matched": matched(matched_by_prefecture, code),
+        }
+        for code, name in prefectures.items()
+    ]
+    by_region = [
+        {
+            "region": str(value),
+            "label": str(label),
+            "requests": requests_by_region.get(str(value), 0),
+            "matched": matched(matched_by_region, str(value)),
+        }
+        for value, label in Region.choices
+    ]
+    by_challenge = [
+        {
+            "challenge": str(value),
+            "label": str(label),
+            "requests": requests_by_challenge.get(str(value), 0),
+            "matched": matched(matched_by_challenge, str(value)),
+        }
+        for value, label in Challenge.choices
+    ]
+    # The theme of a request is free text; what it asks for is a role of the skill standard.
+    by_role = [
+        {"role": str(value), "label": str(label), "requests": requests_by_role.get(str(value), 0)}
+        for value, label in SkillRole.choices
+    ]
+    return {
+        "generated_on": timezone.localdate().isoformat(),
+        "licence": LICENCE,
+        "attribution": ATTRIBUTION,
+        "matching_published": has_matches,
+        "dispatches_note": _(
+            "Dispatches are not recorded yet: matched pairs of the published matching rounds "
+            "stand for dispatches."
+        ),
+        "by_fiscal_year": by_fiscal_year,
+        "by_prefecture": by_prefecture,
+        "by_region": by_region,
+        "by_challenge": by_challenge,
+        "by_role": by_role,
+        "support": support_statistics(),
+        "events": event_statistics(),
+        "published_cases": published_case_count(),
+    }
+
+
+def support_statistics() -> list[dict[str, Any]]:
+    """Direct support by fiscal year: offers open, requests, supports given."""
+    from ciodispatch.outreach.models import SupportOffer, SupportRequest
+
+    offers = Counter(
+        SupportOffer.objects.filter(state__in=("published", "withdrawn")).values_list(
+            "fiscal_year", flat=True
+        )
+    )
+    rows: dict[int, dict[str, Any]] = {
+        r["fiscal_year"]: dict(r)
+        for r in SupportRequest.objects.values("fiscal_year").annotate(
+            requests=Count("pk"),
+            approved=Count("pk", filter=Q(state__in=("approved", "completed"))),
+            completed=Count("pk", filter=Q(state="completed")),
+        )
+    }
+    years = sorted(set(offers) | set(rows))
+    return [
+        {
+            "fiscal_year": year,
+            "offers": offers.get(year, 0),
+            "requests": rows.get(year, {}).get("requests", 0),
+            "approved": rows.get(year, {}).get("approved", 0),
+            "completed": rows.get(year, {}).get("completed", 0),
+        }
+        for year in years
+    ]
+
+
+def event_statistics() -> dict[str, int]:
+    from ciodispatch.outreach.models import Event, Registration
+
+    now = timezone.now()
+    published = Event.objects.filter(state="published")
+    held = published.filter(ends_at__lt=now)
+    return {
+        "held": held.count(),
+        "participants": Registration.objects.filter(
+            event__in=held, state=Registration.State.CONFIRMED
+        ).count(),
+        "upcoming": published.filter(ends_at__gte=now).count(),
+    }
+
+
+def map_levels(rows: list[dict], key: str, steps: int = 5) -> dict[str, int]:
+    """Prefecture code -> colour level 0..steps (0: none), in equal steps up to the maximum."""
+    values = {r["prefecture_code"]: r[key] or 0 for r in rows}
+    top = max(values.values(), default=0)
+    if top == 0:
+        return dict.fromkeys(values, 0)
+    return {
+        code: 0 if value == 0 else max(1, -(-value * steps // top))
+        for code, value in values.items()
+    }
+
+
+def level_ranges(rows: list[dict], key: str, steps: int = 5) -> list[dict]:
+    """The legend: for each level, the values it covers."""
+    top = max((r[key] or 0 for r in rows), default=0)
+    legend = [{"level": 0, "low": 0, "high": 0}]
+    if top == 0:
+        return legend
+    previous = 0
+    for level in range(1, steps + 1):
+        high = top * level // steps
+        if high > previous:
+            legend.append({"level": level, "low": previous + 1, "high": high})
+            previous = high
+    return legend
+
+
+def today() -> dt.date:
+    return timezone.localdate()

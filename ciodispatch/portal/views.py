@@ -1,0 +1,174 @@
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ciodispatch import policy
+from ciodispatch.core.exports import csv_bytes, download
+from ciodispatch.portal import statistics
+from ciodispatch.portal.japanmap import prefecture_paths
+
+A = policy.Action
+
+
+def _url(name: str, *args) -> str | None:
+    """The address of another app's page, or None while that app has not landed."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+def _percent(value: int | None, top: int) -> int:
+    return round(100 * (value or 0) / top) if top else 0
+
+
+def _bars(rows: list[dict], key: str) -> list[dict]:
+    top = max((r[key] or 0 for r in rows), default=0)
+    return [dict(r, percent=_percent(r[key], top)) for r in rows]
+
+
+@policy.guard(A.VIEW_PORTAL)
+def landing(request):
+    from ciodispatch.outreach.models import Event
+
+    stats = statistics.programme_statistics()
+    latest = stats["by_fiscal_year"][-1] if stats["by_fiscal_year"] else None
+    upcoming = Event.objects.filter(state="published", starts_at__gte=timezone.now()).order_by(
+        "starts_at"
+    )[:3]
+    return render(
+        request,
+        "portal/landing.html",
+        {
+            "stats": stats,
+            "latest": latest,
+            "upcoming": upcoming,
+            "cases_url": _url("knowhow:case_list"),
+            "manuals_url": _url("knowhow:manual_list"),
+            "support_url": reverse("outreach:support")
+            if policy.can(request.user, A.VIEW_SUPPORT)
+            else None,
+        },
+    )
+
+
+@policy.guard(A.VIEW_STATISTICS)
+def statistics_page(request):
+    stats = statistics.programme_statistics()
+    has_matches = stats["matching_published"]
+    metric = request.GET.get("metric")
+    if metric not in ("requests", "matched") or (metric == "matched" and not has_matches):
+        metric = "matched" if has_matches else "requests"
+    levels = statistics.map_levels(stats["by_prefecture"], metric)
+    by_code = {r["prefecture_code"]: r for r in stats["by_prefecture"]}
+    paths, width, height = prefecture_paths()
+    prefecture_shapes = [
+        {
+            "code": code,
+            "d": d,
+            "level": levels.get(code, 0),
+            "name": by_code[code]["prefecture"] if code in by_code else code,
+            "value": (by_code[code][metric] or 0) if code in by_code else 0,
+        }
+        for code, d in paths
+    ]
+    return render(
+        request,
+        "portal/statistics.html",
+        {
+            "stats": stats,
+            "metric": metric,
+            "metric_label": _("Matched pairs") if metric == "matched" else _("Dispatch requests"),
+            "shapes": prefecture_shapes,
+            "map_width": width,
+            "map_height": height,
+            "legend": statistics.level_ranges(stats["by_prefecture"], metric),
+            "year_bars": _bars(stats["by_fiscal_year"], "requests"),
+            "region_bars": _bars(stats["by_region"], metric),
+            "challenge_bars": _bars(stats["by_challenge"], metric),
+            "role_bars": _bars(stats["by_role"], "requests"),
+            "tables": TABLES,
+        },
+    )
+
+
+def _table(stats: dict, name: str) -> tuple[list[str], list[list]]:
+    if name == "fiscal-years":
+        return (
+            [
+                _("Fiscal year"),
+                _("Dispatch requests"),
+                _("Approved requests"),
+                _("Hosts in the matching round"),
+                _("Candidates who ranked"),
+                _("Matched pairs"),
+                _("Fill rate"),
+            ],
+            [
+                [
+                    r["fiscal_year"],
+                    r["requests"],
+                    r["approved"],
+                    r["hosts_in_round"],
+                    r["candidates"],
+                    r["matched"],
+                    r["fill_rate"],
+                ]
+                for r in stats["by_fiscal_year"]
+            ],
+        )
+    if name == "prefectures":
+        return (
+            [_("Prefecture code"), _("Prefecture"), _("Dispatch requests"), _("Matched pairs")],
+            [
+                [r["prefecture_code"], r["prefecture"], r["requests"], r["matched"]]
+                for r in stats["by_prefecture"]
+            ],
+        )
+    if name == "regions":
+        return (
+            [_("Region"), _("Dispatch requests"), _("Matched pairs")],
+            [[r["label"], r["requests"], r["matched"]] for r in stats["by_region"]],
+        )
+    if name == "challenges":
+        return (
+            [_("Challenge"), _("Dispatch requests"), _("Matched pairs")],
+            [[r["label"], r["requests"], r["matched"]] for r in stats["by_challenge"]],
+        )
+    if name == "roles":
+        return (
+            [_("Role wanted"), _("Dispatch requests")],
+            [[r["label"], r["requests"]] for r in stats["by_role"]],
+        )
+    if name == "direct-support":
+        return (
+            [
+                _("Fiscal year"),
+                _("Support offers"),
+                _("Support requests"),
+                _("Approved"),
+                _("Support given"),
+            ],
+            [
+                [r["fiscal_year"], r["offers"], r["requests"], r["approved"], r["completed"]]
+                for r in stats["support"]
+            ],
+        )
+    raise Http404
+
+
+TABLES = ("fiscal-years", "prefectures", "regions", "challenges", "roles", "direct-support")
+
+
+@policy.guard(A.VIEW_STATISTICS)
+def statistics_csv(request, table):
+    if table not in TABLES:
+        raise Http404
+    stats = statistics.programme_statistics()
+    header, rows = _table(stats, table)
+    response = download(csv_bytes(header, rows), filename=f"ciodispatch-statistics-{table}.csv")
+    # The rows stay plain for machines; the licence travels in the response (and on the page).
+    response["Link"] = '<https://creativecommons.org/licenses/by/4.0/>; rel="license"'
+    return response
