@@ -1,4 +1,7 @@
+import re
+
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ciodispatch.candidates.choices import Domain
@@ -9,6 +12,9 @@ from ciodispatch.localgov.queries import prefecture_choices
 from ciodispatch.training.models import Course
 
 LINES = forms.Textarea(attrs={"rows": 4})
+NUMBER = re.compile(r"[0-9]{1,9}")  # ASCII digits only: "²" or "٣" pass str.isdigit()
+NOTE_MAX = 200  # CaseVersion.note / ManualVersion.note
+PRIZE_MAX = 60  # AwardSelection.prize
 THEME_CHOICES = [("", _("Any theme")), *Domain.choices]
 CHALLENGE_CHOICES = [("", _("Any challenge")), *Challenge.choices]
 
@@ -100,9 +106,18 @@ class CaseForm(forms.Form):
         required=False,
         help_text=_("Headings with ##, lists with -. HTML is shown as text."),
     )
+    note = forms.CharField(label=_("What changed"), max_length=NOTE_MAX, required=False)
 
-    def __init__(self, *args, fixed_government: LocalGovernment | None = None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        fixed_government: LocalGovernment | None = None,
+        with_note: bool = False,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
+        if not with_note:  # only the change of a published case says what changed
+            del self.fields["note"]
         self.fixed_government = fixed_government
         if fixed_government is not None:
             self.fields["local_governments"].required = False
@@ -210,11 +225,16 @@ class AwardForm(forms.Form):
             if not line.strip():
                 continue
             number, prize, citation = _split(line, 3)
-            if not number.isdigit():
+            if not NUMBER.fullmatch(number):
                 raise forms.ValidationError(_("Start each line with the case number."))
             case = Case.objects.filter(pk=int(number)).first()
             if case is None:
                 raise forms.ValidationError(_("No case has the number %s.") % number)
+            if len(prize) > PRIZE_MAX:
+                raise forms.ValidationError(
+                    _("A prize is at most %(max)s characters: %(prize)s")
+                    % {"max": PRIZE_MAX, "prize": prize}
+                )
             rows.append((case, prize, citation))
         return rows
 
@@ -248,11 +268,16 @@ class ManualForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    note = forms.CharField(label=_("What changed"), max_length=200, required=False)
+    note = forms.CharField(label=_("What changed"), max_length=NOTE_MAX, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, manual: Manual | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["courses"].queryset = Course.objects.filter(active=True).order_by("title")
+        # The manual's current courses stay choices even when a course is no longer active,
+        # so saving a new version does not silently drop their links.
+        offered = Q(active=True)
+        if manual is not None and manual.pk:
+            offered |= Q(pk__in=manual.courses.values("pk"))
+        self.fields["courses"].queryset = Course.objects.filter(offered).order_by("title")
 
     @classmethod
     def initial_for(cls, manual: Manual) -> dict:
@@ -269,7 +294,7 @@ class ManualForm(forms.Form):
     def clean_case_numbers(self):
         raw = self.cleaned_data.get("case_numbers", "")
         numbers = [n.strip() for n in raw.replace("、", ",").split(",") if n.strip()]
-        if any(not n.isdigit() for n in numbers):
+        if any(not NUMBER.fullmatch(n) for n in numbers):
             raise forms.ValidationError(_("Use case numbers, separated by commas."))
         cases = list(Case.objects.filter(pk__in=[int(n) for n in numbers]))
         missing = sorted(set(numbers) - {str(c.pk) for c in cases})

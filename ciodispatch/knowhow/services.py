@@ -89,6 +89,24 @@ def _lines(values: Iterable[Any] | None) -> list[str]:
     return [str(v).strip() for v in (values or []) if str(v).strip()]
 
 
+NOTE_MAX = 200  # CaseVersion.note / ManualVersion.note
+PRIZE_MAX = 60  # AwardSelection.prize
+
+
+def _check_text(value: str) -> str:
+    """A NUL character cannot be stored (PostgreSQL refuses it): refuse it clearly."""
+    if "\x00" in value:
+        raise KnowhowError(_("The text contains a character that cannot be saved (NUL)."))
+    return value
+
+
+def _check_note(note: str) -> str:
+    _check_text(note)
+    if len(note.strip()) > NOTE_MAX:
+        raise KnowhowError(_("Say what changed in at most %(max)s characters.") % {"max": NOTE_MAX})
+    return note.strip()
+
+
 def _url_ok(url: str) -> bool:
     return url.startswith(("https://", "http://"))
 
@@ -268,6 +286,7 @@ def update_case(
     the version as it was is kept and the new one gets the next number."""
     case = Case.objects.select_for_update().get(pk=case.pk)
     policy.require(actor, A.EDIT_CASE, case)
+    note = _check_note(note)
     clean = _clean_fields(fields)
     was_published = case.is_published
     if was_published:
@@ -340,11 +359,16 @@ def return_case(case: Case, *, actor, reason: str) -> Case:
     """The office sends a case in review back to its authors, saying what to change."""
     case = Case.objects.select_for_update().get(pk=case.pk)
     policy.require(actor, A.REVIEW_CASES, case)
+    _check_text(reason)
     if not reason.strip():
         raise KnowhowError(_("Say what the authors should change."))
     case.return_reason = reason.strip()
     CASE_STATES.apply(
-        case, S.DRAFT, actor=actor, reason=case.return_reason, update_fields=["return_reason"]
+        case,
+        S.DRAFT,
+        actor=actor,
+        reason=case.return_reason,
+        update_fields=["return_reason", "updated_at"],
     )
     return case
 
@@ -354,6 +378,7 @@ def withdraw_case(case: Case, *, actor, reason: str) -> Case:
     """The office takes a published case off the public pages (its versions stay)."""
     case = Case.objects.select_for_update().get(pk=case.pk)
     policy.require(actor, A.REVIEW_CASES, case)
+    _check_text(reason)
     if not reason.strip():
         raise KnowhowError(_("Give the reason for withdrawing the case."))
     CASE_STATES.apply(case, S.WITHDRAWN, actor=actor, reason=reason.strip())
@@ -366,6 +391,7 @@ def reopen_case(case: Case, *, actor, reason: str) -> Case:
     """A withdrawn case goes back to draft so it can be corrected and reviewed again."""
     case = Case.objects.select_for_update().get(pk=case.pk)
     policy.require(actor, A.REVIEW_CASES, case)
+    _check_text(reason)
     CASE_STATES.apply(case, S.DRAFT, actor=actor, reason=reason.strip())
     return case
 
@@ -496,7 +522,8 @@ def update_manual(
     """A new version of a manual; the previous one is kept (title, text, PDF)."""
     policy.require(actor, A.MANAGE_MANUALS)
     manual = Manual.objects.select_for_update().get(pk=manual.pk)
-    if not note.strip():
+    note = _check_note(note)
+    if not note:
         raise KnowhowError(_("Say what changed in this version."))
     ManualVersion.objects.get_or_create(
         manual=manual,
@@ -535,7 +562,7 @@ def update_manual(
         body=manual.body,
         pdf_name=(manual.pdf.name or "") if manual.pdf else "",
         saved_by=actor,
-        note=note.strip()[:200],
+        note=note,
     )
     if manual.is_published:
         _index_manual(manual)
@@ -562,6 +589,7 @@ def publish_manual(manual: Manual, *, actor) -> Manual:
 @transaction.atomic
 def withdraw_manual(manual: Manual, *, actor, reason: str) -> Manual:
     policy.require(actor, A.MANAGE_MANUALS)
+    _check_text(reason)
     manual = Manual.objects.select_for_update().get(pk=manual.pk)
     MANUAL_STATES.apply(manual, Manual.State.WITHDRAWN, actor=actor, reason=reason)
     search.remove_document(MANUAL_KIND, manual.pk)
@@ -596,6 +624,13 @@ def record_award(
             raise KnowhowError(_("A case is selected once: %s") % case.title)
         if not prize.strip() or not citation.strip():
             raise KnowhowError(_("Give each selected case its prize and citation."))
+        if len(prize.strip()) > PRIZE_MAX:
+            raise KnowhowError(
+                _("A prize is at most %(max)s characters: %(prize)s")
+                % {"max": PRIZE_MAX, "prize": prize.strip()}
+            )
+        _check_text(prize)
+        _check_text(citation)
         seen.add(case.pk)
     award = Award.objects.create(
         fiscal_year=fiscal_year, name=name.strip(), decided_on=decided_on, recorded_by=actor

@@ -23,6 +23,11 @@ urlpatterns = [
     path("workspace/<int:pk>/submit/", views.case_submit, name="case_submit"),
     path("workspace/<int:pk>/decide/", views.case_decide, name="case_decide"),
     path("workspace/<int:pk>/attach/", views.case_attach, name="case_attach"),
+    path(
+        "workspace/attachments/<int:pk>/remove/",
+        views.attachment_remove,
+        name="attachment_remove",
+    ),
     path("manuals/manage/", views.manual_manage_list, name="manual_manage_list"),
     path("manuals/manage/new/", views.manual_new, name="manual_new"),
     path("manuals/manage/<int:pk>/", views.manual_manage, name="manual_manage"),

@@ -268,7 +268,11 @@ def workspace(request):
             "in_review": [c for c in visible if c.state == S.IN_REVIEW],
             "drafts": [c for c in visible if c.state == S.DRAFT],
             "withdrawn": [c for c in visible if c.state == S.WITHDRAWN],
-            "published": queries.published_cases()[:20] if is_office else [],
+            "published": (
+                queries.published_cases().prefetch_related("local_governments")[:20]
+                if is_office
+                else []
+            ),
             "is_office": is_office,
         },
     )
@@ -302,7 +306,10 @@ def case_new(request):
 def case_edit(request, case):
     fixed = case.author_government if not policy.can(request.user, A.REVIEW_CASES) else None
     form = forms.CaseForm(
-        request.POST or None, initial=forms.CaseForm.initial_for(case), fixed_government=fixed
+        request.POST or None,
+        initial=forms.CaseForm.initial_for(case),
+        fixed_government=fixed,
+        with_note=case.is_published,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -310,7 +317,7 @@ def case_edit(request, case):
                 case,
                 actor=request.user,
                 local_governments=form.cleaned_data["local_governments"],
-                note=request.POST.get("note", ""),
+                note=form.cleaned_data.get("note", ""),
                 **form.service_fields(),
             )
         except KnowhowError as exc:
@@ -398,6 +405,22 @@ def case_attach(request, case):
     return redirect("knowhow:case_manage", pk=case.pk)
 
 
+def _attachment_case(request, pk, **kwargs):
+    return get_object_or_404(CaseAttachment.objects.select_related("case"), pk=pk).case
+
+
+@require_POST
+@policy.guard(A.EDIT_CASE, load=_attachment_case)
+def attachment_remove(request, case):
+    item = get_object_or_404(case.attachments, pk=request.resolver_match.kwargs["pk"])
+    try:
+        services.remove_attachment(item, actor=request.user)
+        messages.success(request, _("The attachment is removed."))
+    except KnowhowError as exc:
+        messages.error(request, str(exc))
+    return redirect("knowhow:case_manage", pk=case.pk)
+
+
 @policy.guard(A.RECORD_AWARD)
 def award_record(request):
     form = forms.AwardForm(request.POST or None)
@@ -412,7 +435,10 @@ def award_record(request):
     return render(
         request,
         "knowhow/award_form.html",
-        {"form": form, "published": queries.published_cases()[:100]},
+        {
+            "form": form,
+            "published": queries.published_cases().prefetch_related("local_governments")[:100],
+        },
     )
 
 
@@ -478,6 +504,7 @@ def manual_manage(request, manual):
         request.POST or None,
         request.FILES or None,
         initial=forms.ManualForm.initial_for(manual),
+        manual=manual,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
