@@ -606,9 +606,11 @@ def _record_support_visit(user, support) -> bool:
 
 
 # Event pages are public: with no event named (obj None) the answer is yes, so that
-# policy.guard lets anonymous visitors reach the page; a named event must be published.
+# policy.guard lets anonymous visitors reach the page. A named event must be published, or
+# cancelled (those registered still open its page and its .ics, which says it is cancelled);
+# drafts stay with the office.
 def _view_event(user, event) -> bool:
-    return event is None or event.state == "published" or _is_office(user)
+    return event is None or event.state in ("published", "cancelled") or _is_office(user)
 
 
 def _register_for_event(user, event) -> bool:

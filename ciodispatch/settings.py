@@ -27,6 +27,13 @@ if SECRET_KEY is None:
     SECRET_KEY = "insecure-development-key-do-not-use-in-production"
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+# The site's public address, for links in e-mails (sent where there is no request).
+SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+if not SITE_URL.startswith(("http://", "https://")) or SITE_URL.count("/") != 2:
+    raise ImproperlyConfigured(
+        f"SITE_URL={SITE_URL!r} is not a site address; use e.g. https://cio.example.jp "
+        "(scheme and host, no path)."
+    )
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [

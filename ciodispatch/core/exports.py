@@ -11,17 +11,28 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# A text cell starting with one of these is read as a formula by spreadsheet programs
+# (CSV injection); names and organisations typed by the public reach these files.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def csv_bytes(header: Sequence, rows: Sequence[Sequence]) -> bytes:
     """UTF-8 with a BOM and CRLF line ends, so Excel opens the Japanese intact."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
+    writer.writerow([_csv_cell(v) for v in header])
     for row in rows:
-        writer.writerow(
-            ["" if v is None else v.isoformat() if isinstance(v, dt.date) else v for v in row]
-        )
+        writer.writerow([_csv_cell(v) for v in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -35,6 +46,11 @@ def xlsx_bytes(header: Sequence, rows: Sequence[Sequence], *, sheet_title: str) 
         cell.font = Font(bold=True)
     for row in rows:
         sheet.append(list(row))
+    # openpyxl stores text starting with "=" as a formula; keep every text as text.
+    for cells in sheet.iter_rows():
+        for cell in cells:
+            if cell.data_type == "f":
+                cell.data_type = "s"
     for column in range(1, len(header) + 1):
         letter = get_column_letter(column)
         width = max(len(str(c.value or "")) for c in sheet[letter]) * 2 + 2

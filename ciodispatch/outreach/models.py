@@ -61,6 +61,9 @@ class SupportOffer(models.Model):
         _("state"), max_length=10, choices=State.choices, default=State.DRAFT, db_index=True
     )
     office_comment = models.TextField(_("office's comment"), blank=True)
+    # When the office opened it to requests; kept after a withdrawal, so the statistics count
+    # every offer that was ever open (and none that never was).
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -66,6 +67,17 @@ def _clean_choices(values: Iterable[str], allowed: Iterable[str]) -> list[str]:
 
 
 # --- support offers ---------------------------------------------------------------------------
+
+
+def _lock_offer(offer: SupportOffer) -> None:
+    """Lock the offer and re-read it: decide on what is stored, not on what a page loaded."""
+    SupportOffer.objects.select_for_update().get(pk=offer.pk)
+    offer.refresh_from_db()
+
+
+def _require_offer_state(offer: SupportOffer, *states: str, message: str) -> None:
+    if offer.state not in states:
+        raise OutreachError(message % {"state": offer.get_state_display()})
 
 
 def _offer_values(
@@ -161,6 +173,14 @@ def update_offer(offer: SupportOffer, *, actor, **fields) -> SupportOffer:
 @transaction.atomic
 def submit_offer(offer: SupportOffer, *, actor) -> SupportOffer:
     policy.require(actor, A.EDIT_SUPPORT_OFFER, offer)
+    _lock_offer(offer)
+    _require_offer_state(
+        offer,
+        OfferState.DRAFT,
+        OfferState.RETURNED,
+        message=_("Only a draft or a returned offer can be submitted (it is now “%(state)s”)."),
+    )
+    policy.require(actor, A.EDIT_SUPPORT_OFFER, offer)
     OFFER_STATES.apply(offer, OfferState.SUBMITTED, actor=actor, update_fields=["updated_at"])
     return offer
 
@@ -169,7 +189,22 @@ def submit_offer(offer: SupportOffer, *, actor) -> SupportOffer:
 def publish_offer(offer: SupportOffer, *, actor) -> SupportOffer:
     """The office checks the offer and opens it to requests."""
     policy.require(actor, A.REVIEW_SUPPORT_OFFER, offer)
-    OFFER_STATES.apply(offer, OfferState.PUBLISHED, actor=actor, update_fields=["updated_at"])
+    _lock_offer(offer)
+    _require_offer_state(
+        offer,
+        OfferState.SUBMITTED,
+        message=_(
+            "Only an offer submitted to the office can be published or returned "
+            "(it is now “%(state)s”)."
+        ),
+    )
+    offer.published_at = timezone.now()
+    OFFER_STATES.apply(
+        offer,
+        OfferState.PUBLISHED,
+        actor=actor,
+        update_fields=["published_at", "updated_at"],
+    )
     return offer
 
 
@@ -178,6 +213,15 @@ def return_offer(offer: SupportOffer, *, actor, comment: str) -> SupportOffer:
     policy.require(actor, A.REVIEW_SUPPORT_OFFER, offer)
     if not comment.strip():
         raise OutreachError(_("Say what to change: the provider sees your comment."))
+    _lock_offer(offer)
+    _require_offer_state(
+        offer,
+        OfferState.SUBMITTED,
+        message=_(
+            "Only an offer submitted to the office can be published or returned "
+            "(it is now “%(state)s”)."
+        ),
+    )
     offer.office_comment = comment.strip()
     OFFER_STATES.apply(
         offer,
@@ -192,6 +236,10 @@ def return_offer(offer: SupportOffer, *, actor, comment: str) -> SupportOffer:
 @transaction.atomic
 def withdraw_offer(offer: SupportOffer, *, actor, reason: str = "") -> SupportOffer:
     """No new requests; supports already approved stay approved and can still take place."""
+    policy.require(actor, A.WITHDRAW_SUPPORT_OFFER, offer)
+    _lock_offer(offer)
+    if offer.state == OfferState.WITHDRAWN:
+        raise OutreachError(_("The offer is already withdrawn."))
     policy.require(actor, A.WITHDRAW_SUPPORT_OFFER, offer)
     OFFER_STATES.apply(
         offer, OfferState.WITHDRAWN, actor=actor, reason=reason, update_fields=["updated_at"]
@@ -209,6 +257,29 @@ def published_offers(fiscal_year: int | None = None):
 # --- support requests -------------------------------------------------------------------------
 
 OPEN_REQUEST_STATES = (RequestState.SUBMITTED, RequestState.APPROVED)
+
+
+def _lock_support(support: SupportRequest) -> None:
+    """Lock the request and re-read it: two people acting on one request at once (or on a
+    page loaded before the other's decision) cannot both change it."""
+    SupportRequest.objects.select_for_update().get(pk=support.pk)
+    support.refresh_from_db()
+
+
+def _require_support_state(support: SupportRequest, state: str, message: str) -> None:
+    if support.state != state:
+        raise OutreachError(message % {"state": support.get_state_display()})
+
+
+def _require_undecided(support: SupportRequest) -> None:
+    _require_support_state(
+        support,
+        RequestState.SUBMITTED,
+        _(
+            "This request is no longer awaiting a decision (it is now “%(state)s”). "
+            "Reload the page to see it."
+        ),
+    )
 
 
 def _check_offer_fits(offer: SupportOffer, requester: LocalGovernment, kind: str) -> None:
@@ -279,8 +350,9 @@ def approve_support_request(
     """The office matches the request with an offer and approves it, within the offer's
     capacity for its fiscal year."""
     policy.require(actor, A.DECIDE_SUPPORT_REQUEST, support)
-    SupportRequest.objects.select_for_update().get(pk=support.pk)
-    support.refresh_from_db()
+    _lock_support(support)
+    _require_undecided(support)
+    policy.require(actor, A.DECIDE_SUPPORT_REQUEST, support)
     chosen = offer or support.offer
     if chosen is None:
         raise OutreachError(_("Choose the offer that will give this support."))
@@ -331,6 +403,9 @@ def decline_support_request(support: SupportRequest, *, actor, comment: str) -> 
     policy.require(actor, A.DECIDE_SUPPORT_REQUEST, support)
     if not comment.strip():
         raise OutreachError(_("Give the reason: the requesting government sees it."))
+    _lock_support(support)
+    _require_undecided(support)
+    policy.require(actor, A.DECIDE_SUPPORT_REQUEST, support)
     support.office_comment = comment.strip()
     support.decided_at = timezone.now()
     SUPPORT_REQUEST_STATES.apply(
@@ -352,6 +427,16 @@ def decline_support_request(support: SupportRequest, *, actor, comment: str) -> 
 @transaction.atomic
 def withdraw_support_request(support: SupportRequest, *, actor, reason: str = "") -> SupportRequest:
     policy.require(actor, A.WITHDRAW_SUPPORT_REQUEST, support)
+    _lock_support(support)
+    _require_support_state(
+        support,
+        RequestState.SUBMITTED,
+        _(
+            "Only a request still awaiting the office's decision can be withdrawn "
+            "(it is now “%(state)s”)."
+        ),
+    )
+    policy.require(actor, A.WITHDRAW_SUPPORT_REQUEST, support)
     SUPPORT_REQUEST_STATES.apply(support, RequestState.WITHDRAWN, actor=actor, reason=reason)
     return support
 
@@ -362,6 +447,13 @@ def cancel_support(support: SupportRequest, *, actor, reason: str) -> SupportReq
     policy.require(actor, A.DECIDE_SUPPORT_REQUEST, support)
     if not reason.strip():
         raise OutreachError(_("Give the reason for the cancellation."))
+    _lock_support(support)
+    _require_support_state(
+        support,
+        RequestState.APPROVED,
+        _("Only an approved support can be cancelled (it is now “%(state)s”)."),
+    )
+    policy.require(actor, A.DECIDE_SUPPORT_REQUEST, support)
     SUPPORT_REQUEST_STATES.apply(support, RequestState.CANCELLED, actor=actor, reason=reason)
     return support
 
@@ -380,6 +472,13 @@ def record_visit(
         raise OutreachError(
             _("Write a short report (at least 30 characters): what was done, what was learnt.")
         )
+    _lock_support(support)
+    _require_support_state(
+        support,
+        RequestState.APPROVED,
+        _("A visit can be recorded only for an approved support (it is now “%(state)s”)."),
+    )
+    policy.require(actor, A.RECORD_SUPPORT_VISIT, support)
     support.held_on, support.participants, support.report = held_on, participants, report.strip()
     support.reported_by = actor
     SUPPORT_REQUEST_STATES.apply(
@@ -532,17 +631,34 @@ def _registration_message(registration: Registration) -> tuple[str, str]:
             "The event is full; you are on the waiting list. If a place becomes free, "
             "the first person waiting gets it and is told by e-mail."
         )
-    body = _(
-        "%(status)s\n\nEvent: %(title)s\nStarts: %(starts)s\nWhere: %(where)s\n\n"
-        "To cancel, open: /events/cancel/%(token)s/"
-    ) % {
+    body = _("%(status)s\n\nEvent: %(title)s\nStarts: %(starts)s\nWhere: %(where)s\n") % {
         "status": status,
         "title": event.title,
         "starts": timezone.localtime(event.starts_at).strftime("%Y-%m-%d %H:%M"),
         "where": event.location_label,
-        "token": registration.token,
     }
+    if show_online_url(registration):
+        body += _("Online meeting address: %s\n") % event.online_url
+    body += "\n" + _("To see or cancel your registration, open: %s") % registration_link(
+        registration
+    )
     return subject, body
+
+
+def registration_link(registration: Registration) -> str:
+    """The absolute address of the registration's secret page (mails have no request)."""
+    return settings.SITE_URL + reverse("outreach:cancel_by_link", args=[registration.token])
+
+
+def show_online_url(registration: Registration) -> bool:
+    """The meeting address goes only to a confirmed place at a published online event."""
+    event = registration.event
+    return (
+        registration.state == Registration.State.CONFIRMED
+        and event.state == Event.State.PUBLISHED
+        and event.online
+        and bool(event.online_url)
+    )
 
 
 @transaction.atomic
@@ -555,15 +671,21 @@ def cancel_registration(
     ``token`` is the secret of the cancellation link (for people without an account);
     without it the policy decides (the person themselves, or the office).
     """
-    registration = Registration.objects.select_related("event").get(pk=registration.pk)
-    if token is not None:
-        if not secrets.compare_digest(token, registration.token):
-            raise OutreachError(_("This cancellation link is not valid."))
-        if registration.state == Registration.State.CANCELLED:
-            raise OutreachError(_("This registration is already cancelled."))
-    else:
+    if token is None:
         policy.require(actor, A.CANCEL_REGISTRATION, registration)
-    event = Event.objects.select_for_update().get(pk=registration.event_id)
+    # Lock the event first, then read the registration under that lock: two cancellations of
+    # one place at once are serialised, and the second sees the first's result.
+    event_id = Registration.objects.values_list("event_id", flat=True).get(pk=registration.pk)
+    event = Event.objects.select_for_update().get(pk=event_id)
+    registration = (
+        Registration.objects.select_for_update().select_related("event").get(pk=registration.pk)
+    )
+    if token is not None and not secrets.compare_digest(token, registration.token):
+        raise OutreachError(_("This cancellation link is not valid."))
+    if registration.state == Registration.State.CANCELLED:
+        raise OutreachError(_("This registration is already cancelled."))
+    if token is None:
+        policy.require(actor, A.CANCEL_REGISTRATION, registration)
     was_confirmed = registration.state == Registration.State.CONFIRMED
     REGISTRATION_STATES.apply(
         registration,
@@ -574,6 +696,9 @@ def cancel_registration(
     if not was_confirmed or event.state != Event.State.PUBLISHED:
         return None
     if event.starts_at <= timezone.now():
+        return None
+    # Promote only into a free place (never beyond the capacity, whatever happened before).
+    if event.confirmed_count() >= event.capacity:
         return None
     first = (
         event.registrations.filter(state=Registration.State.WAITLISTED)

@@ -1,3 +1,5 @@
+import re
+
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import HttpResponse
@@ -186,7 +188,7 @@ def offer_detail(request, offer):
 def _offer_action(request, offer, action, success):
     try:
         action()
-    except OutreachError as exc:
+    except (OutreachError, TransitionRefused) as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, success)
@@ -239,15 +241,21 @@ def offer_withdraw(request, offer):
     )
 
 
+def _offer_pk(value) -> int | None:
+    """The offer named in the address, or None for anything but a plain number in range
+    (``"²".isdigit()`` is true, yet ``int("²")`` fails)."""
+    if value and re.fullmatch(r"[0-9]{1,18}", value):
+        return int(value)
+    return None
+
+
 @policy.guard(A.REQUEST_SUPPORT)
 def request_new(request):
     own = _acting_government(request.user)
     offer = None
-    offer_id = request.GET.get("offer") or request.POST.get("offer")
-    if offer_id and str(offer_id).isdigit():
-        offer = SupportOffer.objects.filter(
-            pk=int(offer_id), state=SupportOffer.State.PUBLISHED
-        ).first()
+    offer_id = _offer_pk(request.GET.get("offer") or request.POST.get("offer"))
+    if offer_id is not None:
+        offer = SupportOffer.objects.filter(pk=offer_id, state=SupportOffer.State.PUBLISHED).first()
     form = forms.SupportRequestForm(request.POST or None, offer=offer)
     if request.method == "POST" and form.is_valid():
         try:
@@ -321,7 +329,7 @@ def request_decide(request, support):
             )
         else:
             services.decline_support_request(support, actor=request.user, comment=data["comment"])
-    except OutreachError as exc:
+    except (OutreachError, TransitionRefused) as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("The decision is recorded; both governments are told."))
@@ -331,10 +339,14 @@ def request_decide(request, support):
 @require_POST
 @policy.guard(A.WITHDRAW_SUPPORT_REQUEST, load=_load_support)
 def request_withdraw(request, support):
-    services.withdraw_support_request(
-        support, actor=request.user, reason=request.POST.get("reason", "")
-    )
-    messages.success(request, _("Your request is withdrawn."))
+    try:
+        services.withdraw_support_request(
+            support, actor=request.user, reason=request.POST.get("reason", "")
+        )
+    except (OutreachError, TransitionRefused) as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Your request is withdrawn."))
     return redirect("outreach:request", pk=support.pk)
 
 
@@ -343,7 +355,7 @@ def request_withdraw(request, support):
 def request_cancel(request, support):
     try:
         services.cancel_support(support, actor=request.user, reason=request.POST.get("reason", ""))
-    except OutreachError as exc:
+    except (OutreachError, TransitionRefused) as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("The support is cancelled; its place returns to the offer."))
@@ -356,7 +368,7 @@ def request_visit(request, support):
     if request.method == "POST" and form.is_valid():
         try:
             services.record_visit(support, actor=request.user, **form.cleaned_data)
-        except OutreachError as exc:
+        except (OutreachError, TransitionRefused) as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("The visit and its report are recorded."))
@@ -489,8 +501,12 @@ def event_calendar(request, event):
 @require_POST
 @policy.guard(A.CANCEL_REGISTRATION, load=_load_registration)
 def registration_cancel(request, registration):
-    services.cancel_registration(registration, actor=request.user)
-    messages.success(request, _("The registration is cancelled."))
+    try:
+        services.cancel_registration(registration, actor=request.user)
+    except (OutreachError, TransitionRefused) as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The registration is cancelled."))
     if policy.can(request.user, A.VIEW_EVENT_ROSTER, registration.event):
         return redirect("outreach:roster", pk=registration.event_id)
     return redirect("outreach:event", pk=registration.event_id)
@@ -502,7 +518,7 @@ def cancel_by_link(request, token):
     if request.method == "POST":
         try:
             services.cancel_registration(registration, actor=request.user, token=token)
-        except OutreachError as exc:
+        except (OutreachError, TransitionRefused) as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, _("Your registration is cancelled."))
@@ -514,6 +530,10 @@ def cancel_by_link(request, token):
             "registration": registration,
             "event": registration.event,
             "position": services.waiting_position(registration),
+            # The secret link proves who this is: a confirmed place sees the meeting address.
+            "online_url": registration.event.online_url
+            if services.show_online_url(registration)
+            else "",
         },
     )
 

@@ -185,8 +185,10 @@ def support_statistics() -> list[dict[str, Any]]:
     """Direct support by fiscal year: offers open, requests, supports given."""
     from ciodispatch.outreach.models import SupportOffer, SupportRequest
 
+    # Offers the office opened to requests (a withdrawn one still counts if it was ever open;
+    # one withdrawn as a draft or after being returned never was).
     offers = Counter(
-        SupportOffer.objects.filter(state__in=("published", "withdrawn")).values_list(
+        SupportOffer.objects.filter(published_at__isnull=False).values_list(
             "fiscal_year", flat=True
         )
     )

@@ -155,3 +155,27 @@ def test_the_landing_page_is_public_and_the_home_page_links_to_it(client, person
     assert client.get("/portal/").status_code == 200
     home = client.get("/").content.decode()
     assert 'href="/portal/"' in home and 'href="/portal/statistics/"' in home
+
+
+def test_only_offers_that_were_open_to_requests_are_counted(personas, no_round):
+    from ciodispatch.outreach import services as outreach_services
+    from tests.outreach.helpers import offer_fields
+
+    def drafted():
+        return outreach_services.create_offer(
+            personas.host1.local_government, actor=personas.host1, **offer_fields()
+        )
+
+    outreach_services.withdraw_offer(drafted(), actor=personas.host1)  # never submitted
+    returned = drafted()
+    outreach_services.submit_offer(returned, actor=personas.host1)
+    outreach_services.return_offer(returned, actor=personas.office, comment="対象を具体的に")
+    outreach_services.withdraw_offer(returned, actor=personas.host1)  # never published
+    outreach_services.submit_offer(drafted(), actor=personas.host1)  # awaiting the office
+    assert statistics.support_statistics() == []
+
+    opened = published_offer(personas.host2, personas.office)
+    closed = published_offer(personas.pref1, personas.office)
+    outreach_services.withdraw_offer(closed, actor=personas.office)  # was open: still counted
+    assert opened.published_at is not None
+    assert [row["offers"] for row in statistics.support_statistics()] == [2]
