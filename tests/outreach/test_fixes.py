@@ -10,7 +10,7 @@ import time
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from ciodispatch.core.exports import csv_bytes
 from ciodispatch.outreach import services
@@ -118,7 +118,7 @@ def test_publishing_or_returning_an_offer_in_the_wrong_state_says_why(personas, 
     assert again.status_code == back.status_code == 200
     offer.refresh_from_db()
     assert offer.state == SupportOffer.State.PUBLISHED
-    with pytest.raises(OutreachError, match="Only an offer submitted"):
+    with translation.override("en"), pytest.raises(OutreachError, match="Only an offer submitted"):
         services.publish_offer(offer, actor=personas.office)
 
 
