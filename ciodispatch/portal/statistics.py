@@ -1,16 +1,15 @@
 """The programme's public statistics: counts only, never a person.
 
 Dispatch requests are counted from the requests app; matched pairs and fill rates come from
-the published matching rounds (``ciodispatch.matchround.queries.published_summaries``) when
-that app is there. Dispatches are not recorded yet: until they are, matched pairs stand for
-dispatches. Published cases are counted by the know-how app when it is installed.
+the published matching rounds (``ciodispatch.matchround.queries.published_summaries``).
+Dispatches are not recorded yet: until they are, matched pairs stand for dispatches.
+Published cases are counted by the know-how app.
 """
 
 import datetime as dt
 from collections import Counter
 from typing import Any
 
-from django.apps import apps
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,29 +25,17 @@ ATTRIBUTION = "認定CIO派遣制度 事務局「派遣制度の統計」"
 NOT_COUNTED_STATES = ("draft",)
 
 
-def matched_summaries() -> list[dict[str, Any]] | None:
-    """The published rounds' summaries, or None while the matching-round app is missing."""
-    try:
-        from ciodispatch.matchround.queries import published_summaries
-    except ImportError:
-        return None
-    try:
-        return list(published_summaries())
-    except Exception:  # noqa: BLE001 - a half-built app must not take the public page down
-        return None
+def matched_summaries() -> list[dict[str, Any]]:
+    """The published matching rounds' public summaries (counts only)."""
+    from ciodispatch.matchround.queries import published_summaries
+
+    return list(published_summaries())
 
 
-def published_case_count() -> int | None:
-    if not apps.is_installed("ciodispatch.knowhow"):
-        return None
-    try:
-        from ciodispatch.knowhow.queries import published_cases
-    except ImportError:
-        return None
-    try:
-        return published_cases().count()
-    except Exception:  # noqa: BLE001
-        return None
+def published_case_count() -> int:
+    from ciodispatch.knowhow.queries import published_cases
+
+    return published_cases().count()
 
 
 def _prefectures() -> dict[str, str]:
@@ -108,7 +95,7 @@ def programme_statistics() -> dict[str, Any]:
         matched_by_challenge.update(
             {str(k): int(v) for k, v in summary.get("by_challenge", {}).items()}
         )
-    has_matches = summaries is not None and bool(summaries)
+    has_matches = bool(summaries)
 
     def matched(counter: Counter, key: str) -> int | None:
         return counter.get(key, 0) if has_matches else None

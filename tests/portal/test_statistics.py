@@ -30,7 +30,7 @@ def published_round(monkeypatch):
 
 @pytest.fixture
 def no_round(monkeypatch):
-    monkeypatch.setattr(statistics, "matched_summaries", lambda: None)
+    monkeypatch.setattr(statistics, "matched_summaries", lambda: [])
 
 
 def _submitted_taku_request(personas):
