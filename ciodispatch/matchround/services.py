@@ -16,8 +16,6 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +23,7 @@ from django.utils.translation import gettext as _
 from ciodispatch import policy
 from ciodispatch.audit.services import record
 from ciodispatch.candidates.models import Application
+from ciodispatch.core.mail import mail_after_commit
 from ciodispatch.localgov.regions import Region, region_of
 from ciodispatch.matchround.models import (
     MATCH_ROUND_PHASES,
@@ -54,12 +53,7 @@ class MatchRoundError(ValueError):
 
 
 def _mail(recipients, subject: str, body: str) -> None:
-    """Send one message to each address once the transaction commits (never blocks a write)."""
-    addresses = sorted({address for address in recipients if address})
-    if not addresses:
-        return
-    messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [address]) for address in addresses]
-    transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=True))
+    mail_after_commit(recipients, subject, body)
 
 
 def _candidate_addresses(applications) -> list[str]:
@@ -297,19 +291,21 @@ def _add_months(day: dt.date, months: int) -> dt.date:
 
 
 def busy_until(application: Application, *, excluding: MatchRound | None = None) -> dt.date | None:
-    """The end of the candidate's latest dispatch (start + term), if any.
-
-    Every dispatch counts until the dispatches issue adds the states that end one early.
-    """
+    """The last day of the candidate's latest dispatch, if any: its early end, its (extended)
+    appointment end, or for a proposal not yet set, the request's start + term. Declined
+    proposals do not count."""
     end = None
-    dispatches = application.dispatches.select_related("request")
+    dispatches = application.dispatches.exclude(state="declined").select_related(
+        "request__request_round"
+    )
     if excluding is not None:
         dispatches = dispatches.exclude(match_round=excluding)
     for dispatch in dispatches:
-        request = dispatch.request
-        if request.start_date is None:
-            continue
-        finish = _add_months(request.start_date, request.term_months or 0)
+        finish = dispatch.term_end
+        if finish is None:
+            request = dispatch.request
+            start = request.start_date or request.request_round.dispatch_start
+            finish = _add_months(start, request.term_months or 0)
         end = finish if end is None or finish > end else end
     return end
 

@@ -54,6 +54,13 @@ class RequestRound(models.Model):
         help_text=_("Empty: no rule. E.g. 1.00 excludes hosts at 1.00 or above."),
     )
 
+    max_total_term_months = models.PositiveSmallIntegerField(
+        _("longest term with extensions (months)"),
+        default=36,
+        validators=[MinValueValidator(MAX_TERM_MONTHS), MaxValueValidator(60)],
+        help_text=_("A dispatch of this round cannot be extended beyond this many months."),
+    )
+
     class Meta:
         ordering = ["-fiscal_year"]
         verbose_name = _("request round")

@@ -1,0 +1,397 @@
+"""Pages of dispatches: a list per person, the dispatch page with what each side does next,
+the forms of each step, the notice of appointment as PDF, and the office's list."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ciodispatch import policy
+from ciodispatch.candidates.models import Application
+from ciodispatch.core.exports import csv_bytes, download
+from ciodispatch.dispatches import forms, queries, services
+from ciodispatch.dispatches.models import Dispatch, Evaluation, Extension
+from ciodispatch.dispatches.notice import notice_pdf
+from ciodispatch.dispatches.services import DispatchError
+from ciodispatch.localgov.queries import prefecture_choices
+
+A = policy.Action
+S = Dispatch.State
+
+
+def _load(request, pk, **kwargs):
+    return get_object_or_404(queries.base(), pk=pk)
+
+
+def _load_extension(request, pk, **kwargs):
+    return get_object_or_404(Extension.objects.select_related("dispatch"), pk=pk).dispatch
+
+
+def _back(dispatch: Dispatch, anchor: str = ""):
+    response = redirect("dispatches:detail", dispatch.pk)
+    if anchor:
+        response["Location"] += f"#{anchor}"
+    return response
+
+
+def _refused(request, exc: Exception) -> None:
+    messages.error(request, str(exc))
+
+
+def _button(request, dispatch, call, success: str, anchor: str):
+    """A one-button step: call the service, say what happened (or why not), go back."""
+    try:
+        call()
+        messages.success(request, success)
+    except DispatchError as exc:
+        _refused(request, exc)
+    return _back(dispatch, anchor)
+
+
+def _form_step(
+    request, dispatch, form, call, *, success: str, anchor: str, template: str, **context
+):
+    """A step with a form: on a valid post call the service with the cleaned data; a refusal
+    shows on the form (nothing saved), success goes back to the dispatch."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            call(**form.cleaned_data)
+        except DispatchError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, success)
+            return _back(dispatch, anchor)
+    return render(request, template, {"dispatch": dispatch, "form": form, **context})
+
+
+@policy.guard(A.LIST_OWN_DISPATCHES)
+def mine(request):
+    if policy.can(request.user, A.MANAGE_DISPATCHES):
+        return redirect("dispatches:office")
+    today = timezone.localdate()
+    rows = [
+        (d, queries.next_steps(d, request.user, today=today))
+        for d in queries.visible_to(request.user).order_by("-proposed_at")
+    ]
+    return render(request, "dispatches/mine.html", {"rows": rows})
+
+
+@policy.guard(A.MANAGE_DISPATCHES)
+def office(request):
+    params = request.GET
+    try:
+        fiscal_year = int(params.get("fiscal_year") or 0) or None
+    except ValueError:
+        fiscal_year = None
+    state = params.get("state", "") if params.get("state", "") in S.values else ""
+    prefecture = params.get("prefecture", "")[:2]
+    q = params.get("q", "")[:50].strip()
+    dispatches = queries.office_list(
+        state=state, fiscal_year=fiscal_year, prefecture=prefecture, q=q
+    )
+    if params.get("format") == "csv":
+        header = [
+            _("Notice number"), _("Fiscal year"), _("Host"), _("CIO"), _("State"),
+            _("Form of appointment"), _("Start"), _("End"), _("Ended on"),
+            _("Pay (yen a month)"), _("Working days a week"),
+        ]  # fmt: skip
+        rows = [
+            [
+                d.notice_number,
+                d.request.request_round.fiscal_year,
+                d.host_name,
+                d.cio_name,
+                d.get_state_display(),
+                d.get_appointment_form_display(),
+                d.start_date,
+                d.end_date,
+                d.ended_on,
+                d.pay_yen_per_month,
+                d.days_per_week,
+            ]  # fmt: skip
+            for d in dispatches
+        ]
+        return download(csv_bytes(header, rows), filename="dispatches.csv")
+    years = sorted(
+        set(Dispatch.objects.values_list("request__request_round__fiscal_year", flat=True)),
+        reverse=True,
+    )
+    return render(
+        request,
+        "dispatches/office.html",
+        {
+            "dispatches": dispatches,
+            "counts": queries.state_counts(queries.office_list(fiscal_year=fiscal_year)),
+            "states": S.choices,
+            "years": years,
+            "prefectures": prefecture_choices(),
+            "filters": {
+                "state": state,
+                "fiscal_year": fiscal_year,
+                "prefecture": prefecture,
+                "q": q,
+            },
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@policy.guard(A.VIEW_DISPATCH, load=_load)
+def detail(request, dispatch):
+    user = request.user
+    today = timezone.localdate()
+    evaluations = {e.kind: e for e in dispatch.evaluations.select_related("submitted_by")}
+    can = {
+        "cio": policy.can(user, A.ANSWER_AS_CIO, dispatch),
+        "host": policy.can(user, A.ANSWER_AS_HOST, dispatch),
+        "office": policy.can(user, A.MANAGE_DISPATCHES, dispatch),
+        "start": policy.can(user, A.START_DISPATCH, dispatch),
+        "end": policy.can(user, A.END_DISPATCH, dispatch),
+        "extend": policy.can(user, A.REQUEST_EXTENSION, dispatch),
+        "decide": policy.can(user, A.DECIDE_EXTENSION, dispatch),
+        "case": policy.can(user, A.DRAFT_CASE_FROM_DISPATCH, dispatch),
+    }
+    open_kinds = []
+    if services.evaluation_open(dispatch, today=today):
+        open_kinds = [
+            (kind, label)
+            for kind, label in Evaluation.Kind.choices
+            if kind not in evaluations
+            and policy.can(user, services.EVALUATION_ACTIONS[kind], dispatch)
+        ]
+    from ciodispatch.progress.queries import overdue_for
+
+    return render(
+        request,
+        "dispatches/detail.html",
+        {
+            "dispatch": dispatch,
+            "steps": queries.next_steps(dispatch, user, today=today),
+            "can": can,
+            "today": today,
+            "extensions": dispatch.extensions.select_related("requested_by", "decided_by"),
+            "evaluations": [
+                (e, queries.evaluation_rows(e))
+                for kind, _label in Evaluation.Kind.choices
+                if (e := evaluations.get(kind))
+            ],
+            "open_kinds": open_kinds,
+            "replaced_by": Dispatch.objects.filter(replaces=dispatch).first(),
+            "overdue": overdue_for(dispatch, today) if dispatch.is_running else [],
+            "decline_form": forms.DeclineForm(),
+            "end_form": forms.EndEarlyForm(initial={"on": today}),
+            "extension_form": forms.ExtensionForm(),
+            "decision_form": forms.ExtensionDecisionForm(),
+        },
+    )
+
+
+def _can_answer(user, dispatch) -> bool:
+    return policy.can(user, A.ANSWER_AS_CIO, dispatch) or policy.can(
+        user, A.ANSWER_AS_HOST, dispatch
+    )
+
+
+@require_POST
+@policy.guard(A.VIEW_DISPATCH, load=_load)
+def answer(request, dispatch):
+    if not _can_answer(request.user, dispatch):
+        raise PermissionDenied
+    side = "cio" if policy.can(request.user, A.ANSWER_AS_CIO, dispatch) else "host"
+    try:
+        if request.POST.get("answer") == "accept":
+            services.accept(dispatch, actor=request.user, side=side)
+            messages.success(request, _("You accepted the dispatch."))
+        elif request.POST.get("answer") == "decline":
+            form = forms.DeclineForm(request.POST)
+            if not form.is_valid():
+                raise DispatchError(_("Write why you decline."))
+            services.decline(dispatch, actor=request.user, reason=form.cleaned_data["reason"])
+            messages.success(request, _("You declined the dispatch; the office has been told."))
+        else:
+            raise DispatchError(_("Choose to accept or to decline."))
+    except DispatchError as exc:
+        _refused(request, exc)
+    return _back(dispatch, "answer")
+
+
+@policy.guard(A.SET_APPOINTMENT, load=_load)
+def appointment(request, dispatch):
+    if dispatch.state != S.ACCEPTED:
+        messages.error(
+            request, _("The appointment is set after both sides accept and before the start.")
+        )
+        return _back(dispatch)
+    form = forms.AppointmentDetailsForm.for_dispatch(
+        dispatch, request.POST if request.method == "POST" else None
+    )
+    return _form_step(
+        request, dispatch, form,
+        lambda **values: services.set_appointment(dispatch, actor=request.user, **values),
+        success=_("The appointment is set; the CIO is asked to confirm it."),
+        anchor="appointment", template="dispatches/appointment.html",
+        page_title=_("The appointment"),
+    )  # fmt: skip
+
+
+@require_POST
+@policy.guard(A.CONFIRM_APPOINTMENT, load=_load)
+def confirm(request, dispatch):
+    return _button(
+        request, dispatch, lambda: services.confirm_appointment(dispatch, actor=request.user),
+        _("You confirmed the appointment; the notice is issued."), "appointment",
+    )  # fmt: skip
+
+
+@policy.guard(A.DOWNLOAD_NOTICE, load=_load)
+def notice(request, dispatch):
+    if not dispatch.notice_issued_at:
+        messages.error(request, _("The notice is issued once the CIO confirms the appointment."))
+        return _back(dispatch)
+    response = HttpResponse(notice_pdf(dispatch), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{dispatch.notice_number}.pdf"'
+    return response
+
+
+@require_POST
+@policy.guard(A.START_DISPATCH, load=_load)
+def start(request, dispatch):
+    return _button(
+        request, dispatch, lambda: services.start(dispatch, actor=request.user),
+        _("The term has started."), "term",
+    )  # fmt: skip
+
+
+@require_POST
+@policy.guard(A.END_DISPATCH, load=_load)
+def complete(request, dispatch):
+    return _button(
+        request, dispatch, lambda: services.complete(dispatch, actor=request.user),
+        _("The dispatch is completed. Evaluations are now open."), "term",
+    )  # fmt: skip
+
+
+@policy.guard(A.END_DISPATCH, load=_load)
+def end_early(request, dispatch):
+    form = forms.EndEarlyForm(request.POST or None, initial={"on": timezone.localdate()})
+    return _form_step(
+        request, dispatch, form,
+        lambda **values: services.end_early(dispatch, actor=request.user, **values),
+        success=_("The dispatch has ended early; everyone has been told."),
+        anchor="term", template="dispatches/end_early.html",
+        page_title=_("End the dispatch early"),
+    )  # fmt: skip
+
+
+@policy.guard(A.REQUEST_EXTENSION, load=_load)
+def extension(request, dispatch):
+    form = forms.ExtensionForm(request.POST or None)
+    return _form_step(
+        request, dispatch, form,
+        lambda **values: services.request_extension(dispatch, actor=request.user, **values),
+        success=_("The extension is requested; the office decides."),
+        anchor="extension", template="dispatches/extension.html",
+        page_title=_("Ask for a longer term"),
+        longest=dispatch.request.request_round.max_total_term_months,
+    )  # fmt: skip
+
+
+@require_POST
+@policy.guard(A.DECIDE_EXTENSION, load=_load_extension)
+def decide_extension(request, dispatch):
+    extension = get_object_or_404(Extension, pk=request.resolver_match.kwargs["pk"])
+    form = forms.ExtensionDecisionForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise DispatchError(_("Choose to approve or to refuse."))
+        approve = form.cleaned_data["decision"] == "approve"
+        services.decide_extension(
+            extension, actor=request.user, approve=approve, reason=form.cleaned_data["reason"]
+        )
+        messages.success(
+            request, _("The extension is approved.") if approve else _("The extension is refused.")
+        )
+    except DispatchError as exc:
+        _refused(request, exc)
+    return _back(dispatch, "extension")
+
+
+@policy.guard(A.MANAGE_DISPATCHES, load=_load)
+def fill(request, dispatch):
+    candidates = services.candidates_for_place(dispatch) if dispatch.state == S.DECLINED else []
+    form = forms.FillPlaceForm(request.POST or None, candidates=candidates)
+    if request.method == "POST" and form.is_valid():
+        application = get_object_or_404(Application, pk=form.cleaned_data["application"])
+        try:
+            new = services.fill_place(
+                dispatch, application=application, actor=request.user,
+                reason=form.cleaned_data["reason"],
+            )  # fmt: skip
+        except DispatchError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The place is offered to %s.") % application.full_name)
+            return redirect("dispatches:detail", new.pk)
+    return render(
+        request,
+        "dispatches/fill.html",
+        {
+            "dispatch": dispatch,
+            "form": form,
+            "candidates": candidates,
+            "page_title": _("Fill the place"),
+        },
+    )
+
+
+@policy.guard(A.VIEW_DISPATCH, load=_load)
+def evaluate(request, dispatch):
+    kinds = [
+        kind
+        for kind, action in services.EVALUATION_ACTIONS.items()
+        if policy.can(request.user, action, dispatch)
+    ]
+    if not kinds:
+        raise PermissionDenied
+    kind = kinds[0]
+    if not services.evaluation_open(dispatch):
+        messages.error(
+            request, _("Evaluations open in the last month of the term and after it has ended.")
+        )
+        return _back(dispatch, "evaluation")
+    if dispatch.evaluations.filter(kind=kind).exists():
+        messages.info(request, _("Your evaluation is already submitted."))
+        return _back(dispatch, "evaluation")
+    form = forms.EvaluationForm(request.POST or None, kind=kind)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.submit_evaluation(
+                dispatch, actor=request.user, kind=kind, **form.service_values()
+            )
+        except DispatchError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Thank you: your evaluation is submitted."))
+            return _back(dispatch, "evaluation")
+    return render(
+        request,
+        "dispatches/evaluate.html",
+        {"dispatch": dispatch, "form": form, "page_title": Evaluation.Kind(kind).label},
+    )
+
+
+@require_POST
+@policy.guard(A.DRAFT_CASE_FROM_DISPATCH, load=_load)
+def case_draft(request, dispatch):
+    from ciodispatch.knowhow.services import KnowhowError
+
+    try:
+        case = services.draft_case(dispatch, actor=request.user)
+    except (DispatchError, KnowhowError) as exc:
+        _refused(request, exc)
+        return _back(dispatch, "evaluation")
+    messages.success(request, _("A case draft is ready: check it and send it for review."))
+    return redirect("knowhow:case_manage", case.pk)
