@@ -1,0 +1,367 @@
+"""Reads of progress: what is due and overdue, the wins the public sees, KPI charts and the
+programme's outcomes."""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ciodispatch import policy
+from ciodispatch.dispatches.models import Dispatch
+from ciodispatch.progress.models import (
+    ActionPlan,
+    KPIMeasurement,
+    MeasurementPoint,
+    MonthlyReport,
+    SmallWin,
+    first_of_month,
+    next_month,
+    plan_due,
+    report_due,
+)
+
+RUNNING = (Dispatch.State.ACTIVE, Dispatch.State.EXTENDED)
+FINISHED = (Dispatch.State.COMPLETED, Dispatch.State.ENDED_EARLY)
+
+
+@dataclass(frozen=True)
+class OverdueItem:
+    key: str  # "plan" or "report:YYYY-MM"
+    text: str
+    due: dt.date
+
+
+@dataclass
+class MonthRow:
+    month: dt.date
+    due: dt.date
+    report: MonthlyReport | None
+    overdue: bool
+
+    @property
+    def status(self) -> str:
+        if self.report is not None and self.report.state == MonthlyReport.State.SUBMITTED:
+            return "submitted"
+        if self.overdue:
+            return "overdue"
+        return "draft" if self.report is not None else "missing"
+
+
+def term_months(dispatch: Dispatch, today: dt.date) -> list[dt.date]:
+    """The months of the term up to the current month (the months a report may be for)."""
+    start = dispatch.started_on or dispatch.start_date
+    end = dispatch.term_end
+    if start is None or end is None:
+        return []
+    last = min(first_of_month(end), first_of_month(today))
+    months, month = [], first_of_month(start)
+    while month <= last:
+        months.append(month)
+        month = next_month(month)
+    return months
+
+
+def report_rows(dispatch: Dispatch, today: dt.date) -> list[MonthRow]:
+    """Each month of the term so far, newest first, with its report and whether it is late.
+    Only a running dispatch has overdue reports (a finished one can no longer file)."""
+    reports = {r.month: r for r in dispatch.reports.all()}
+    running = dispatch.state in RUNNING
+    rows = []
+    for month in term_months(dispatch, today):
+        report = reports.get(month)
+        submitted = report is not None and report.state == MonthlyReport.State.SUBMITTED
+        due = report_due(month)
+        rows.append(MonthRow(month, due, report, running and not submitted and today > due))
+    return rows[::-1]
+
+
+def _plan_of(dispatch: Dispatch) -> ActionPlan | None:
+    """The dispatch's plan: from a select_related("action_plan") of the list pages when the
+    row came with it, else read now (never a stale cache of an earlier miss)."""
+    if "action_plan" in dispatch._state.fields_cache:
+        return dispatch._state.fields_cache["action_plan"]
+    return ActionPlan.objects.filter(dispatch=dispatch).first()
+
+
+def overdue_items(dispatch: Dispatch, today: dt.date | None = None) -> list[OverdueItem]:
+    today = today or timezone.localdate()
+    if dispatch.state not in RUNNING:
+        return []
+    items = []
+    due = plan_due(dispatch)
+    plan = _plan_of(dispatch)
+    if (
+        due is not None
+        and today > due
+        and (plan is None or plan.state != ActionPlan.State.SUBMITTED)
+    ):
+        items.append(OverdueItem("plan", _("The action plan"), due))
+    for row in sorted(report_rows(dispatch, today), key=lambda r: r.month):
+        if row.overdue:
+            items.append(
+                OverdueItem(
+                    f"report:{row.month:%Y-%m}",
+                    _("The monthly report for %s") % f"{row.month:%Y-%m}",
+                    row.due,
+                )
+            )
+    return items
+
+
+def overdue_for(dispatch: Dispatch, today: dt.date | None = None) -> list[str]:
+    """Human-readable overdue items of a dispatch, for its pages."""
+    return [
+        _("%(item)s was due on %(due)s.") % {"item": item.text, "due": item.due.isoformat()}
+        for item in overdue_items(dispatch, today)
+    ]
+
+
+def _dispatches():
+    return Dispatch.objects.select_related(
+        "request__host", "request__group__lead", "application__user"
+    )
+
+
+def visible_dispatches(user):
+    """The started dispatches ``user`` may see (their own as CIO or host; all for the office)."""
+    started = (
+        _dispatches()
+        .filter(started_on__isnull=False)
+        .select_related("action_plan")
+        .prefetch_related("reports")
+        .order_by("-started_on", "pk")
+    )
+    return [d for d in started if policy.can(user, policy.Action.VIEW_PROGRESS, d)]
+
+
+def overview(dispatches, today: dt.date) -> list[dict]:
+    rows = []
+    for dispatch in dispatches:
+        help_reports = [
+            r
+            for r in dispatch.reports.all()
+            if r.help_needed and r.state == MonthlyReport.State.SUBMITTED
+        ]
+        rows.append(
+            {
+                "dispatch": dispatch,
+                "overdue": overdue_for(dispatch, today),
+                "help": sorted(help_reports, key=lambda r: r.month, reverse=True)[:3],
+            }
+        )
+    return rows
+
+
+def office_overview(today: dt.date) -> list[dict]:
+    started = (
+        _dispatches()
+        .filter(started_on__isnull=False)
+        .select_related("action_plan")
+        .prefetch_related("reports")
+        .order_by("-started_on", "pk")
+    )
+    return overview(started, today)
+
+
+# --- small wins ---------------------------------------------------------------------------
+
+
+def published_wins_queryset():
+    return (
+        SmallWin.objects.filter(state=SmallWin.State.PUBLISHED)
+        .select_related("dispatch__request__host", "dispatch__request__group__lead")
+        .order_by("-published_at", "-pk")
+    )
+
+
+def search_wins(q: str | None):
+    """Published small wins matching ``q`` (ranked, with the hits highlighted); without ``q``,
+    newest first. Returns the wins and the search result (None without ``q``)."""
+    from ciodispatch.knowhow import search
+    from ciodispatch.progress.services import WIN_SEARCH_KIND
+
+    wins = published_wins_queryset()
+    if not (q or "").strip():
+        return wins, None
+    result = search.search(q, kind=WIN_SEARCH_KIND)
+    by_id = {win.pk: win for win in wins.filter(pk__in=result.ids)}
+    return [by_id[pk] for pk in result.ids if pk in by_id], result
+
+
+def published_wins(limit: int | None = None) -> list[SmallWin]:
+    """The small wins on the public portal, newest first (no CIO's personal data)."""
+    wins = published_wins_queryset()
+    return list(wins[:limit] if limit else wins)
+
+
+# --- KPIs ---------------------------------------------------------------------------------
+
+
+def progress_ratio(baseline: Decimal, target: Decimal, value: Decimal) -> Decimal | None:
+    """Progress toward the target: 0 at the baseline, 1 at the target. Works for reductions
+    (target below baseline, e.g. processing time) the same way. None when target = baseline."""
+    if target == baseline:
+        return None
+    return (value - baseline) / (target - baseline)
+
+
+def reached(baseline: Decimal, target: Decimal, value: Decimal) -> bool:
+    if target >= baseline:
+        return value >= target
+    return value <= target
+
+
+POINTS = [MeasurementPoint.START, MeasurementPoint.MID, MeasurementPoint.END]
+CHART_W, CHART_H, BAR_W, GAP, TOP, BOTTOM, LEFT = 320, 150, 50, 20, 16, 24, 10
+
+
+def kpi_series(dispatch: Dispatch) -> list[dict]:
+    """Per KPI of the request: baseline, start, mid, end and target, and the bars of a small
+    server-drawn chart (the same numbers are shown in a table next to it)."""
+    measurements = {
+        (m.kpi_id, m.point): m for m in KPIMeasurement.objects.filter(dispatch=dispatch)
+    }
+    series = []
+    for kpi in dispatch.request.kpis.all():
+        values = [(str(MeasurementPoint(p).label), measurements.get((kpi.pk, p))) for p in POINTS]
+        numbers = [kpi.baseline, kpi.target] + [m.value for _label, m in values if m]
+        top = max(numbers) or Decimal(1)
+        scale = Decimal(CHART_H - TOP - BOTTOM) / top
+        bars = []
+        entries = [(_("Baseline"), kpi.baseline, True)] + [
+            (label, m.value if m else None, m is not None) for label, m in values
+        ]
+        for i, (label, value, present) in enumerate(entries):
+            height = int((value or 0) * scale) if present else 0
+            bars.append(
+                {
+                    "label": label,
+                    "value": value,
+                    "present": present,
+                    "x": LEFT + i * (BAR_W + GAP),
+                    "text_x": LEFT + i * (BAR_W + GAP) + BAR_W // 2,
+                    "y": CHART_H - BOTTOM - height,
+                    "height": height,
+                    "baseline": i == 0,
+                }
+            )
+        latest = next((m for _label, m in reversed(values) if m), None)
+        series.append(
+            {
+                "kpi": kpi,
+                "measurements": values,
+                "bars": bars,
+                "target_y": int(CHART_H - BOTTOM - kpi.target * scale),
+                "width": CHART_W,
+                "height": CHART_H,
+                "axis_y": CHART_H - BOTTOM,
+                "label_y": CHART_H - 6,
+                "latest": latest,
+                "reached": latest is not None and reached(kpi.baseline, kpi.target, latest.value),
+                "ratio": (
+                    progress_ratio(kpi.baseline, kpi.target, latest.value) if latest else None
+                ),
+            }
+        )
+    return series
+
+
+BANDS = [
+    ("worse", gettext_lazy("Worse than the baseline"), None, Decimal(0)),
+    ("0-25", "0–25%", Decimal(0), Decimal("0.25")),
+    ("25-50", "25–50%", Decimal("0.25"), Decimal("0.5")),
+    ("50-75", "50–75%", Decimal("0.5"), Decimal("0.75")),
+    ("75-100", "75–100%", Decimal("0.75"), Decimal(1)),
+    ("100", gettext_lazy("At or past the target"), Decimal(1), None),
+]
+
+
+def _band(ratio: Decimal) -> str:
+    for key, _label, low, high in BANDS:
+        if (low is None or ratio >= low) and (high is None or ratio < high):
+            return key
+    return "100"
+
+
+def programme_outcomes() -> dict:
+    """Across running and finished dispatches: per dispatch the share of KPIs at or past the
+    target (by the latest value: end, else mid, else start), the distribution of progress
+    toward target, and counts. Only public facts (host, KPI names and values)."""
+    dispatches = list(
+        _dispatches()
+        .filter(state__in=RUNNING + FINISHED, started_on__isnull=False)
+        .prefetch_related("request__kpis")
+        .order_by("started_on", "pk")
+    )
+    measurements: dict[tuple[int, int], dict[str, KPIMeasurement]] = {}
+    for m in KPIMeasurement.objects.filter(dispatch__in=dispatches):
+        measurements.setdefault((m.dispatch_id, m.kpi_id), {})[m.point] = m
+    distribution = {key: 0 for key, *_rest in BANDS}
+    rows = []
+    kpis_measured = kpis_reached = 0
+    for dispatch in dispatches:
+        measured = at_target = 0
+        kpis = list(dispatch.request.kpis.all())
+        for kpi in kpis:
+            points = measurements.get((dispatch.pk, kpi.pk), {})
+            latest = next((points[p] for p in reversed(POINTS) if p in points), None)
+            if latest is None:
+                continue
+            measured += 1
+            if reached(kpi.baseline, kpi.target, latest.value):
+                at_target += 1
+            ratio = progress_ratio(kpi.baseline, kpi.target, latest.value)
+            if ratio is None:
+                ratio = Decimal(1) if latest.value == kpi.target else Decimal(0)
+            distribution[_band(ratio)] += 1
+        kpis_measured += measured
+        kpis_reached += at_target
+        rows.append(
+            {
+                "dispatch": dispatch,
+                "host_name": dispatch.host_name,
+                "finished": dispatch.state in FINISHED,
+                "kpis": len(kpis),
+                "measured": measured,
+                "reached": at_target,
+                "share": round(100 * at_target / measured) if measured else None,
+            }
+        )
+    most = max(distribution.values()) or 1
+    return {
+        "rows": rows,
+        "distribution": [
+            {
+                "key": key,
+                "label": label,
+                "count": distribution[key],
+                # Drawing: one row of 24 px per band, bars up to 200 px.
+                "y": 24 * i + 4,
+                "text_y": 24 * i + 17,
+                "width": round(200 * distribution[key] / most),
+                "value_x": 160 + round(200 * distribution[key] / most),
+            }
+            for i, (key, label, *_rest) in enumerate(BANDS)
+        ],
+        "chart_height": 24 * len(BANDS),
+        "dispatches": len(rows),
+        "running": sum(1 for r in rows if not r["finished"]),
+        "finished": sum(1 for r in rows if r["finished"]),
+        "kpis_measured": kpis_measured,
+        "kpis_reached": kpis_reached,
+        "published_wins": SmallWin.objects.filter(state=SmallWin.State.PUBLISHED).count(),
+    }
+
+
+def help_requests():
+    """Submitted reports that ask the office for help, newest first."""
+    return (
+        MonthlyReport.objects.filter(help_needed=True, state=MonthlyReport.State.SUBMITTED)
+        .select_related("dispatch__request__host", "dispatch__request__group__lead")
+        .filter(Q(dispatch__state__in=RUNNING))
+        .order_by("-month", "-pk")
+    )
