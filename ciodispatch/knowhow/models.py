@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ciodispatch.candidates.choices import Domain
+from ciodispatch.core.models import StoredDocument
 from ciodispatch.core.programme import Challenge
 from ciodispatch.core.states import StateMachine
 from ciodispatch.localgov.models import LocalGovernment
@@ -147,27 +148,10 @@ class CaseVersion(models.Model):
         return f"{self.case} v{self.number}"
 
 
-class CaseAttachment(models.Model):
+class CaseAttachment(StoredDocument):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
     title = models.CharField(_("title"), max_length=120)
     file = models.FileField(_("file"), upload_to="knowhow/cases/%Y/")
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["id"]
-
-    def __str__(self):
-        return self.title
-
-    @property
-    def extension(self) -> str:
-        name = self.file.name or ""
-        return name.rsplit(".", 1)[-1].lower() if "." in name else ""
 
 
 class Manual(models.Model):

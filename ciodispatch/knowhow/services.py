@@ -19,6 +19,7 @@ from ciodispatch import policy
 from ciodispatch.audit.services import record
 from ciodispatch.candidates.choices import Domain
 from ciodispatch.core.programme import Challenge
+from ciodispatch.core.uploads import check_upload
 from ciodispatch.knowhow import search
 from ciodispatch.knowhow.models import (
     CASE_STATES,
@@ -40,25 +41,6 @@ S = Case.State
 CASE_KIND = "case"
 MANUAL_KIND = "manual"
 
-# Attachments: what may be uploaded, recognised by the first bytes, not the name alone.
-ATTACHMENT_TYPES = {
-    "pdf": ("application/pdf", (b"%PDF-",)),
-    "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
-    "jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    "xlsx": (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        (b"PK\x03\x04",),
-    ),
-    "docx": (
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        (b"PK\x03\x04",),
-    ),
-    "pptx": (
-        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-        (b"PK\x03\x04",),
-    ),
-}
 # Fields of a case a draft may set (create_case_draft / update_case).
 CASE_FIELDS = (
     "title",
@@ -212,7 +194,7 @@ def create_case_draft(
 ) -> Case:
     """A new draft case. Hosts draft for their own government; the office for any.
 
-    The dispatches issue calls this to turn a finished dispatch's evaluation into a draft.
+    ``dispatches.services.draft_case`` calls this to turn a finished dispatch into a draft.
     """
     author = _author_government(actor)
     policy.require(actor, A.DRAFT_CASE, author)
@@ -397,28 +379,13 @@ def reopen_case(case: Case, *, actor, reason: str) -> Case:
 
 
 def _check_upload(upload: UploadedFile) -> tuple[str, str]:
-    name = upload.name or ""
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if extension not in ATTACHMENT_TYPES:
-        raise KnowhowError(
-            _("Attach PDF, PNG, JPEG, Excel, Word or PowerPoint files (.%(ext)s is not accepted).")
-            % {"ext": extension or "?"}
-        )
-    limit = settings.MAX_UPLOAD_MB * 1024 * 1024
-    if upload.size is None or upload.size > limit:
-        raise KnowhowError(_("The file is larger than %(mb)s MB.") % {"mb": settings.MAX_UPLOAD_MB})
-    if not upload.size:
-        raise KnowhowError(_("The file is empty."))
-    content_type, signatures = ATTACHMENT_TYPES[extension]
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    if not any(head.startswith(sig) for sig in signatures):
-        raise KnowhowError(
-            _("The file's content is not a .%(ext)s file; save it again in that format.")
-            % {"ext": extension}
-        )
-    return extension, content_type
+    return check_upload(
+        upload,
+        error=KnowhowError,
+        not_accepted=_(
+            "Attach PDF, PNG, JPEG, Excel, Word or PowerPoint files (.%(ext)s is not accepted)."
+        ),
+    )
 
 
 @transaction.atomic

@@ -1,0 +1,29 @@
+"""Abstract models shared by several apps (core itself stores nothing)."""
+
+from django.conf import settings
+from django.db import models
+
+
+class StoredDocument(models.Model):
+    """An uploaded document kept in private media: its type (checked from its first bytes by
+    ``core.uploads.check_upload``), its size, who uploaded it and when. Subclasses add the
+    owner, the title and the ``file`` field with their own folder."""
+
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.title  # type: ignore[attr-defined]
+
+    @property
+    def extension(self) -> str:
+        name = self.file.name or ""  # type: ignore[attr-defined]
+        return name.rsplit(".", 1)[-1].lower() if "." in name else ""
