@@ -8,7 +8,7 @@
    東京都), ranks and highlights. Both databases therefore return the same hits in the same
    order.
 
-A new kind of document (small wins, with the dispatches issue) needs only
+A new kind of document (small wins are one: ``progress.services.publish_win``) needs only
 ``index_document(kind, id, title, text)`` when it is published and ``remove_document`` when it
 is withdrawn.
 """

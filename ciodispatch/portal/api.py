@@ -17,6 +17,10 @@ class FiscalYearRow(Schema):
     candidates: int | None = Field(description="candidates who ranked posts in the round")
     matched: int | None = Field(description="matched pairs (null: no round published)")
     fill_rate: float | None = Field(description="matched / hosts in the round, 0..1")
+    dispatched: int = Field(description="dispatches of the round that started")
+    running: int = Field(description="of which running now (incl. extended)")
+    completed: int = Field(description="of which completed their term")
+    ended_early: int = Field(description="of which ended early")
 
 
 class PrefectureRow(Schema):
@@ -25,6 +29,7 @@ class PrefectureRow(Schema):
     region: str
     requests: int = Field(description="requests with a host or member in the prefecture")
     matched: int | None
+    dispatched: int = Field(description="dispatches started with a host or member here")
 
 
 class RegionRow(Schema):
@@ -32,6 +37,7 @@ class RegionRow(Schema):
     label: str
     requests: int
     matched: int | None
+    dispatched: int
 
 
 class ChallengeRow(Schema):
@@ -39,6 +45,7 @@ class ChallengeRow(Schema):
     label: str
     requests: int
     matched: int | None
+    dispatched: int
 
 
 class RoleRow(Schema):
@@ -66,6 +73,7 @@ class Statistics(Schema):
     licence: str
     attribution: str
     matching_published: bool
+    dispatches_recorded: bool
     dispatches_note: str
     by_fiscal_year: list[FiscalYearRow]
     by_prefecture: list[PrefectureRow]
@@ -82,8 +90,8 @@ class Statistics(Schema):
     response=Statistics,
     summary="Programme statistics (open data, CC BY 4.0)",
     description=(
-        "Dispatch requests and matched pairs by fiscal year, prefecture, region and "
-        "challenge; the fill rate of each published matching round; direct support and "
+        "Dispatch requests, matched pairs and dispatches by fiscal year, prefecture, region "
+        "and challenge; the fill rate of each published matching round; direct support and "
         "events. Counts only, no personal data. Licence: CC BY 4.0."
     ),
 )

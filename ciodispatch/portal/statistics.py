@@ -1,9 +1,9 @@
 """The programme's public statistics: counts only, never a person.
 
 Dispatch requests are counted from the requests app; matched pairs and fill rates come from
-the published matching rounds (``ciodispatch.matchround.queries.published_summaries``).
-Dispatches are not recorded yet: until they are, matched pairs stand for dispatches.
-Published cases are counted by the know-how app.
+the published matching rounds (``ciodispatch.matchround.queries.published_summaries``);
+dispatches are those that have started (running, completed or ended early), by the fiscal
+year of their round. Published cases are counted by the know-how app.
 """
 
 import datetime as dt
@@ -56,6 +56,17 @@ def _requests():
     )
 
 
+def _dispatches():
+    """Dispatches that have started: the CIO went to the host."""
+    from ciodispatch.dispatches.models import Dispatch
+
+    return (
+        Dispatch.objects.filter(started_on__isnull=False)
+        .select_related("request__request_round", "request__host", "request__group__lead")
+        .prefetch_related("request__group__members")
+    )
+
+
 def programme_statistics() -> dict[str, Any]:
     """Everything the statistics page, its CSV files and ``GET /api/statistics`` show."""
     prefectures = _prefectures()
@@ -81,6 +92,24 @@ def programme_statistics() -> dict[str, Any]:
         for role in set(req.skill_roles):
             requests_by_role[role] += 1
 
+    dispatched_by_year: Counter = Counter()
+    state_by_year: Counter = Counter()
+    dispatched_by_prefecture: Counter = Counter()
+    dispatched_by_region: Counter = Counter()
+    dispatched_by_challenge: Counter = Counter()
+    for dispatch in _dispatches():
+        req = dispatch.request
+        year = req.request_round.fiscal_year
+        dispatched_by_year[year] += 1
+        state_by_year[(year, dispatch.state)] += 1
+        codes = req.prefecture_codes()
+        for code in codes:
+            dispatched_by_prefecture[code] += 1
+        for region in {region_of(code) for code in codes}:
+            dispatched_by_region[str(region)] += 1
+        for challenge in set(req.challenges):
+            dispatched_by_challenge[challenge] += 1
+
     matched_by_year: dict[int, dict[str, Any]] = {}
     matched_by_prefecture: Counter = Counter()
     matched_by_region: Counter = Counter()
@@ -100,7 +129,7 @@ def programme_statistics() -> dict[str, Any]:
     def matched(counter: Counter, key: str) -> int | None:
         return counter.get(key, 0) if has_matches else None
 
-    years = sorted(set(requests_by_year) | set(matched_by_year))
+    years = sorted(set(requests_by_year) | set(matched_by_year) | set(dispatched_by_year))
     by_fiscal_year = []
     for year in years:
         summary = matched_by_year.get(year)
@@ -113,6 +142,11 @@ def programme_statistics() -> dict[str, Any]:
                 "candidates": summary["candidates"] if summary else None,
                 "matched": summary["matched"] if summary else None,
                 "fill_rate": round(float(summary["fill_rate"]), 4) if summary else None,
+                "dispatched": dispatched_by_year.get(year, 0),
+                "running": state_by_year.get((year, "active"), 0)
+                + state_by_year.get((year, "extended"), 0),
+                "completed": state_by_year.get((year, "completed"), 0),
+                "ended_early": state_by_year.get((year, "ended_early"), 0),
             }
         )
     by_prefecture = [
@@ -122,6 +156,7 @@ def programme_statistics() -> dict[str, Any]:
             "region": str(region_of(code)),
             "requests": requests_by_prefecture.get(code, 0),
             "matched": matched(matched_by_prefecture, code),
+            "dispatched": dispatched_by_prefecture.get(code, 0),
         }
         for code, name in prefectures.items()
     ]
@@ -131,6 +166,7 @@ def programme_statistics() -> dict[str, Any]:
             "label": str(label),
             "requests": requests_by_region.get(str(value), 0),
             "matched": matched(matched_by_region, str(value)),
+            "dispatched": dispatched_by_region.get(str(value), 0),
         }
         for value, label in Region.choices
     ]
@@ -140,6 +176,7 @@ def programme_statistics() -> dict[str, Any]:
             "label": str(label),
             "requests": requests_by_challenge.get(str(value), 0),
             "matched": matched(matched_by_challenge, str(value)),
+            "dispatched": dispatched_by_challenge.get(str(value), 0),
         }
         for value, label in Challenge.choices
     ]
@@ -153,9 +190,10 @@ def programme_statistics() -> dict[str, Any]:
         "licence": LICENCE,
         "attribution": ATTRIBUTION,
         "matching_published": has_matches,
+        "dispatches_recorded": bool(dispatched_by_year),
         "dispatches_note": _(
-            "Dispatches are not recorded yet: matched pairs of the published matching rounds "
-            "stand for dispatches."
+            "Dispatches are those that have started (running, completed or ended early), by the "
+            "fiscal year of their matching round; matched pairs are the published results."
         ),
         "by_fiscal_year": by_fiscal_year,
         "by_prefecture": by_prefecture,

@@ -3,11 +3,13 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from ciodispatch import policy
 from ciodispatch.core.exports import csv_bytes, download
 from ciodispatch.portal import statistics
 from ciodispatch.portal.japanmap import prefecture_paths
+from ciodispatch.progress.queries import published_wins
 
 A = policy.Action
 
@@ -41,6 +43,8 @@ def landing(request):
         {
             "stats": stats,
             "latest": latest,
+            "running": sum(r["running"] for r in stats["by_fiscal_year"]),
+            "wins": published_wins(3),
             "upcoming": upcoming,
             "cases_url": _url("knowhow:case_list"),
             "manuals_url": _url("knowhow:manual_list"),
@@ -51,13 +55,25 @@ def landing(request):
     )
 
 
+METRIC_LABELS = {
+    "requests": _lazy("Dispatch requests"),
+    "matched": _lazy("Matched pairs"),
+    "dispatched": _lazy("Dispatches"),
+}
+
+
 @policy.guard(A.VIEW_STATISTICS)
 def statistics_page(request):
     stats = statistics.programme_statistics()
     has_matches = stats["matching_published"]
+    available = (
+        ["requests"]
+        + ["matched"] * has_matches
+        + ["dispatched"] * bool(stats["dispatches_recorded"])
+    )
     metric = request.GET.get("metric")
-    if metric not in ("requests", "matched") or (metric == "matched" and not has_matches):
-        metric = "matched" if has_matches else "requests"
+    if metric not in available:
+        metric = available[-1]
     levels = statistics.map_levels(stats["by_prefecture"], metric)
     by_code = {r["prefecture_code"]: r for r in stats["by_prefecture"]}
     paths, width, height = prefecture_paths()
@@ -77,7 +93,8 @@ def statistics_page(request):
         {
             "stats": stats,
             "metric": metric,
-            "metric_label": _("Matched pairs") if metric == "matched" else _("Dispatch requests"),
+            "metric_label": METRIC_LABELS[metric],
+            "metrics": [(m, METRIC_LABELS[m]) for m in available],
             "shapes": prefecture_shapes,
             "map_width": width,
             "map_height": height,
@@ -102,6 +119,10 @@ def _table(stats: dict, name: str) -> tuple[list[str], list[list]]:
                 _("Candidates who ranked"),
                 _("Matched pairs"),
                 _("Fill rate"),
+                _("Dispatches"),
+                _("Running"),
+                _("Completed"),
+                _("Ended early"),
             ],
             [
                 [
@@ -112,27 +133,49 @@ def _table(stats: dict, name: str) -> tuple[list[str], list[list]]:
                     r["candidates"],
                     r["matched"],
                     r["fill_rate"],
+                    r["dispatched"],
+                    r["running"],
+                    r["completed"],
+                    r["ended_early"],
                 ]
                 for r in stats["by_fiscal_year"]
             ],
         )
     if name == "prefectures":
         return (
-            [_("Prefecture code"), _("Prefecture"), _("Dispatch requests"), _("Matched pairs")],
             [
-                [r["prefecture_code"], r["prefecture"], r["requests"], r["matched"]]
+                _("Prefecture code"),
+                _("Prefecture"),
+                _("Dispatch requests"),
+                _("Matched pairs"),
+                _("Dispatches"),
+            ],
+            [
+                [
+                    r["prefecture_code"],
+                    r["prefecture"],
+                    r["requests"],
+                    r["matched"],
+                    r["dispatched"],
+                ]
                 for r in stats["by_prefecture"]
             ],
         )
     if name == "regions":
         return (
-            [_("Region"), _("Dispatch requests"), _("Matched pairs")],
-            [[r["label"], r["requests"], r["matched"]] for r in stats["by_region"]],
+            [_("Region"), _("Dispatch requests"), _("Matched pairs"), _("Dispatches")],
+            [
+                [r["label"], r["requests"], r["matched"], r["dispatched"]]
+                for r in stats["by_region"]
+            ],
         )
     if name == "challenges":
         return (
-            [_("Challenge"), _("Dispatch requests"), _("Matched pairs")],
-            [[r["label"], r["requests"], r["matched"]] for r in stats["by_challenge"]],
+            [_("Challenge"), _("Dispatch requests"), _("Matched pairs"), _("Dispatches")],
+            [
+                [r["label"], r["requests"], r["matched"], r["dispatched"]]
+                for r in stats["by_challenge"]
+            ],
         )
     if name == "roles":
         return (

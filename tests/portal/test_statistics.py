@@ -54,6 +54,10 @@ def test_requests_are_counted_by_year_prefecture_region_and_challenge_drafts_not
             "candidates": None,
             "matched": None,
             "fill_rate": None,
+            "dispatched": 0,
+            "running": 0,
+            "completed": 0,
+            "ended_early": 0,
         }
     ]
     saga = next(r for r in stats["by_prefecture"] if r["prefecture_code"] == "41")
@@ -63,6 +67,7 @@ def test_requests_are_counted_by_year_prefecture_region_and_challenge_drafts_not
         "region": "kyushu",
         "requests": 1,
         "matched": None,
+        "dispatched": 0,
     }
     assert len(stats["by_prefecture"]) == 47
     assert sum(r["requests"] for r in stats["by_region"]) == 1
@@ -84,6 +89,28 @@ def test_matched_pairs_come_from_the_published_rounds(personas, published_round)
     assert (row["matched"], row["fill_rate"], row["candidates"]) == (3, 0.75, 9)
     matched = {r["prefecture_code"]: r["matched"] for r in stats["by_prefecture"]}
     assert matched["41"] == 2 and matched["40"] == 1 and matched["13"] == 0
+
+
+def test_dispatches_are_counted_once_started(personas, monkeypatch, no_round):
+    from ciodispatch.dispatches import services as dispatches
+    from tests.dispatches.helpers import dispatch_at, today
+
+    dispatch_at(personas, monkeypatch, "confirmed")  # not started: not counted
+    running = dispatch_at(personas, monkeypatch, "active", fiscal_year=today().year + 1)
+    done = dispatch_at(personas, monkeypatch, "completed", fiscal_year=today().year + 2)
+    stats = statistics.programme_statistics()
+    assert stats["dispatches_recorded"] is True
+    rows = {r["fiscal_year"]: r for r in stats["by_fiscal_year"]}
+    assert (rows[today().year]["dispatched"], rows[today().year + 1]["running"]) == (0, 1)
+    assert rows[today().year + 2]["completed"] == 1
+    saga = next(r for r in stats["by_prefecture"] if r["prefecture_code"] == "41")
+    assert saga["dispatched"] == 2
+    kyushu = next(r for r in stats["by_region"] if r["region"] == "kyushu")
+    assert kyushu["dispatched"] == 2
+    dispatches.end_early(running, actor=personas.office, on=today(), reason="体調")
+    rows = {r["fiscal_year"]: r for r in statistics.programme_statistics()["by_fiscal_year"]}
+    assert (rows[today().year + 1]["running"], rows[today().year + 1]["ended_early"]) == (0, 1)
+    assert done.state == "completed"
 
 
 def test_map_levels_and_legend_agree():
@@ -130,7 +157,7 @@ def test_every_table_downloads_as_csv(client, personas, published_round):
             )
         )
     )
-    assert len(rows) == 48 and ["41", "佐賀県", "0", "2"] in rows
+    assert len(rows) == 48 and ["41", "佐賀県", "0", "2", "0"] in rows
     assert client.get("/portal/statistics/people.csv").status_code == 404
 
 
