@@ -112,6 +112,49 @@ class Action(StrEnum):
     VIEW_OWN_MATCH_RESULT = "matchround.result.own"
     VIEW_PUBLIC_MATCH_SUMMARY = "matchround.summary.public"
     # --- end matchround ---
+    # --- dispatches (acceptance, appointment, the term, evaluations) ---
+    LIST_OWN_DISPATCHES = "dispatches.list_own"
+    VIEW_DISPATCH = "dispatches.view"
+    ANSWER_AS_CIO = "dispatches.answer_as_cio"
+    ANSWER_AS_HOST = "dispatches.answer_as_host"
+    SET_APPOINTMENT = "dispatches.appointment.set"
+    CONFIRM_APPOINTMENT = "dispatches.appointment.confirm"
+    DOWNLOAD_NOTICE = "dispatches.notice.download"
+    START_DISPATCH = "dispatches.start"
+    END_DISPATCH = "dispatches.end"
+    REQUEST_EXTENSION = "dispatches.extension.request"
+    DECIDE_EXTENSION = "dispatches.extension.decide"
+    MANAGE_DISPATCHES = "dispatches.manage"
+    EVALUATE_AS_HOST = "dispatches.evaluate.host"
+    EVALUATE_AS_CIO = "dispatches.evaluate.cio"
+    ASSESS_DISPATCH = "dispatches.evaluate.office"
+    DRAFT_CASE_FROM_DISPATCH = "dispatches.case_draft"
+    # --- end dispatches ---
+    # --- progress (action plans, monthly reports, small wins, KPI measurements) ---
+    VIEW_PROGRESS = "progress.view"
+    LIST_OWN_PROGRESS = "progress.list_own"
+    VIEW_PROGRESS_OVERVIEW = "progress.office.view"
+    WRITE_ACTION_PLAN = "progress.plan.write"
+    WRITE_REPORT = "progress.report.write"
+    COMMENT_PROGRESS = "progress.comment"
+    POST_SMALL_WIN = "progress.win.post"
+    PUBLISH_SMALL_WIN = "progress.win.publish"
+    RECORD_KPI = "progress.kpi.record"
+    VIEW_PUBLIC_PROGRESS = "progress.public.view"
+    VIEW_SMALL_WIN = "progress.win.view"
+    # --- end progress ---
+    # --- incentives (rules, claims, the programme budget) ---
+    VIEW_DISPATCH_CLAIMS = "incentives.dispatch.view"
+    FILE_CLAIM = "incentives.claim.file"
+    VIEW_CLAIM = "incentives.claim.view"
+    EDIT_CLAIM = "incentives.claim.edit"
+    LIST_CLAIMS = "incentives.claims.list"
+    DECIDE_CLAIM = "incentives.claim.decide"
+    VIEW_INCENTIVE_RULES = "incentives.rules.view"
+    EDIT_INCENTIVE_RULES = "incentives.rules.edit"
+    VIEW_BUDGET = "incentives.budget.view"
+    SET_BUDGET = "incentives.budget.set"
+    # --- end incentives ---
     # --- outreach (direct support from advanced regions, events) ---
     VIEW_SUPPORT = "outreach.support.view"
     OFFER_SUPPORT = "outreach.offer.create"
@@ -470,14 +513,7 @@ def _certified_candidate(user) -> bool:
 
 def _speaks_for_post(user, post) -> bool:
     """A post is ranked by its host's staff, or for a joint request by the lead prefecture."""
-    if post is None:
-        return False
-    request = post.request
-    if request.is_joint:
-        prefecture = _coordinated_prefecture(user)
-        return prefecture is not None and request.group.lead.prefecture_code == prefecture
-    own = _host_local_government(user)
-    return own is not None and own.code == request.host_id
+    return post is not None and _speaks_for_request(user, post.request)
 
 
 def _view_post(user, post) -> bool:
@@ -524,6 +560,110 @@ def _own_match_result(user, match_round) -> bool:
 
 
 # --- end matchround rule functions ---
+
+
+# --- dispatches rule functions ---
+def _speaks_for_request(user, request) -> bool:
+    """A request is spoken for by its host's head and liaison, or for a joint request by the
+    coordinators of the lead prefecture."""
+    if request is None:
+        return False
+    if request.is_joint:
+        prefecture = _coordinated_prefecture(user)
+        return prefecture is not None and request.group.lead.prefecture_code == prefecture
+    own = _host_local_government(user)
+    return own is not None and own.code == request.host_id
+
+
+def _dispatch_host(user, dispatch) -> bool:
+    """The host side of a dispatch: who speaks for its request."""
+    return dispatch is not None and _speaks_for_request(user, dispatch.request)
+
+
+def _dispatch_cio(user, dispatch) -> bool:
+    """The CIO of a dispatch: the candidate whose application it is."""
+    return (
+        dispatch is not None
+        and _role(user) == "candidate"
+        and dispatch.application.user_id == user.pk
+    )
+
+
+def _dispatch_member(user, dispatch) -> bool:
+    """Staff of a member of a joint request (they read its dispatch; the lead acts)."""
+    if dispatch is None or not dispatch.request.is_joint:
+        return False
+    own = _host_local_government(user)
+    return own is not None and any(m.code == own.code for m in dispatch.request.members())
+
+
+def _view_dispatch(user, dispatch) -> bool:
+    """The office, the CIO, the host side, the members of a joint request, and the
+    coordinators of the prefecture, who follow their municipalities' progress (read only)."""
+    if dispatch is None:
+        return False
+    prefecture = _coordinated_prefecture(user)
+    return (
+        _is_office(user)
+        or _dispatch_cio(user, dispatch)
+        or _dispatch_host(user, dispatch)
+        or _dispatch_member(user, dispatch)
+        or (prefecture is not None and prefecture in dispatch.request.prefecture_codes())
+    )
+
+
+def _lists_dispatches(user, obj) -> bool:
+    return _is_office(user) or _role(user) in (
+        "candidate",
+        "host_head",
+        "host_liaison",
+        "prefecture_coordinator",
+    )
+
+
+# --- end dispatches rule functions ---
+
+
+# --- progress rule functions ---
+def _progress_commenter(user, dispatch) -> bool:
+    """The host side and the office comment on plans and reports; the CIO reads."""
+    return dispatch is not None and (_is_office(user) or _dispatch_host(user, dispatch))
+
+
+def _progress_writer(user, dispatch) -> bool:
+    """Small wins and KPI values come from the CIO or the host side."""
+    return dispatch is not None and (
+        _dispatch_cio(user, dispatch) or _dispatch_host(user, dispatch)
+    )
+
+
+def _view_small_win(user, win) -> bool:
+    """A published win is public; until then only those who see the dispatch."""
+    if win is None:
+        return False
+    return win.state == "published" or _view_dispatch(user, win.dispatch)
+
+
+# --- end progress rule functions ---
+
+
+# --- incentives rule functions ---
+def _claims_of_dispatch(user, dispatch) -> bool:
+    """A dispatch's claims: the office and its host side (a joint request's lead acts; its
+    members and the CIO see none)."""
+    return dispatch is not None and (_is_office(user) or _dispatch_host(user, dispatch))
+
+
+def _view_claim(user, claim) -> bool:
+    return claim is not None and _claims_of_dispatch(user, claim.dispatch)
+
+
+def _edit_claim(user, claim) -> bool:
+    """Only the host side, and only while the claim is a draft."""
+    return claim is not None and claim.state == "draft" and _dispatch_host(user, claim.dispatch)
+
+
+# --- end incentives rule functions ---
 
 
 # --- outreach rule functions ---
@@ -755,6 +895,63 @@ RULES: dict[Action, Callable[[Any, Any], bool]] = {
         match_round is None or match_round.phase == "published"
     ),
     # --- end matchround rules ---
+    # --- dispatches rules ---
+    # A dispatch is seen by its CIO, its host side (and a joint request's members) and the
+    # office. Each side answers and evaluates for itself; the office decides extensions,
+    # fills declined places and assesses.
+    Action.LIST_OWN_DISPATCHES: _lists_dispatches,
+    Action.VIEW_DISPATCH: _view_dispatch,
+    Action.ANSWER_AS_CIO: _dispatch_cio,
+    Action.ANSWER_AS_HOST: _dispatch_host,
+    Action.SET_APPOINTMENT: _dispatch_host,
+    Action.CONFIRM_APPOINTMENT: _dispatch_cio,
+    Action.DOWNLOAD_NOTICE: _view_dispatch,
+    Action.START_DISPATCH: lambda user, dispatch: (
+        dispatch is not None and (_is_office(user) or _dispatch_host(user, dispatch))
+    ),
+    Action.END_DISPATCH: lambda user, dispatch: (
+        dispatch is not None and (_is_office(user) or _dispatch_host(user, dispatch))
+    ),
+    Action.REQUEST_EXTENSION: _dispatch_host,
+    Action.DECIDE_EXTENSION: _office,
+    Action.MANAGE_DISPATCHES: _office,
+    Action.EVALUATE_AS_HOST: _dispatch_host,
+    Action.EVALUATE_AS_CIO: _dispatch_cio,
+    Action.ASSESS_DISPATCH: _office,
+    Action.DRAFT_CASE_FROM_DISPATCH: lambda user, dispatch: (
+        dispatch is not None and (_is_office(user) or _dispatch_host(user, dispatch))
+    ),
+    # --- end dispatches rules ---
+    # --- progress rules ---
+    # Whoever sees a dispatch reads its progress. The CIO writes the plan and the reports; the
+    # host side and the office comment; both the CIO and the host side post small wins and
+    # record KPI values; only the host side publishes a win to the public portal.
+    Action.VIEW_PROGRESS: _view_dispatch,
+    Action.LIST_OWN_PROGRESS: _lists_dispatches,
+    Action.VIEW_PROGRESS_OVERVIEW: _office,
+    Action.WRITE_ACTION_PLAN: _dispatch_cio,
+    Action.WRITE_REPORT: _dispatch_cio,
+    Action.COMMENT_PROGRESS: _progress_commenter,
+    Action.POST_SMALL_WIN: _progress_writer,
+    Action.PUBLISH_SMALL_WIN: _dispatch_host,
+    Action.RECORD_KPI: _progress_writer,
+    Action.VIEW_PUBLIC_PROGRESS: _anyone,
+    Action.VIEW_SMALL_WIN: _view_small_win,
+    # --- end progress rules ---
+    # --- incentives rules ---
+    # The host side files and reads its own dispatch's claims; the office reads every claim,
+    # decides them and reads the rules and the budget; office admins change rules and budgets.
+    Action.VIEW_DISPATCH_CLAIMS: _claims_of_dispatch,
+    Action.FILE_CLAIM: _dispatch_host,
+    Action.VIEW_CLAIM: _view_claim,
+    Action.EDIT_CLAIM: _edit_claim,
+    Action.LIST_CLAIMS: _office,
+    Action.DECIDE_CLAIM: _office,
+    Action.VIEW_INCENTIVE_RULES: _office,
+    Action.EDIT_INCENTIVE_RULES: lambda user, obj: _is_office_admin(user),
+    Action.VIEW_BUDGET: _office,
+    Action.SET_BUDGET: lambda user, obj: _is_office_admin(user),
+    # --- end incentives rules ---
     # --- outreach rules ---
     # Hosts act for their own government, prefecture coordinators for their prefecture's
     # government and read what its municipalities do; the office sees and decides everything.

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "ciodispatch.portal",
     "ciodispatch.matchround",
     "ciodispatch.dispatches",
+    "ciodispatch.progress",
+    "ciodispatch.incentives",
     "ciodispatch.knowhow",
     "ciodispatch.demo",
 ]

@@ -13,8 +13,8 @@ def test_demo_is_refused_outside_demo_mode(registry, settings):
 
 def test_demo_builds_the_accounts_of_the_readme_and_can_run_twice(client, registry, settings):
     settings.DEMO_MODE = True
-    load_demo(candidates=12)
-    load_demo(candidates=12)
+    load_demo(candidates=30)
+    load_demo(candidates=30)
     roles = dict(
         User.objects.exclude(username__startswith="demo-")
         .exclude(username__startswith="erased-")
@@ -22,6 +22,7 @@ def test_demo_builds_the_accounts_of_the_readme_and_can_run_twice(client, regist
     )
     assert roles == {
         "office": "office_officer",
+        "office-admin": "office_admin",
         "reviewer": "reviewer",
         "reviewer2": "reviewer",
         "candidate1": "candidate",
@@ -71,8 +72,26 @@ def test_demo_builds_the_accounts_of_the_readme_and_can_run_twice(client, regist
     assert last.phase == "published" and current.phase == "candidates_rank"
     assert last.region_caps["kanto"] < last.posts.filter(region="kanto").count()
     assert last.published_run.result["checks"]["stable"]
-    assert last.dispatches.count() == queries.review(last.published_run).matched > 0
+    assert last.dispatches.filter(replaces__isnull=True).count() == (
+        queries.review(last.published_run).matched
+    )
     candidate2 = Application.objects.get(user__username="candidate2")
     assert queries.candidate_result(last, candidate2) is not None
     assert services.unavailable_reason(current, candidate2) == ""
     assert current.candidate_rankings.count() > 0
+    # Dispatches: last round's through their term; candidate2 serves 多久市 after its matched
+    # CIO declined; two finished dispatches evaluated, one drafted as a case.
+    from ciodispatch.dispatches.models import Dispatch, Extension
+    from ciodispatch.knowhow.models import Case
+
+    states = set(last.dispatches.values_list("state", flat=True))
+    assert states == {"declined", "active", "extended", "completed", "ended_early"}
+    mine = Dispatch.objects.get(application=candidate2)  # 多久市 in the full demo
+    assert mine.state == "active" and mine.notice_number
+    assert mine.term_end < current.request_round.dispatch_start
+    taku = last.dispatches.get(request__host_id="412040", replaces__isnull=True)
+    assert taku.state == "declined" and taku.replaced_by.state == "active"
+    evaluated = Dispatch.objects.filter(evaluations__isnull=False).distinct()
+    assert evaluated.count() == 2 and all(d.evaluations.count() == 3 for d in evaluated)
+    assert Case.objects.filter(origin__startswith="dispatch:", state="draft").count() == 1
+    assert Extension.objects.filter(state="requested").count() == 1

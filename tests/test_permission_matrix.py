@@ -13,9 +13,12 @@ from ciodispatch.localgov.services import create_group
 from tests.conftest import lg
 from tests.matrix import OFFICE, PEOPLE, SIGNED_IN
 from tests.matrix import candidates as candidates_matrix
+from tests.matrix import dispatches as dispatches_matrix
+from tests.matrix import incentives as incentives_matrix
 from tests.matrix import knowhow as knowhow_matrix
 from tests.matrix import matchround as matchround_matrix
 from tests.matrix import outreach as outreach_matrix
+from tests.matrix import progress as progress_matrix
 from tests.matrix import readiness as readiness_matrix
 from tests.matrix import requests as requests_matrix
 from tests.matrix import training as training_matrix
@@ -57,6 +60,9 @@ MATRIX = [
     *knowhow_matrix.ROWS,
     *outreach_matrix.ROWS,
     *matchround_matrix.ROWS,
+    *dispatches_matrix.ROWS,
+    *incentives_matrix.ROWS,
+    *progress_matrix.ROWS,
 ]
 
 
@@ -99,6 +105,9 @@ def objects(personas, saga_group):
         **knowhow_matrix.build_objects(personas),
         **outreach_matrix.build_objects(personas),
         **matchround_matrix.build_objects(personas),
+        **dispatches_matrix.build_objects(personas, saga_group),
+        **incentives_matrix.build_objects(personas, saga_group),
+        **progress_matrix.build_objects(personas, saga_group),
     }
 
 

@@ -16,6 +16,8 @@ class HomeLink:
     url_name: str
     title: Promise
     description: Promise
+    # Not shown to those who may do this instead (e.g. the office's list over "your own").
+    unless: policy.Action | None = None
 
 
 # What the home page offers, each shown only to those the policy lets in.
@@ -51,7 +53,10 @@ HOME_LINKS = (
         policy.Action.VIEW_STATISTICS,
         "portal:statistics",
         _("Programme statistics"),
-        _("Requests and matches by year, prefecture (map), region and challenge; open data."),
+        _(
+            "Requests, matches and dispatches by year, prefecture (map), region and challenge; "
+            "open data."
+        ),
     ),
     HomeLink(
         policy.Action.VIEW_EVENTS,
@@ -159,6 +164,62 @@ HOME_LINKS = (
         _("Matching: rank the candidates"),
         _("Read the files of the candidates who ranked your post, record interviews, rank them."),
     ),
+    # --- dispatches ---
+    HomeLink(
+        policy.Action.MANAGE_DISPATCHES,
+        "dispatches:office",
+        _("Dispatches"),
+        _("Every dispatch and its state; fill declined places, decide extensions, assess."),
+    ),
+    HomeLink(
+        policy.Action.LIST_OWN_DISPATCHES,
+        "dispatches:mine",
+        _("Your dispatches"),
+        _("Accept a proposed dispatch, the appointment and its notice, the term, evaluations."),
+        unless=policy.Action.MANAGE_DISPATCHES,
+    ),
+    # --- end dispatches ---
+    # --- progress ---
+    HomeLink(
+        policy.Action.VIEW_PROGRESS_OVERVIEW,
+        "progress:office",
+        _("Progress of the dispatches"),
+        _("Overdue plans and reports, help asked for, outcomes across dispatches."),
+    ),
+    HomeLink(
+        policy.Action.LIST_OWN_PROGRESS,
+        "progress:mine",
+        _("Plans, reports and small wins"),
+        _("The action plan, the monthly reports, small wins and KPI values of your dispatches."),
+        unless=policy.Action.VIEW_PROGRESS_OVERVIEW,
+    ),
+    HomeLink(
+        policy.Action.VIEW_PUBLIC_PROGRESS,
+        "progress:wins",
+        _("Small wins"),
+        _("Small successes the host governments publish, and the outcomes of the programme."),
+    ),
+    # --- end progress ---
+    # --- incentives ---
+    HomeLink(
+        policy.Action.LIST_CLAIMS,
+        "incentives:office_claims",
+        _("Incentive claims"),
+        _("Claims of the hosts with their calculation: approve, adjust, reject, record payment."),
+    ),
+    HomeLink(
+        policy.Action.VIEW_BUDGET,
+        "incentives:budget",
+        _("Programme budget"),
+        _("Committed, paid and remaining by fiscal year, with a forecast and a what-if; Excel."),
+    ),
+    HomeLink(
+        policy.Action.VIEW_INCENTIVE_RULES,
+        "incentives:rules",
+        _("Incentive rules"),
+        _("The rules of each fiscal year (rate, ceilings, exclusions) and their versions."),
+    ),
+    # --- end incentives ---
     HomeLink(
         policy.Action.VIEW_PUBLIC_MATCH_SUMMARY,
         "matchround:public_list",
@@ -192,6 +253,7 @@ def home(request):
         {"url": reverse(link.url_name), "title": link.title, "description": link.description}
         for link in HOME_LINKS
         if policy.can(user, link.action)
+        and not (link.unless is not None and policy.can(user, link.unless))
     ]
     organisation = getattr(user, "organisation", None) if user.is_authenticated else None
     if organisation is not None and policy.can(user, policy.Action.VIEW_ORGANISATION, organisation):

@@ -21,6 +21,7 @@ from ciodispatch.localgov.services import BUNDLED_REGISTRY, create_group, import
 # family name, given name
 DEMO_ACCOUNTS = (
     ("office", Role.OFFICE_OFFICER, None, "事務局", "担当"),
+    ("office-admin", Role.OFFICE_ADMIN, None, "事務局", "管理者"),
     ("reviewer", Role.REVIEWER, None, "審査", "委員"),
     ("reviewer2", Role.REVIEWER, None, "審査", "副委員"),
     ("candidate1", Role.CANDIDATE, None, "山田", "花子"),
@@ -31,7 +32,7 @@ DEMO_ACCOUNTS = (
     ("host2-head", Role.HOST_HEAD, "412091", "嬉野", "市長"),
     ("pref1", Role.PREFECTURE_COORDINATOR, "410004", "佐賀県", "DX推進担当"),
 )
-OFFICE_LOGINS = ("office", "reviewer", "reviewer2")
+OFFICE_LOGINS = ("office", "office-admin", "reviewer", "reviewer2")
 # Sample contact details (fictitious telephone numbers).
 DEMO_CONTACTS = (
     ("office", "認定CIO派遣制度 事務局", "03-0000-0000"),
@@ -61,7 +62,7 @@ def load_demo(*, candidates: int = 300) -> list[str]:
         if User.objects.filter(username=login).exists():
             continue
         organisation = None
-        if role in (Role.OFFICE_OFFICER, Role.REVIEWER):
+        if role in (Role.OFFICE_OFFICER, Role.OFFICE_ADMIN, Role.REVIEWER):
             organisation = office
         elif code is not None:
             organisation = accounts.get_or_create_local_government_organisation(
@@ -116,6 +117,23 @@ def load_demo(*, candidates: int = 300) -> list[str]:
         people={
             u.username: u for u in User.objects.filter(username__in=["pref1", "host1", "host2"])
         },
+    )
+    done += _dispatches()
+    return done
+
+
+def _dispatches() -> list[str]:
+    """Last round's dispatches through their term (after the know-how demo, which a finished
+    dispatch's case draft joins), then their progress and incentive claims."""
+    from ciodispatch.dispatches.demo import load_dispatches_demo
+    from ciodispatch.incentives.demo import load_incentives_demo
+    from ciodispatch.progress.demo import load_progress_demo
+
+    office = User.objects.get(username="office")
+    done = load_dispatches_demo(office=office)
+    done += load_progress_demo(office=office)
+    done += load_incentives_demo(
+        office=office, office_admin=User.objects.get(username="office-admin")
     )
     return done
 
@@ -187,6 +205,12 @@ def _candidates_and_training(total: int) -> list[str]:
     # candidate2: certified (completed the public-sector track in the training demo).
     app = candidates.start_application(people["candidate2"], actor=people["candidate2"])
     candidates_demo._fill(app, people["candidate2"], fake, rng)
+    app.refresh_from_db()
+    candidates.save_identity(  # the name the demo account shows
+        app, actor=people["candidate2"], family_name="佐藤", given_name="健一",
+        family_name_kana="サトウ", given_name_kana="ケンイチ", date_of_birth=app.date_of_birth,
+        email=app.email, phone=app.phone, prefecture_code=app.prefecture_code,
+    )  # fmt: skip
     candidates_demo.advance(
         app, Application.State.CERTIFIED, user=people["candidate2"], office=office,
         reviewers=reviewers, rng=rng, complete_training=lambda user: None,
