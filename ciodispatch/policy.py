@@ -905,7 +905,17 @@ RULES: dict[Action, Callable[[Any, Any], bool]] = {
     Action.ANSWER_AS_HOST: _dispatch_host,
     Action.SET_APPOINTMENT: _dispatch_host,
     Action.CONFIRM_APPOINTMENT: _dispatch_cio,
-    Action.DOWNLOAD_NOTICE: _view_dispatch,
+    # The notice (pay, authority) and the evaluations stay with the parties and the office;
+    # the prefecture's coordinators follow the progress, not these.
+    Action.DOWNLOAD_NOTICE: lambda user, dispatch: (
+        dispatch is not None
+        and (
+            _is_office(user)
+            or _dispatch_cio(user, dispatch)
+            or _dispatch_host(user, dispatch)
+            or _dispatch_member(user, dispatch)
+        )
+    ),
     Action.START_DISPATCH: lambda user, dispatch: (
         dispatch is not None and (_is_office(user) or _dispatch_host(user, dispatch))
     ),

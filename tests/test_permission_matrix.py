@@ -106,8 +106,10 @@ def objects(personas, saga_group):
         **outreach_matrix.build_objects(personas),
         **matchround_matrix.build_objects(personas),
         **dispatches_matrix.build_objects(personas, saga_group),
-        **incentives_matrix.build_objects(personas, saga_group),
+        # Progress first: its rows need candidate2 as the CIO of a running dispatch, and a
+        # CIO holds one post at a time (the incentives rows get a CIO of their own).
         **progress_matrix.build_objects(personas, saga_group),
+        **incentives_matrix.build_objects(personas, saga_group),
     }
 
 

@@ -157,10 +157,12 @@ class Dispatch(models.Model):
         return months_between(self.start_date, self.end_date)
 
     def dispatch_year(self, day: dt.date) -> int | None:
-        """1 for the first twelve months from the start, 2 for the next twelve, and so on."""
+        """1 for the first twelve months from the start (2026-04-01 to 2027-03-31), 2 for the
+        next twelve, and so on."""
         if self.start_date is None or day < self.start_date:
             return None
-        return months_between(self.start_date, day) // 12 + 1
+        # Whole months completed before ``day``.
+        return months_between(self.start_date, day - dt.timedelta(days=1)) // 12 + 1
 
     @property
     def both_accepted(self) -> bool:
@@ -182,13 +184,17 @@ def months_between(start: dt.date, end: dt.date) -> int:
 
 
 def add_months(start: dt.date, months: int) -> dt.date:
-    """The last day of a term of ``months`` months starting on ``start``."""
+    """The last day of a term of ``months`` months starting on ``start``: the day before the
+    same day ``months`` later, or the last day of that month when it has no such day
+    (as 民法 143 counts periods): 2026-04-01 + 12 → 2027-03-31; 2026-08-31 + 6 → 2027-02-28."""
     year, month = divmod(start.month - 1 + months, 12)
     year += start.year
     month += 1
     last = [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28,
             31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]  # fmt: skip
-    return dt.date(year, month, min(start.day, last)) - dt.timedelta(days=1)
+    if start.day > last:
+        return dt.date(year, month, last)
+    return dt.date(year, month, start.day) - dt.timedelta(days=1)
 
 
 class Extension(models.Model):

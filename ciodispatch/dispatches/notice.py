@@ -28,6 +28,7 @@ def notice_pdf(dispatch: Dispatch) -> bytes:
         issued = format_date(timezone.localdate(dispatch.notice_issued_at))
         start, end = format_date(dispatch.start_date), format_date(dispatch.end_date)
     months = dispatch.term_months()
+    extended = dispatch.extensions.filter(state="approved").exists()
     rows = [
         ("通知番号", dispatch.notice_number),
         ("派遣される認定CIO", dispatch.cio_name),
@@ -36,7 +37,6 @@ def notice_pdf(dispatch: Dispatch) -> bytes:
         ("派遣期間", f"{start} から {end} まで（{months}か月）"),
         ("勤務日数", f"週{dispatch.days_per_week}日"),
         ("報酬", f"月額 {dispatch.pay_yen_per_month:,}円"),
-        ("付与される権限", dispatch.authority_statement),
     ]
     if dispatch.request.is_joint:
         members = "、".join(m.name for m in dispatch.request.members())
@@ -54,6 +54,9 @@ def notice_pdf(dispatch: Dispatch) -> bytes:
         ),
         pdf.Spacer(1, 6 * pdf.mm),
         pdf.key_value_table(rows),
+        # The authority can be long: a paragraph of its own, which may run onto a next page.
+        pdf.paragraph("付与される権限", s["heading"]),
+        pdf.paragraph(dispatch.authority_statement, s["body"]),
         pdf.Spacer(1, 6 * pdf.mm),
         pdf.paragraph(
             "派遣先の長は、要請において確約したとおり、上記の権限と実施体制（連絡担当・"
@@ -61,7 +64,7 @@ def notice_pdf(dispatch: Dispatch) -> bytes:
             s["body"],
         ),
         pdf.Spacer(1, 16 * pdf.mm),
-        pdf.paragraph(issued, s["body"]),
+        pdf.paragraph(issued + ("（期間延長により再発行）" if extended else ""), s["body"]),
         pdf.paragraph(ISSUER, s["heading"]),
         pdf.Spacer(1, 10 * pdf.mm),
         pdf.paragraph("この通知の真正性は、通知番号により事務局に照会できます。", s["small"]),

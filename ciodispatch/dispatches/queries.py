@@ -117,13 +117,13 @@ def next_steps(dispatch: Dispatch, user, *, today: dt.date) -> list[NextStep]:
         assert dispatch.end_date is not None
         if (host or office) and dispatch.end_date < today:
             steps.append(NextStep(_("The planned end has passed: complete the dispatch."), "term"))
-        waiting = dispatch.extensions.filter(state="requested").exists()
+        waiting = any(e.state == "requested" for e in dispatch.extensions.all())
         if office and waiting:
             steps.append(NextStep(_("Decide the extension the host asked for."), "extension"))
     from ciodispatch.dispatches.services import EVALUATION_ACTIONS, evaluation_open
 
     if evaluation_open(dispatch, today=today):
-        done = set(dispatch.evaluations.values_list("kind", flat=True))
+        done = {e.kind for e in dispatch.evaluations.all()}
         for kind, action in EVALUATION_ACTIONS.items():
             if kind not in done and policy.can(user, action, dispatch):
                 steps.append(NextStep(_("Write your evaluation."), "evaluation"))
@@ -174,13 +174,16 @@ def case_fields(dispatch: Dispatch) -> dict[str, Any]:
     success = [e.went_well for e in evaluations.values() if e.went_well]
     spread = [e.to_improve for e in evaluations.values() if e.to_improve]
     roles = {
-        "head": _("Head of %s (signed the commitment)") % dispatch.host_name,
+        "head": (
+            _("Heads of the member governments (confirmed the joint request)")
+            if request.is_joint
+            else _("Head of %s (signed the commitment)") % dispatch.host_name
+        ),
         "leader": _("External CIO: %s") % dispatch.cio_name,
     }
-    if request.counterpart is not None:
-        roles["followers"] = _("Counterpart: %s") % (
-            request.counterpart.get_full_name() or request.counterpart.get_username()
-        )
+    counterpart = request.counterpart.get_full_name() if request.counterpart else ""
+    if counterpart:
+        roles["followers"] = _("Counterpart: %s") % counterpart
     source = _("Measured by the host during dispatch %s (CIO Dispatch)") % (
         dispatch.notice_number or dispatch.pk
     )

@@ -7,6 +7,7 @@ message that says what to do, and writes nothing.
 """
 
 import datetime as dt
+import logging
 from typing import Any
 
 from django.db import transaction
@@ -31,6 +32,7 @@ from ciodispatch.policy import Action as A
 from ciodispatch.requests.models import AppointmentForm, DispatchRequest
 
 MAX_TEXT = 4000
+logger = logging.getLogger(__name__)
 S = Dispatch.State
 
 
@@ -93,6 +95,53 @@ def _notify(dispatch: Dispatch, subject: str, body: str, *, office: bool = False
     )
 
 
+def _require_certified(dispatch: Dispatch, day: dt.date | None = None) -> None:
+    """A CIO whose certification was revoked, suspended or has lapsed cannot take a post."""
+    if not dispatch.application.certification_valid_on(day):
+        raise DispatchError(
+            _(
+                "The CIO's certification is not valid (%s): the dispatch cannot go on. "
+                "The office can end it or fill the place."
+            )
+            % dispatch.application.get_state_display()
+        )
+
+
+def overlapping_dispatch(dispatch: Dispatch, start: dt.date, end: dt.date) -> Dispatch | None:
+    """Another dispatch the same CIO has committed to (accepted, running or finished; not a
+    mere proposal, not declined) whose term overlaps ``start``–``end``."""
+    others = Dispatch.objects.filter(application_id=dispatch.application_id).exclude(pk=dispatch.pk)
+    committed = others.exclude(state__in=(S.PROPOSED, S.DECLINED))
+    for other in committed.select_related("request__request_round"):
+        other_start = other.start_date or (
+            other.request.start_date or other.request.request_round.dispatch_start
+        )
+        other_end = other.term_end or busy_until_of(other)
+        if other_start <= end and start <= other_end:
+            return other
+    return None
+
+
+def busy_until_of(dispatch: Dispatch) -> dt.date:
+    """The last day of a dispatch not yet appointed: the request's start + term."""
+    request = dispatch.request
+    start = request.start_date or request.request_round.dispatch_start
+    return add_months(start, request.term_months or 12)
+
+
+def _check_free(dispatch: Dispatch, start: dt.date, end: dt.date) -> None:
+    other = overlapping_dispatch(dispatch, start, end)
+    if other is not None:
+        raise DispatchError(
+            _("The CIO has another dispatch, to %(host)s, over these dates (%(start)s – %(end)s).")
+            % {
+                "host": other.host_name,
+                "start": (other.start_date or busy_until_of(other)).isoformat(),
+                "end": (other.term_end or busy_until_of(other)).isoformat(),
+            }
+        )
+
+
 # --- proposal and answers -----------------------------------------------------------------
 
 
@@ -140,6 +189,7 @@ def accept(dispatch: Dispatch, *, actor, side: str) -> Dispatch:
             _("This dispatch is “%s”; only a proposal can be accepted.")
             % dispatch.get_state_display()
         )
+    _require_certified(dispatch)
     now = timezone.now()
     if side == "cio":
         if dispatch.cio_accepted_at is not None:
@@ -218,31 +268,42 @@ def decline(dispatch: Dispatch, *, actor, reason: str) -> Dispatch:
 
 def candidates_for_place(dispatch: Dispatch) -> list[Application]:
     """Certified candidates who could fill a declined place: valid certification, not proposed
-    in this round already (whatever became of it), free over the round's start, not in a
-    vendor conflict, and not the person who declined it."""
+    in this round already (whatever became of it), free over the place's term, not in a
+    vendor conflict, and never offered this place before (the whole chain of replacements)."""
     from ciodispatch.matchround.services import conflicting_vendors, unavailable_reason
 
     today = _today()
+    offered = set()
+    place: Dispatch | None = dispatch
+    while place is not None:
+        offered.add(place.application_id)
+        place = place.replaces
+    taken = set(offered)
     if dispatch.match_round_id:
         # One proposal per candidate and round, declined or not (a unique constraint).
-        taken = Dispatch.objects.filter(match_round=dispatch.match_round)
-    else:
-        taken = Dispatch.objects.exclude(state=S.DECLINED)
-    taken_ids = list(taken.values_list("application_id", flat=True))
+        taken.update(
+            Dispatch.objects.filter(match_round=dispatch.match_round).values_list(
+                "application_id", flat=True
+            )
+        )
     pool = (
         Application.objects.filter(state=Application.State.CERTIFIED, certified_until__gte=today)
-        .exclude(pk__in=taken_ids)
-        .exclude(pk=dispatch.application_id)
+        .exclude(pk__in=taken)
         .select_related("user")
         .order_by("family_name_kana", "given_name_kana", "pk")
     )
     match_round = dispatch.match_round
     years = match_round.conflict_years if match_round is not None else 3
+    start = dispatch.request.start_date or dispatch.request.request_round.dispatch_start
+    end = busy_until_of(dispatch)
     result = []
     for application in pool:
         if match_round is not None and unavailable_reason(match_round, application):
             continue
         if conflicting_vendors(application, dispatch.request, years=years):
+            continue
+        probe = Dispatch(request=dispatch.request, application=application)
+        if overlapping_dispatch(probe, start, end) is not None:
             continue
         result.append(application)
     return result
@@ -302,9 +363,21 @@ APPOINTMENT_FIELDS = (
 )
 
 
+# The latest a term may start: a year after the round's planned dispatch start.
+LATEST_START_DAYS = 366
+
+
 def _check_term(dispatch: Dispatch, start: dt.date, end: dt.date) -> None:
     from ciodispatch.candidates.choices import MAX_TERM_MONTHS, MIN_TERM_MONTHS
 
+    request_round = dispatch.request.request_round
+    earliest = request_round.requests_open
+    latest = request_round.dispatch_start + dt.timedelta(days=LATEST_START_DAYS)
+    if not earliest <= start <= latest:
+        raise DispatchError(
+            _("The term of this round starts between %(earliest)s and %(latest)s.")
+            % {"earliest": earliest.isoformat(), "latest": latest.isoformat()}
+        )
     if end <= start:
         raise DispatchError(_("The end must come after the start."))
     months = months_between(start, end)
@@ -352,6 +425,9 @@ def set_appointment(dispatch: Dispatch, *, actor, **values: Any) -> Dispatch:
     days = values.get("days_per_week", dispatch.days_per_week)
     if days is None or not 1 <= int(days) <= 5:
         raise DispatchError(_("Give the working days a week (1 to 5)."))
+    if form == AppointmentForm.SIDE_JOB and int(days) > 3:
+        raise DispatchError(_("A side job (副業) is 1 to 3 days a week."))
+    _check_free(dispatch, start, end)
     authority = _text(
         values.get("authority_statement", dispatch.authority_statement),
         _("the authority granted to the CIO"),
@@ -401,6 +477,7 @@ def confirm_appointment(dispatch: Dispatch, *, actor) -> Dispatch:
         raise DispatchError(_("There is no appointment to confirm: the host sets it first."))
     if dispatch.appointment_confirmed_at is not None:
         raise DispatchError(_("You have already confirmed this appointment."))
+    _require_certified(dispatch)
     now = timezone.now()
     dispatch.appointment_confirmed_at = now
     dispatch.notice_issued_at = now
@@ -445,6 +522,7 @@ def start(dispatch: Dispatch, *, actor, on: dt.date | None = None) -> Dispatch:
         )
     if on > dispatch.end_date:
         raise DispatchError(_("The planned end has passed; set a new appointment first."))
+    _require_certified(dispatch, on)
     dispatch.started_on = on
     DISPATCH_STATES.apply(dispatch, S.ACTIVE, actor=actor, update_fields=["started_on"])
     _notify(dispatch, _("Dispatch started"), _("The dispatch started on %s.") % on.isoformat())
@@ -468,6 +546,7 @@ def complete(dispatch: Dispatch, *, actor, on: dt.date | None = None) -> Dispatc
         )
     dispatch.ended_on = dispatch.end_date
     DISPATCH_STATES.apply(dispatch, S.COMPLETED, actor=actor, update_fields=["ended_on"])
+    _close_open_extension(dispatch, actor=actor)
     _notify(
         dispatch,
         _("Dispatch completed"),
@@ -475,6 +554,24 @@ def complete(dispatch: Dispatch, *, actor, on: dt.date | None = None) -> Dispatc
         office=True,
     )
     return dispatch
+
+
+def _close_open_extension(dispatch: Dispatch, *, actor) -> None:
+    """An extension still waiting when the dispatch ends is refused: there is nothing to
+    extend any more (audited like any decision)."""
+    for extension in dispatch.extensions.select_for_update().filter(
+        state=Extension.State.REQUESTED
+    ):
+        extension.decided_by = actor
+        extension.decided_at = timezone.now()
+        extension.decision_reason = _("The dispatch ended before the decision.")
+        EXTENSION_STATES.apply(
+            extension,
+            Extension.State.REFUSED,
+            actor=actor,
+            reason=extension.decision_reason,
+            update_fields=["decided_by", "decided_at", "decision_reason"],
+        )
 
 
 @transaction.atomic
@@ -488,6 +585,13 @@ def end_early(dispatch: Dispatch, *, actor, on: dt.date, reason: str) -> Dispatc
         raise DispatchError(_("Only an accepted or running dispatch can end early."))
     if on > _today():
         raise DispatchError(_("Record an early end on or after the day it happens."))
+    if dispatch.state == S.ACCEPTED:
+        accepted = max(d for d in (dispatch.cio_accepted_at, dispatch.host_accepted_at) if d)
+        if on < timezone.localdate(accepted):
+            raise DispatchError(
+                _("The dispatch was accepted on %s; it cannot be called off before.")
+                % timezone.localdate(accepted).isoformat()
+            )
     if dispatch.is_running:
         assert dispatch.started_on is not None and dispatch.end_date is not None
         if on < dispatch.started_on:
@@ -505,6 +609,7 @@ def end_early(dispatch: Dispatch, *, actor, on: dt.date, reason: str) -> Dispatc
         reason=reason,
         update_fields=["ended_on", "end_reason"],
     )
+    _close_open_extension(dispatch, actor=actor)
     _notify(
         dispatch,
         _("Dispatch ended early"),
@@ -523,6 +628,10 @@ def request_extension(dispatch: Dispatch, *, actor, new_end: dt.date, reason: st
     reason = _text(reason, _("why the term should be longer"))
     if not dispatch.is_running:
         raise DispatchError(_("Only a running dispatch can be extended."))
+    if dispatch.evaluations.exists():
+        raise DispatchError(
+            _("The evaluations of this term are written: it can no longer be extended.")
+        )
     if dispatch.extensions.filter(state=Extension.State.REQUESTED).exists():
         raise DispatchError(_("An extension is already waiting for the office's decision."))
     assert dispatch.start_date is not None and dispatch.end_date is not None
@@ -543,6 +652,7 @@ def request_extension(dispatch: Dispatch, *, actor, new_end: dt.date, reason: st
                 "last": add_months(dispatch.start_date, longest).isoformat(),
             }
         )
+    _check_free(dispatch, dispatch.start_date, new_end)
     extension = Extension.objects.create(
         dispatch=dispatch,
         previous_end=dispatch.end_date,
@@ -578,6 +688,9 @@ def decide_extension(extension: Extension, *, actor, approve: bool, reason: str 
         raise DispatchError(_("This extension has already been decided."))
     if approve and not dispatch.is_running:
         raise DispatchError(_("The dispatch is no longer running; refuse the extension instead."))
+    if approve:
+        assert dispatch.start_date is not None
+        _check_free(dispatch, dispatch.start_date, extension.new_end)
     extension.decided_by = actor
     extension.decided_at = timezone.now()
     extension.decision_reason = reason
@@ -592,16 +705,18 @@ def decide_extension(extension: Extension, *, actor, approve: bool, reason: str 
     if approve:
         old = dispatch.end_date
         dispatch.end_date = extension.new_end
+        # The notice states the term: it is issued again with the new end.
+        dispatch.notice_issued_at = timezone.now()
         if dispatch.state == S.ACTIVE:
             DISPATCH_STATES.apply(
                 dispatch,
                 S.EXTENDED,
                 actor=actor,
-                update_fields=["end_date"],
+                update_fields=["end_date", "notice_issued_at"],
                 changes={"end_date": [_json(old), extension.new_end.isoformat()]},
             )
         else:
-            dispatch.save(update_fields=["end_date"])
+            dispatch.save(update_fields=["end_date", "notice_issued_at"])
             record(
                 actor=actor,
                 action="dispatches.extended_again",
@@ -622,20 +737,32 @@ def decide_extension(extension: Extension, *, actor, approve: bool, reason: str 
 
 
 def run_daily(*, today: dt.date | None = None) -> dict[str, int]:
-    """The daily job: start confirmed dispatches on their start date and complete those whose
-    end has passed. Returns how many of each (the management command prints them)."""
+    """The daily job: start confirmed dispatches (on their start date, even when the job runs
+    late) and complete those whose end has passed. One dispatch that cannot move (say, a
+    lapsed certification) is logged and skipped; the others go on. Returns the counts."""
     today = today or _today()
-    started = completed = 0
-    for dispatch in Dispatch.objects.filter(
+    counts = {"started": 0, "completed": 0, "skipped": 0}
+    due_to_start = Dispatch.objects.filter(
         state=S.ACCEPTED, appointment_confirmed_at__isnull=False, start_date__lte=today,
         end_date__gte=today,
-    ):  # fmt: skip
-        start(dispatch, actor=None, on=today)
-        started += 1
-    for dispatch in Dispatch.objects.filter(state__in=(S.ACTIVE, S.EXTENDED), end_date__lt=today):
-        complete(dispatch, actor=None, on=today)
-        completed += 1
-    return {"started": started, "completed": completed}
+    )  # fmt: skip
+    for dispatch in due_to_start:
+        assert dispatch.start_date is not None
+        try:
+            start(dispatch, actor=None, on=dispatch.start_date)
+            counts["started"] += 1
+        except DispatchError as exc:
+            logger.warning("dispatch %s not started: %s", dispatch.pk, exc)
+            counts["skipped"] += 1
+    due_to_end = Dispatch.objects.filter(state__in=(S.ACTIVE, S.EXTENDED), end_date__lt=today)
+    for dispatch in due_to_end:
+        try:
+            complete(dispatch, actor=None, on=today)
+            counts["completed"] += 1
+        except DispatchError as exc:
+            logger.warning("dispatch %s not completed: %s", dispatch.pk, exc)
+            counts["skipped"] += 1
+    return counts
 
 
 # --- evaluations --------------------------------------------------------------------------
@@ -684,13 +811,22 @@ def submit_evaluation(
         )
     if dispatch.evaluations.filter(kind=kind).exists():
         raise DispatchError(_("This evaluation has already been submitted; it is final."))
-    if not isinstance(overall, int) or not 1 <= overall <= 5:
+    if kind == Evaluation.Kind.OFFICE and not dispatch.is_finished:
+        sides = {Evaluation.Kind.HOST_OF_CIO, Evaluation.Kind.CIO_OF_HOST}
+        if set(dispatch.evaluations.values_list("kind", flat=True)) < sides:
+            raise DispatchError(
+                _(
+                    "The office assesses once the host and the CIO have written theirs, or "
+                    "once the term has ended."
+                )
+            )
+    if isinstance(overall, bool) or not isinstance(overall, int) or not 1 <= overall <= 5:
         raise DispatchError(_("Give the overall judgement from 1 to 5."))
     criteria = [code for code, _label in EVALUATION_CRITERIA[kind]]
     clean: dict[str, int] = {}
     for code in criteria:
         value = scores.get(code)
-        if not isinstance(value, int) or not 1 <= value <= 5:
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
             raise DispatchError(_("Score every point from 1 to 5."))
         clean[code] = value
     if kind == Evaluation.Kind.CIO_OF_HOST:

@@ -37,6 +37,11 @@ def _back(dispatch: Dispatch, anchor: str = ""):
     return response
 
 
+def _posted(request):
+    """The posted data, even when empty (an empty post is a form with every field missing)."""
+    return request.POST if request.method == "POST" else None
+
+
 def _refused(request, exc: Exception) -> None:
     messages.error(request, str(exc))
 
@@ -74,7 +79,10 @@ def mine(request):
     today = timezone.localdate()
     rows = [
         (d, queries.next_steps(d, request.user, today=today))
-        for d in queries.visible_to(request.user).order_by("-proposed_at")
+        for d in queries.visible_to(request.user)
+        .select_related("replaced_by")
+        .prefetch_related("extensions", "evaluations")
+        .order_by("-proposed_at")
     ]
     return render(request, "dispatches/mine.html", {"rows": rows})
 
@@ -87,8 +95,9 @@ def office(request):
     except ValueError:
         fiscal_year = None
     state = params.get("state", "") if params.get("state", "") in S.values else ""
-    prefecture = params.get("prefecture", "")[:2]
-    q = params.get("q", "")[:50].strip()
+    # A NUL character cannot reach PostgreSQL; nothing else in a filter can hurt.
+    prefecture = params.get("prefecture", "")[:2].replace("\x00", "")
+    q = params.get("q", "")[:50].replace("\x00", "").strip()
     dispatches = queries.office_list(
         state=state, fiscal_year=fiscal_year, prefecture=prefecture, q=q
     )
@@ -153,6 +162,8 @@ def detail(request, dispatch):
         "extend": policy.can(user, A.REQUEST_EXTENSION, dispatch),
         "decide": policy.can(user, A.DECIDE_EXTENSION, dispatch),
         "case": policy.can(user, A.DRAFT_CASE_FROM_DISPATCH, dispatch),
+        # The terms (pay, the notice) and the evaluations: the parties and the office.
+        "terms": policy.can(user, A.DOWNLOAD_NOTICE, dispatch),
     }
     open_kinds = []
     if services.evaluation_open(dispatch, today=today):
@@ -208,7 +219,9 @@ def answer(request, dispatch):
         elif request.POST.get("answer") == "decline":
             form = forms.DeclineForm(request.POST)
             if not form.is_valid():
-                raise DispatchError(_("Write why you decline."))
+                if not request.POST.get("reason", "").strip():
+                    raise DispatchError(_("Write why you decline."))
+                raise DispatchError(" ".join(form.errors["reason"]))
             services.decline(dispatch, actor=request.user, reason=form.cleaned_data["reason"])
             messages.success(request, _("You declined the dispatch; the office has been told."))
         else:
@@ -276,7 +289,7 @@ def complete(request, dispatch):
 
 @policy.guard(A.END_DISPATCH, load=_load)
 def end_early(request, dispatch):
-    form = forms.EndEarlyForm(request.POST or None, initial={"on": timezone.localdate()})
+    form = forms.EndEarlyForm(_posted(request), initial={"on": timezone.localdate()})
     return _form_step(
         request, dispatch, form,
         lambda **values: services.end_early(dispatch, actor=request.user, **values),
@@ -288,7 +301,7 @@ def end_early(request, dispatch):
 
 @policy.guard(A.REQUEST_EXTENSION, load=_load)
 def extension(request, dispatch):
-    form = forms.ExtensionForm(request.POST or None)
+    form = forms.ExtensionForm(_posted(request))
     return _form_step(
         request, dispatch, form,
         lambda **values: services.request_extension(dispatch, actor=request.user, **values),
@@ -322,7 +335,7 @@ def decide_extension(request, dispatch):
 @policy.guard(A.MANAGE_DISPATCHES, load=_load)
 def fill(request, dispatch):
     candidates = services.candidates_for_place(dispatch) if dispatch.state == S.DECLINED else []
-    form = forms.FillPlaceForm(request.POST or None, candidates=candidates)
+    form = forms.FillPlaceForm(_posted(request), candidates=candidates)
     if request.method == "POST" and form.is_valid():
         application = get_object_or_404(Application, pk=form.cleaned_data["application"])
         try:
@@ -365,7 +378,7 @@ def evaluate(request, dispatch):
     if dispatch.evaluations.filter(kind=kind).exists():
         messages.info(request, _("Your evaluation is already submitted."))
         return _back(dispatch, "evaluation")
-    form = forms.EvaluationForm(request.POST or None, kind=kind)
+    form = forms.EvaluationForm(_posted(request), kind=kind)
     if request.method == "POST" and form.is_valid():
         try:
             services.submit_evaluation(

@@ -282,18 +282,12 @@ def participating_application(user) -> Application | None:
     return application
 
 
-def _add_months(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    last = [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28, 31, 30, 31, 30,
-            31, 31, 30, 31, 30, 31][month - 1]  # fmt: skip
-    return dt.date(year, month, min(day.day, last))
-
-
 def busy_until(application: Application, *, excluding: MatchRound | None = None) -> dt.date | None:
     """The last day of the candidate's latest dispatch, if any: its early end, its (extended)
     appointment end, or for a proposal not yet set, the request's start + term. Declined
     proposals do not count."""
+    from ciodispatch.dispatches.models import add_months
+
     end = None
     dispatches = application.dispatches.exclude(state="declined").select_related(
         "request__request_round"
@@ -305,7 +299,7 @@ def busy_until(application: Application, *, excluding: MatchRound | None = None)
         if finish is None:
             request = dispatch.request
             start = request.start_date or request.request_round.dispatch_start
-            finish = _add_months(start, request.term_months or 0)
+            finish = add_months(start, request.term_months or 12)  # the last day
         end = finish if end is None or finish > end else end
     return end
 
@@ -314,7 +308,7 @@ def unavailable_reason(match_round: MatchRound, application: Application) -> str
     """Why a certified candidate cannot take part in this round, or "" if they can."""
     start = match_round.request_round.dispatch_start
     end = busy_until(application, excluding=match_round)
-    if end is not None and end > start:
+    if end is not None and end >= start:
         return _(
             "You are on a dispatch until %(end)s, after this round's dispatches start "
             "(%(start)s); you can take part in a later round."

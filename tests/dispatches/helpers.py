@@ -6,7 +6,9 @@ head) hosting candidate2 (certified), without a matching round (the office's han
 path), moved to ``stage``: "proposed", "accepted" (both sides; appointment copied from the
 request), "confirmed" (appointment set by the host and confirmed by the CIO), "active"
 (started ``started_days_ago`` days ago), or "completed" (a term that ended yesterday).
-Call it again with another ``fiscal_year`` for a second dispatch in the same test.
+Call it again with another ``fiscal_year`` for a second dispatch in the same test; as a
+CIO holds one post at a time, a second accepted dispatch gets a new certified CIO
+(``cio<n>``) when candidate2 already has one.
 """
 
 import datetime as dt
@@ -17,6 +19,7 @@ from ciodispatch.candidates.models import Application
 from ciodispatch.dispatches import services
 from ciodispatch.dispatches.models import Dispatch, add_months
 from ciodispatch.training.models import Course
+from tests.candidates.helpers import new_candidate
 from tests.matchround.helpers import approved_request, certify
 from tests.requests.helpers import open_round
 
@@ -40,7 +43,10 @@ def dispatch_at(
 ) -> Dispatch:
     assert stage in STAGES, stage
     office = personas.office
-    request_round = open_round(fiscal_year=fiscal_year or today().year)
+    # Requests opened long ago, so terms may start in the past (a running dispatch).
+    request_round = open_round(
+        fiscal_year=fiscal_year or today().year, requests_open=today() - dt.timedelta(days=800)
+    )
     if Course.objects.filter(title=f"外部人材活用研修 {personas.host1.username}").exists():
         # A second dispatch in the same test: the staff are trained already.
         monkeypatch.setattr(
@@ -52,10 +58,20 @@ def dispatch_at(
     application = Application.objects.filter(
         user=personas.candidate2, state=Application.State.CERTIFIED
     ).first() or certify(personas, personas.candidate2, monkeypatch, reviewer, email="c2@x.jp")
+    if (
+        stage != "proposed"
+        and application.dispatches.exclude(
+            state__in=(Dispatch.State.PROPOSED, Dispatch.State.DECLINED)
+        ).exists()
+    ):
+        # A CIO holds one post at a time: a second dispatch gets a CIO of its own.
+        number = Application.objects.count()
+        user = new_candidate(f"cio{number}")
+        application = certify(personas, user, monkeypatch, reviewer, email=f"cio{number}@x.jp")
     dispatch = services.propose(request=request, application=application, actor=office)
     if stage == "proposed":
         return dispatch
-    services.accept(dispatch, actor=personas.candidate2, side="cio")
+    services.accept(dispatch, actor=application.user, side="cio")
     dispatch = services.accept(dispatch, actor=personas.host1, side="host")
     if stage == "accepted":
         return dispatch
@@ -70,7 +86,7 @@ def dispatch_at(
         end_date=add_months(start, months),
         pay_yen_per_month=pay_yen_per_month,
     )
-    dispatch = services.confirm_appointment(dispatch, actor=personas.candidate2)
+    dispatch = services.confirm_appointment(dispatch, actor=application.user)
     if stage == "confirmed":
         return dispatch
     dispatch = services.start(dispatch, actor=personas.host1, on=start)

@@ -27,7 +27,12 @@ S = Dispatch.State
 
 def test_term_arithmetic():
     assert add_months(dt.date(2026, 4, 1), 12) == dt.date(2027, 3, 31)
-    assert add_months(dt.date(2026, 1, 31), 1) == dt.date(2026, 2, 27)
+    # No 31 February: the term ends on the last day of the month (民法 143).
+    assert add_months(dt.date(2026, 1, 31), 1) == dt.date(2026, 2, 28)
+    assert add_months(dt.date(2026, 8, 31), 6) == dt.date(2027, 2, 28)
+    assert months_between(dt.date(2026, 8, 31), dt.date(2027, 2, 28)) == 6
+    assert add_months(dt.date(2024, 2, 29), 12) == dt.date(2025, 2, 28)
+    assert add_months(dt.date(2024, 2, 29), 24) == dt.date(2026, 2, 28)
     assert months_between(dt.date(2026, 4, 1), dt.date(2027, 3, 31)) == 12
     assert months_between(dt.date(2026, 4, 1), dt.date(2026, 9, 30)) == 6
     assert months_between(dt.date(2026, 4, 15), dt.date(2026, 10, 13)) == 5
@@ -315,6 +320,7 @@ def test_the_daily_job_starts_and_completes_on_the_dates(personas, monkeypatch):
     assert services.run_daily(today=dispatch.start_date - dt.timedelta(days=1)) == {
         "started": 0,
         "completed": 0,
+        "skipped": 0,
     }
     assert services.run_daily(today=dispatch.start_date)["started"] == 1
     dispatch.refresh_from_db()

@@ -28,7 +28,7 @@ def _client(client, user):
 def test_both_sides_accept_on_the_page(client, personas, monkeypatch):
     dispatch = dispatch_at(personas, monkeypatch, "proposed")
     url = f"/dispatches/{dispatch.pk}/"
-    page = _client(client, personas.candidate2).get(url, HTTP_ACCEPT_LANGUAGE="en")
+    page = _client(client, personas.candidate2).get(url)
     assert page.status_code == 200
     assert "Accept or decline the proposed dispatch." in page.content.decode()
     client.post(f"{url}answer/", {"answer": "accept"})

@@ -20,7 +20,8 @@ pytestmark = pytest.mark.django_db
 
 def test_the_lead_prefecture_claims_a_joint_dispatch(personas, monkeypatch, saga_group):
     progs = setup_programmes(personas.office_admin, years=(fy(),))
-    taku = dispatch_at(personas, monkeypatch, "active", fiscal_year=today().year + 2)
+    # Only to certify candidate2 (a proposal does not hold the CIO).
+    taku = dispatch_at(personas, monkeypatch, "proposed", fiscal_year=today().year + 2)
     request_round = open_round(fiscal_year=today().year + 3)
     joint = requests.start_request(request_round, actor=personas.pref1, group=saga_group)
     joint = fill(joint, personas.pref1, liaison=personas.host2, counterpart=personas.pref1)

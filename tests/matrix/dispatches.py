@@ -33,7 +33,8 @@ ROWS: list = [
     (A.SET_APPOINTMENT, "d_taku", TAKU),
     (A.SET_APPOINTMENT, "d_joint", {"pref1"}),
     (A.CONFIRM_APPOINTMENT, "d_taku", {"candidate2"}),
-    (A.DOWNLOAD_NOTICE, "d_taku", OFFICE | TAKU | {"candidate2", "pref1"}),
+    (A.DOWNLOAD_NOTICE, "d_taku", OFFICE | TAKU | {"candidate2"}),
+    (A.DOWNLOAD_NOTICE, "d_joint", OFFICE | TAKU | {"host2", "pref1", "candidate2"}),
     (A.START_DISPATCH, "d_taku", OFFICE | TAKU),
     (A.END_DISPATCH, "d_taku", OFFICE | TAKU),
     (A.REQUEST_EXTENSION, "d_taku", TAKU),
@@ -51,8 +52,10 @@ ROWS: list = [
 def build_objects(personas, saga_group) -> dict:
     monkeypatch = pytest.MonkeyPatch()
     try:
+        # A proposal: the rules do not depend on the state, and candidate2 stays free for
+        # the running dispatches of the progress rows.
         taku = dispatch_at(
-            personas, monkeypatch, "active", fiscal_year=today().year + 3,
+            personas, monkeypatch, "proposed", fiscal_year=today().year + 3,
             reviewer=User.objects.filter(username="reviewer-matching").first()
             or second_reviewer(personas),
         )  # fmt: skip
