@@ -68,6 +68,21 @@ class EventFigures(Schema):
     upcoming: int
 
 
+class ProgressBand(Schema):
+    band: str = Field(description="progress toward the target: worse, 0-25, …, 100 (reached)")
+    label: str
+    kpis: int
+
+
+class OutcomeFigures(Schema):
+    dispatches: int = Field(description="dispatches started (running or finished)")
+    finished: int
+    kpis_measured: int = Field(description="KPIs of those dispatches with a value recorded")
+    kpis_reached: int = Field(description="of which at or past their target (latest value)")
+    by_progress: list[ProgressBand]
+    published_small_wins: int
+
+
 class Statistics(Schema):
     generated_on: str
     licence: str
@@ -83,6 +98,7 @@ class Statistics(Schema):
     support: list[SupportRow]
     events: EventFigures
     published_cases: int | None = Field(description="null while the know-how base is absent")
+    outcomes: OutcomeFigures
 
 
 @router.get(

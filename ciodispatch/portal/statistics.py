@@ -67,6 +67,25 @@ def _dispatches():
     )
 
 
+def outcome_statistics() -> dict[str, Any]:
+    """Outcomes across dispatches (``progress.queries.programme_outcomes``), counts only: how
+    many KPIs were measured and reached their target, progress toward target by band."""
+    from ciodispatch.progress.queries import programme_outcomes
+
+    outcomes = programme_outcomes()
+    return {
+        "dispatches": outcomes["dispatches"],
+        "finished": outcomes["finished"],
+        "kpis_measured": outcomes["kpis_measured"],
+        "kpis_reached": outcomes["kpis_reached"],
+        "by_progress": [
+            {"band": row["key"], "label": str(row["label"]), "kpis": row["count"]}
+            for row in outcomes["distribution"]
+        ],
+        "published_small_wins": outcomes["published_wins"],
+    }
+
+
 def programme_statistics() -> dict[str, Any]:
     """Everything the statistics page, its CSV files and ``GET /api/statistics`` show."""
     prefectures = _prefectures()
@@ -203,6 +222,7 @@ def programme_statistics() -> dict[str, Any]:
         "support": support_statistics(),
         "events": event_statistics(),
         "published_cases": published_case_count(),
+        "outcomes": outcome_statistics(),
     }
 
 

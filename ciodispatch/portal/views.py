@@ -103,6 +103,7 @@ def statistics_page(request):
             "region_bars": _bars(stats["by_region"], metric),
             "challenge_bars": _bars(stats["by_challenge"], metric),
             "role_bars": _bars(stats["by_role"], "requests"),
+            "outcome_bars": _bars(stats["outcomes"]["by_progress"], "kpis"),
             "tables": TABLES,
         },
     )
@@ -196,10 +197,23 @@ def _table(stats: dict, name: str) -> tuple[list[str], list[list]]:
                 for r in stats["support"]
             ],
         )
+    if name == "outcomes":
+        return (
+            [_("Progress toward the target"), _("KPIs")],
+            [[r["label"], r["kpis"]] for r in stats["outcomes"]["by_progress"]],
+        )
     raise Http404
 
 
-TABLES = ("fiscal-years", "prefectures", "regions", "challenges", "roles", "direct-support")
+TABLES = (
+    "fiscal-years",
+    "prefectures",
+    "regions",
+    "challenges",
+    "roles",
+    "direct-support",
+    "outcomes",
+)
 
 
 @policy.guard(A.VIEW_STATISTICS)

@@ -111,6 +111,22 @@ def test_dispatches_are_counted_once_started(personas, monkeypatch, no_round):
     rows = {r["fiscal_year"]: r for r in statistics.programme_statistics()["by_fiscal_year"]}
     assert (rows[today().year + 1]["running"], rows[today().year + 1]["ended_early"]) == (0, 1)
     assert done.state == "completed"
+    # Outcomes: the finished dispatch's KPI (12 → 80 online procedures) measured at its end.
+    from ciodispatch.progress import services as progress
+
+    kpi = done.request.kpis.get()
+    assert statistics.outcome_statistics()["kpis_measured"] == 0
+    progress.record_measurement(
+        done, actor=personas.host1, kpi_id=kpi.pk, point="end", value="85",
+        measured_on=done.end_date,
+    )  # fmt: skip
+    outcomes = statistics.outcome_statistics()
+    assert (outcomes["dispatches"], outcomes["kpis_measured"], outcomes["kpis_reached"]) == (
+        2,
+        1,
+        1,
+    )
+    assert {b["band"]: b["kpis"] for b in outcomes["by_progress"]}["100"] == 1
 
 
 def test_map_levels_and_legend_agree():
@@ -146,6 +162,7 @@ def test_every_table_downloads_as_csv(client, personas, published_round):
         "challenges",
         "roles",
         "direct-support",
+        "outcomes",
     ):
         response = client.get(f"/portal/statistics/{table}.csv")
         assert response.status_code == 200, table
