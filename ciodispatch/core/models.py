@@ -23,6 +23,16 @@ class StoredDocument(models.Model):
     def __str__(self):
         return self.title  # type: ignore[attr-defined]
 
+    @classmethod
+    def store(cls, upload, *, name: str, content_type: str, actor, **fields):
+        """Write the upload under ``name`` (the folder is the subclass's) and save its row."""
+        document = cls(
+            content_type=content_type, size=upload.size or 0, uploaded_by=actor, **fields
+        )
+        document.file.save(name, upload, save=False)  # type: ignore[attr-defined]
+        document.save()
+        return document
+
     @property
     def extension(self) -> str:
         name = self.file.name or ""  # type: ignore[attr-defined]

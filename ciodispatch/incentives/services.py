@@ -516,15 +516,14 @@ def add_evidence(
         not_accepted=_("Attach PDF, PNG, JPEG or Excel files (.%(ext)s is not accepted)."),
         allowed=EVIDENCE_TYPES,
     )
-    evidence = ClaimEvidence(
+    evidence = ClaimEvidence.store(
+        upload,
+        name=f"claim-{claim.pk}.{extension}",
+        content_type=content_type,
+        actor=actor,
         claim=claim,
         title=_text(title or upload.name or "", _("a title"), limit=120),
-        content_type=content_type,
-        size=upload.size or 0,
-        uploaded_by=actor,
     )
-    evidence.file.save(f"claim-{claim.pk}.{extension}", upload, save=False)
-    evidence.save()
     record(
         actor=actor,
         action="incentives.claim.evidence_added",

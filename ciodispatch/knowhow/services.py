@@ -392,15 +392,14 @@ def _check_upload(upload: UploadedFile) -> tuple[str, str]:
 def add_attachment(case: Case, *, actor, upload: UploadedFile, title: str) -> CaseAttachment:
     policy.require(actor, A.EDIT_CASE, case)
     extension, content_type = _check_upload(upload)
-    attachment = CaseAttachment(
+    attachment = CaseAttachment.store(
+        upload,
+        name=f"case-{case.pk}.{extension}",
+        content_type=content_type,
+        actor=actor,
         case=case,
         title=title.strip() or upload.name or "",
-        content_type=content_type,
-        size=upload.size or 0,
-        uploaded_by=actor,
     )
-    attachment.file.save(f"case-{case.pk}.{extension}", upload, save=False)
-    attachment.save()
     record(
         actor=actor,
         action="knowhow.case.attachment_added",

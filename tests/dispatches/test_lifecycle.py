@@ -395,3 +395,16 @@ def test_the_cio_says_whether_the_authority_and_the_counterpart_materialised(per
         scores={"outcomes": 4, "spread": 5}, went_well="横展開に値する", recommend_as_case=True,
     )  # fmt: skip
     assert done.evaluations.count() == 2
+
+
+def test_the_daily_command_reports_and_refuses_a_bad_date(personas, monkeypatch):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    dispatch = dispatch_at(personas, monkeypatch, "confirmed")
+    out = io.StringIO()
+    call_command("dispatches_daily", "--date", dispatch.start_date.isoformat(), stdout=out)
+    assert out.getvalue().startswith("started 1, completed 0, skipped 0")
+    with pytest.raises(CommandError, match="not a date"):
+        call_command("dispatches_daily", "--date", "2027-02-30")

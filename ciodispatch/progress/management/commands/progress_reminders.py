@@ -1,30 +1,16 @@
-import datetime as dt
-
-from django.core.management.base import BaseCommand, CommandError
-
+from ciodispatch.core.management.daily import DailyCommand
 from ciodispatch.progress.services import send_reminders
 
 
-class Command(BaseCommand):
+class Command(DailyCommand):
     help = (
         "Run once a day: mail overdue action plans and monthly reports to the CIO, the host "
         "side and the office (at most once a week per item)."
     )
 
-    def add_arguments(self, parser):
-        parser.add_argument("--date", help="Act as if today were this ISO date (YYYY-MM-DD).")
-
-    def handle(self, *args, **options):
-        today = None
-        if options["date"]:
-            try:
-                today = dt.date.fromisoformat(options["date"])
-            except ValueError as exc:
-                raise CommandError(
-                    f"--date {options['date']!r} is not a date like 2027-04-01."
-                ) from exc
+    def run(self, today):
         counts = send_reminders(today=today)
-        self.stdout.write(
+        return (
             f"overdue {counts['overdue']}, reminded {counts['sent']}, "
             f"already reminded this week {counts['skipped']}"
         )
