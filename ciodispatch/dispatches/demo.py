@@ -65,13 +65,12 @@ def load_dispatches_demo(*, office: User) -> list[str]:
 
     # 多久市's matched CIO declines and the office offers the place to candidate2, so the demo's
     # CIO and host logins share one dispatch.
-    declined_by_cio = next((d for d in proposals if d.request.host_id == "412040"), proposals[0])
     # candidate2's own dispatch (if matched) stays a plain one-year term: free for this round.
-    others = [
-        d
-        for d in proposals
-        if d is not declined_by_cio and d.application.user.username != "candidate2"
-    ]
+    not_candidate2 = [d for d in proposals if d.application.user.username != "candidate2"]
+    declined_by_cio = next(
+        (d for d in not_candidate2 if d.request.host_id == "412040"), not_candidate2[0]
+    )
+    others = [d for d in not_candidate2 if d is not declined_by_cio]
     # A small demo (a test's) has few dispatches: each story takes the next one, while any.
     # Extensions go to posts of at most 18 months, so a year more stays within 36 months.
     extendable = [d for d in others if (d.request.term_months or 0) <= 18]
