@@ -578,7 +578,9 @@ def register(
     """A place if one is free, else a place on the waiting list (first come, first served).
 
     A signed-in user registers as themselves; a member of the public gives a name and an
-    e-mail address, and receives the link that cancels the registration.
+    e-mail address, and receives the link that cancels the registration. A member of the
+    public who registers an address again gets that registration's mail again (the caller
+    cannot tell the two apart, so neither can the page).
     """
     user = _registrant(actor)
     # Lock the event: two people cannot both take its last place.
@@ -597,6 +599,19 @@ def register(
             _("Enter a valid e-mail address: we send the confirmation there.")
         ) from exc
     active = event.registrations.exclude(state=Registration.State.CANCELLED)
+    if user is None:
+        existing = active.filter(email=email).first()
+        if existing is not None:
+            # The same answer as a new registration, so the page never tells whether an
+            # address is registered: the address's owner is mailed their link again.
+            record(
+                actor=None,
+                action="outreach.registration.link_resent",
+                target=existing,
+                changes={"event": event.pk, "public": True},
+            )
+            _mail([existing.email], *_registration_message(existing))
+            return existing
     if (user is not None and active.filter(user=user).exists()) or active.filter(
         email=email
     ).exists():

@@ -477,6 +477,17 @@ def event_register(request, event):
     except OutreachError as exc:
         messages.error(request, str(exc))
         return redirect("outreach:event", pk=event.pk)
+    if not user.is_authenticated:
+        # The same answer whether the address was new or already registered: the mail says
+        # which (a place or the waiting list) and holds the link to cancel.
+        messages.success(
+            request,
+            _(
+                "Thank you. We have sent an e-mail to the address you gave: it says whether you "
+                "have a place or are on the waiting list, and holds the link to cancel."
+            ),
+        )
+        return redirect("outreach:event", pk=event.pk)
     if registration.state == Registration.State.CONFIRMED:
         messages.success(request, _("Your place is confirmed. A confirmation is sent by e-mail."))
     else:
@@ -484,10 +495,7 @@ def event_register(request, event):
             request,
             _("The event is full: you are on the waiting list. We e-mail you if a place frees up."),
         )
-    if user.is_authenticated:
-        return redirect("outreach:event", pk=event.pk)
-    # A member of the public has no account: show the cancellation link once, here.
-    return redirect("outreach:cancel_by_link", token=registration.token)
+    return redirect("outreach:event", pk=event.pk)
 
 
 @policy.guard(A.VIEW_EVENT, load=_load_event)

@@ -3,6 +3,7 @@ a host requests direct support from an advanced region; the office approves it."
 
 import re
 
+from django.core import mail
 from playwright.sync_api import expect
 
 from ciodispatch.outreach.models import SupportRequest
@@ -36,7 +37,11 @@ def test_the_public_reads_the_statistics_map_and_registers_for_an_event(journey,
     page.locator("#id_consent").check()
     page.locator("main form.form button[type=submit]").click()
 
-    # Then the place is confirmed and the page keeps the link to cancel it
+    # Then the page says a mail is on its way, and the link in it shows the confirmed place
+    expect(page.locator(".notice--success, .messages")).to_contain_text(re.compile("メール|e-mail"))
+    journey.check_accessibility()
+    link = re.search(r"https?://\S+/events/cancel/\S+/", mail.outbox[-1].body).group(0)
+    journey.open(re.sub(r"^https?://[^/]+", "", link))
     expect(page.locator("#registration-state")).to_contain_text(re.compile("確定|Confirmed"))
     journey.check_accessibility()
 

@@ -61,7 +61,11 @@ def test_anyone_reads_the_events_and_registers_with_a_name_and_an_address(client
     data = {"name": "青木 美咲", "email": "aoki@example.jp", "consent": "on"}
     response = client.post(f"/events/{talk.pk}/register/", data)
     registration = Registration.objects.get()
-    assert response["Location"] == f"/events/cancel/{registration.token}/"
+    # The page never shows the registration (nor whether the address was registered before).
+    assert response["Location"] == f"/events/{talk.pk}/"
+    again = client.post(f"/events/{talk.pk}/register/", data, follow=True)
+    assert registration.token not in again.content.decode()
+    assert Registration.objects.count() == 1
     assert registration.state == Registration.State.CONFIRMED and registration.user is None
     # The next person goes on the waiting list; the first cancels through the link.
     client.post(
