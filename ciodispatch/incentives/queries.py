@@ -106,10 +106,17 @@ class Expected:
 def expected(year: int) -> list[Expected]:
     """Running dispatches with no claim approved, paid or rejected that year: the amount the
     rule would give for the appointment's pay × the months of the year in the term."""
+    # Approved or paid: counted as such, nothing more is expected. Rejected: nothing more is
+    # expected under that programme only (a claim under another may still come).
     settled = set(
-        IncentiveClaim.objects.filter(
-            fiscal_year=year, state__in=(S.APPROVED, S.PAID, S.REJECTED)
-        ).values_list("dispatch_id", flat=True)
+        IncentiveClaim.objects.filter(fiscal_year=year, state__in=(S.APPROVED, S.PAID)).values_list(
+            "dispatch_id", flat=True
+        )
+    )
+    rejected = set(
+        IncentiveClaim.objects.filter(fiscal_year=year, state=S.REJECTED).values_list(
+            "dispatch_id", "rule__programme_id"
+        )
     )
     open_rules = {
         c.dispatch_id: c.rule
@@ -128,6 +135,8 @@ def expected(year: int) -> list[Expected]:
         rule = open_rules.get(dispatch.pk) or default
         months = months_in_year(dispatch, year)
         if rule is None or months == 0 or not dispatch.pay_yen_per_month:
+            continue
+        if (dispatch.pk, rule.programme_id) in rejected:
             continue
         costs = dispatch.pay_yen_per_month * months
         calc = calculate(

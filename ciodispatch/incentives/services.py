@@ -10,7 +10,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_DOWN, Decimal, InvalidOperation
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -50,6 +50,10 @@ DESCRIPTION_MAX = 200
 EVIDENCE_TYPES = ("pdf", "png", "jpg", "jpeg", "xlsx")
 # Most yen anyone types into a form here: ten billion (a sanity bound, not a rule).
 MAX_YEN = 10_000_000_000
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
 
 
 class IncentiveError(ValueError):
@@ -103,7 +107,7 @@ def _text(value: str, label: str, *, required: bool = True, limit: int = MAX_TEX
     return text
 
 
-def _decimal(value: object, label: str, *, required: bool) -> Decimal | None:
+def _decimal(value: object, label: str, *, required: bool, places: int = 2) -> Decimal | None:
     if value is None or str(value).strip() == "":
         if required:
             raise IncentiveError(_("Enter %s.") % label)
@@ -114,6 +118,9 @@ def _decimal(value: object, label: str, *, required: bool) -> Decimal | None:
         raise IncentiveError(_("%s must be a number such as 0.5.") % label) from exc
     if not number.is_finite() or number < 0:
         raise IncentiveError(_("%s must be a number such as 0.5.") % label)
+    if places == 2 and number != number.quantize(Decimal("0.01"), rounding=ROUND_DOWN):
+        # Stored with two decimals: a third would be rounded away without a word.
+        raise IncentiveError(_("%s has at most two decimals (e.g. 0.56).") % label)
     return number
 
 
@@ -170,7 +177,7 @@ class RuleInput:
 
 
 def _validated_rule(data: RuleInput) -> dict[str, object]:
-    rate = _decimal(data.rate, _("The rate"), required=True)
+    rate = _decimal(data.rate, _("The rate"), required=True, places=4)
     assert rate is not None
     if rate <= 0 or rate > 1:
         raise IncentiveError(_("The rate must be more than 0 and at most 1 (e.g. 0.5)."))
@@ -277,6 +284,15 @@ def set_budget(fiscal_year: int, amount: object, *, actor) -> ProgrammeBudget:
         raise IncentiveError(_("Enter a fiscal year such as 2026."))
     amount_yen = parse_yen(amount, _("Budget"))
     budget = ProgrammeBudget.objects.select_for_update().filter(fiscal_year=fiscal_year).first()
+    approved = approved_total(int(fiscal_year))
+    if amount_yen < approved:
+        raise IncentiveError(
+            _(
+                "Claims of %(year)s approved so far come to %(approved)s yen: the budget cannot "
+                "be less."
+            )
+            % {"year": fiscal_year, "approved": f"{approved:,}"}
+        )
     before = budget.amount_yen if budget else None
     if budget is None:
         budget = ProgrammeBudget(fiscal_year=fiscal_year)
@@ -304,11 +320,11 @@ def claim_fiscal_years(dispatch: Dispatch) -> list[int]:
 
 
 def dispatch_year_in(dispatch: Dispatch, year: int) -> int:
-    """Which dispatch year a fiscal year counts as: the dispatch year on the later of the fiscal
-    year's first day and the dispatch's start (docs/incentives.md)."""
-    first, _last = fiscal_year_bounds(year)
+    """Which dispatch year a fiscal year counts as: the fiscal years of the term are counted
+    from the one the dispatch starts in (1, 2, 3…), so each year's ceiling applies once
+    whatever day the term starts (docs/incentives.md)."""
     assert dispatch.start_date is not None
-    return dispatch.dispatch_year(max(first, dispatch.start_date)) or 1
+    return max(year - fiscal_year(dispatch.start_date) + 1, 1)
 
 
 def host_index(dispatch: Dispatch) -> Decimal | None:
@@ -458,6 +474,11 @@ def save_costs(claim: IncentiveClaim, rows: Iterable[CostInput], *, actor) -> In
             raise IncentiveError(_("%s: an amount must be at least 1 yen.") % label)
         if row.spent_on is None:
             raise IncentiveError(_("%s: enter the date of the cost.") % label)
+        if row.spent_on > _today():
+            raise IncentiveError(
+                _("%(label)s: %(date)s is in the future; claim a cost once it is incurred.")
+                % {"label": label, "date": row.spent_on}
+            )
         if not start <= row.spent_on <= end:
             raise IncentiveError(
                 _("%(label)s: %(date)s is outside the dispatch (%(start)s to %(end)s).")

@@ -390,7 +390,7 @@ def set_budget(request):
 
 @policy.guard(A.VIEW_BUDGET)
 def budget_export(request, year, fmt):
-    if fmt not in ("xlsx", "csv"):
+    if fmt not in ("xlsx", "csv") or not 2000 <= year <= 2100:
         raise Http404
     summary = queries.budget_summary(year, timezone.localdate())
     found = list(queries.office_claims(year=year).order_by("pk"))

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from ciodispatch.audit.models import AuditEvent
 from ciodispatch.core.states import TransitionRefused
@@ -175,7 +176,7 @@ def test_submission_needs_costs_and_evidence(personas, monkeypatch):
         ("1,2a", 0, "whole number"),
         ("0", 0, "at least 1 yen"),
         ("1000", -400, "outside the dispatch"),
-        ("1000", 400, "outside"),
+        ("1000", 400, "in the future"),
     ],
 )
 def test_bad_costs_are_refused_and_nothing_is_saved(personas, monkeypatch, amount, shift, message):
@@ -190,6 +191,14 @@ def test_bad_costs_are_refused_and_nothing_is_saved(personas, monkeypatch, amoun
     claim.refresh_from_db()
     assert ClaimCost.objects.filter(claim=claim).count() == 2  # the earlier costs stay
     assert claim.computed_yen == 1_920_000
+
+
+def test_a_cost_not_yet_incurred_is_refused(personas, monkeypatch):
+    claim = running_claim(personas, monkeypatch)
+    tomorrow = timezone.localdate() + dt.timedelta(days=2)  # within the term and the year
+    assert claim.dispatch.start_date < tomorrow < claim.dispatch.end_date
+    with pytest.raises(IncentiveError, match="in the future"):
+        services.save_costs(claim, [CostInput("pay", 1, tomorrow, "前払")], actor=personas.host1)
 
 
 def test_a_cost_outside_the_claims_fiscal_year_is_refused(personas, monkeypatch):
