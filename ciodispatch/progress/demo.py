@@ -28,7 +28,7 @@ from ciodispatch.progress.models import (
     first_of_month,
     next_month,
     plan_due,
-    report_due,
+    report_due_for,
 )
 
 GOALS = [
@@ -94,7 +94,11 @@ WINS = [
 
 
 def _at(day: dt.date, hour: int = 10) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(hour), tzinfo=timezone.get_current_timezone())
+    """10:00 on ``day``, or a moment ago when that is still to come today (no record is dated
+    in the future, whatever the time the demo is loaded)."""
+    moment = dt.datetime.combine(day, dt.time(hour), tzinfo=timezone.get_current_timezone())
+    # The real time: timezone.now() is the simulated clock's while the demo writes.
+    return min(moment, dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5))
 
 
 def _host_actor(dispatch: Dispatch) -> User | None:
@@ -213,7 +217,7 @@ def _one(dispatch, index, host, office, today, counts, *, late: bool, ends=None)
         )
         plan = services.submit_plan(plan, actor=cio)
         counts["plans"] += 1
-        clock.set(_at(filed + dt.timedelta(days=3)))
+        clock.set(_at(min(filed + dt.timedelta(days=3), last_day)))
         services.comment(actor=host, body=rng.choice(HOST_COMMENTS), plan=plan)
         due = plan_due(dispatch)
         if due and filed > due:
@@ -238,10 +242,11 @@ def _one(dispatch, index, host, office, today, counts, *, late: bool, ends=None)
             month = next_month(month)
         milestone_rows = list(plan.milestones.all())
         for n, month in enumerate(months):
-            written = min(report_due(month) - dt.timedelta(days=5 - n % 4), today)
+            due = report_due_for(dispatch, month)
+            written = min(due - dt.timedelta(days=5 - n % 4), today)
             if written <= month or written > today:
                 continue
-            newest = n == len(months) - 1 or report_due(month) > today
+            newest = n == len(months) - 1 or due > today
             if late and month == months[-2 if len(months) > 1 else -1]:
                 counts["late"] += 1  # the latest report due is missing
                 continue
@@ -272,10 +277,10 @@ def _one(dispatch, index, host, office, today, counts, *, late: bool, ends=None)
             report = services.submit_report(report, actor=cio)
             counts["reports"] += 1
             if rng.random() < 0.4:
-                clock.set(_at(written + dt.timedelta(days=2)))
+                clock.set(_at(min(written + dt.timedelta(days=2), last_day)))
                 services.comment(actor=host, body=rng.choice(HOST_COMMENTS), report=report)
             if help_needed:
-                clock.set(_at(written + dt.timedelta(days=3)))
+                clock.set(_at(min(written + dt.timedelta(days=3), last_day)))
                 services.comment(actor=office, body=rng.choice(OFFICE_COMMENTS), report=report)
         # Small wins.
         for w in range(1 + index % 3):
@@ -295,7 +300,7 @@ def _one(dispatch, index, host, office, today, counts, *, late: bool, ends=None)
             )
             counts["wins"] += 1
             if (index + w) % 2 == 0:
-                clock.set(_at(posted + dt.timedelta(days=2)))
+                clock.set(_at(min(posted + dt.timedelta(days=2), last_day)))
                 services.publish_win(win, actor=host)
                 counts["published"] += 1
         # KPIs: start for all, mid for those past half their term, end for the finished.

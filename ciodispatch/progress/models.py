@@ -40,6 +40,21 @@ def plan_due(dispatch: Dispatch) -> dt.date | None:
     return add_months(start, 1) if start else None
 
 
+# A report needs the plan (its milestones): the first one is due this long after the plan.
+FIRST_REPORT_AFTER_PLAN = dt.timedelta(days=REPORT_DUE_DAY)
+
+
+def report_due_for(dispatch: Dispatch, month: dt.date) -> dt.date:
+    """When the report of ``month`` of this dispatch is due: the 10th of the next month, and
+    never before the plan (a term starting mid-month would otherwise owe its first report
+    before its plan, and a report cannot be written without the plan)."""
+    due = report_due(month)
+    plan = plan_due(dispatch)
+    if plan is not None and due <= plan:
+        due = plan + FIRST_REPORT_AFTER_PLAN
+    return due
+
+
 class ActionPlan(models.Model):
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -182,7 +197,7 @@ class MonthlyReport(models.Model):
 
     @property
     def due(self) -> dt.date:
-        return report_due(self.month)
+        return report_due_for(self.dispatch, self.month)
 
 
 class MilestoneStatus(models.TextChoices):

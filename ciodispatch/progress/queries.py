@@ -21,7 +21,7 @@ from ciodispatch.progress.models import (
     first_of_month,
     next_month,
     plan_due,
-    report_due,
+    report_due_for,
 )
 
 RUNNING = (Dispatch.State.ACTIVE, Dispatch.State.EXTENDED)
@@ -74,7 +74,7 @@ def report_rows(dispatch: Dispatch, today: dt.date) -> list[MonthRow]:
     for month in term_months(dispatch, today):
         report = reports.get(month)
         submitted = report is not None and report.state == MonthlyReport.State.SUBMITTED
-        due = report_due(month)
+        due = report_due_for(dispatch, month)
         rows.append(MonthRow(month, due, report, running and not submitted and today > due))
     return rows[::-1]
 
@@ -210,7 +210,11 @@ def progress_ratio(baseline: Decimal, target: Decimal, value: Decimal) -> Decima
 
 
 def reached(baseline: Decimal, target: Decimal, value: Decimal) -> bool:
-    if target >= baseline:
+    """At or past the target: above it for a rise, below it for a reduction; a KPI whose
+    target is its baseline (keep a level) is reached only at that level."""
+    if target == baseline:
+        return value == target
+    if target > baseline:
         return value >= target
     return value <= target
 

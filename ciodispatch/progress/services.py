@@ -538,9 +538,13 @@ def _decimal(value) -> Decimal:
         raise ProgressError(_("Enter the value as a number.")) from None
     if not number.is_finite():
         raise ProgressError(_("Enter the value as a number."))
-    if number.as_tuple().exponent < -2 or abs(number) >= Decimal("1e12"):  # type: ignore[operator]
+    if abs(number) >= Decimal("1e12"):
         raise ProgressError(_("Enter the value with at most two decimals and twelve digits."))
-    return number
+    # "1.000" is 1; "0E+999999999999" is 0: store the value as it is kept (two decimals).
+    quantized = number.quantize(Decimal("0.01"))
+    if quantized != number:
+        raise ProgressError(_("Enter the value with at most two decimals and twelve digits."))
+    return quantized
 
 
 @transaction.atomic

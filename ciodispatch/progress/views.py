@@ -19,7 +19,7 @@ from ciodispatch.progress.models import (
     MonthlyReport,
     SmallWin,
     plan_due,
-    report_due,
+    report_due_for,
 )
 from ciodispatch.progress.services import ProgressError
 
@@ -234,7 +234,7 @@ def report_edit(request, dispatch):
         {
             "dispatch": dispatch,
             "month": month,
-            "due": report_due(month),
+            "due": report_due_for(dispatch, month),
             "form": form,
             "report": report,
         },
@@ -355,7 +355,8 @@ def win_picture(request, pk):
     if not win.picture or not policy.can(request.user, A.VIEW_SMALL_WIN, win):
         raise Http404
     response = FileResponse(win.picture.open("rb"), content_type=win.picture_type)
-    response["Cache-Control"] = "public, max-age=3600" if win.is_published else "private, no-store"
+    # Revalidated on each use: a win the host takes off the portal is gone at once.
+    response["Cache-Control"] = "public, no-cache" if win.is_published else "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

@@ -5,7 +5,6 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from ciodispatch.audit.models import AuditEvent
-from ciodispatch.dispatches.models import add_months
 from ciodispatch.progress import queries, services
 from ciodispatch.progress.models import (
     ActionPlan,
@@ -18,6 +17,7 @@ from ciodispatch.progress.models import (
     next_month,
     plan_due,
     report_due,
+    report_due_for,
 )
 from ciodispatch.progress.services import ProgressError
 from tests.dispatches.helpers import dispatch_at, today
@@ -222,44 +222,60 @@ def test_report_due_is_the_tenth_of_next_month():
     assert report_due(dt.date(2026, 12, 1)) == dt.date(2027, 1, 10)
 
 
-def test_overdue_around_the_tenth_hand_checked(dispatch, personas):
-    start = dispatch.started_on
-    first = first_of_month(start)
-    second = next_month(first)
-    tenth, eleventh = second.replace(day=10), second.replace(day=11)
-    # The plan is due on the last day of the term's first month.
-    assert plan_due(dispatch) == add_months(start, 1)
-    keys = [i.key for i in queries.overdue_items(dispatch, tenth)]
-    assert f"report:{first:%Y-%m}" not in keys  # due on the 10th: not late yet
-    keys = [i.key for i in queries.overdue_items(dispatch, eleventh)]
-    assert f"report:{first:%Y-%m}" in keys
-    assert ("plan" in keys) == (eleventh > add_months(start, 1))
-    day_after_plan_due = add_months(start, 1) + dt.timedelta(days=1)
-    assert "plan" in [i.key for i in queries.overdue_items(dispatch, day_after_plan_due)]
-    assert "plan" not in [i.key for i in queries.overdue_items(dispatch, add_months(start, 1))]
+def test_overdue_around_the_tenth_hand_checked(personas, monkeypatch):
+    # A term starting on 1 May: the plan is due on 31 May, May's report on 10 June.
+    start = dt.date(today().year - 1, 5, 1)
+    dispatch = dispatch_at(
+        personas, monkeypatch, "active", started_days_ago=(today() - start).days, months=24
+    )
+    assert plan_due(dispatch) == dt.date(start.year, 5, 31)
+    assert report_due_for(dispatch, start) == dt.date(start.year, 6, 10)
+    keys = [i.key for i in queries.overdue_items(dispatch, dt.date(start.year, 5, 31))]
+    assert keys == []
+    keys = [i.key for i in queries.overdue_items(dispatch, dt.date(start.year, 6, 1))]
+    assert keys == ["plan"]
+    keys = [i.key for i in queries.overdue_items(dispatch, dt.date(start.year, 6, 10))]
+    assert keys == ["plan"]  # May's report: due on the 10th, not late yet
+    keys = [i.key for i in queries.overdue_items(dispatch, dt.date(start.year, 6, 11))]
+    assert keys == ["plan", f"report:{start:%Y-%m}"]
     # Filing clears them.
     write_plan(dispatch, personas.candidate2)
-    write_report(dispatch, personas.candidate2, first)
-    keys = [i.key for i in queries.overdue_items(dispatch, eleventh)]
-    assert "plan" not in keys and f"report:{first:%Y-%m}" not in keys
-    texts = queries.overdue_for(dispatch, second.replace(day=11) + dt.timedelta(days=31))
-    assert texts == [f"The monthly report for {second:%Y-%m} was due on {report_due(second)}."]
+    write_report(dispatch, personas.candidate2, start)
+    assert queries.overdue_items(dispatch, dt.date(start.year, 6, 11)) == []
+    texts = queries.overdue_for(dispatch, dt.date(start.year, 7, 11))
+    assert texts == [f"The monthly report for {start.year}-06 was due on {start.year}-07-10."]
+
+
+def test_a_term_starting_mid_month_owes_its_first_report_after_its_plan(dispatch, personas):
+    # Started 40 days ago, mid-month: the plan is due a month after the start, and the first
+    # report (which needs the plan's milestones) ten days after that, not on the 10th before.
+    first = first_of_month(dispatch.started_on)
+    plan = plan_due(dispatch)
+    assert report_due(first) <= plan < report_due_for(dispatch, first)
+    assert report_due_for(dispatch, first) == plan + dt.timedelta(days=10)
+    keys = [i.key for i in queries.overdue_items(dispatch, report_due(first) + dt.timedelta(1))]
+    assert f"report:{first:%Y-%m}" not in keys
+    late = report_due_for(dispatch, first) + dt.timedelta(days=1)
+    assert f"report:{first:%Y-%m}" in [i.key for i in queries.overdue_items(dispatch, late)]
 
 
 def test_a_draft_report_is_still_overdue(dispatch, personas):
     write_plan(dispatch, personas.candidate2)
     first = first_of_month(dispatch.started_on)
     write_report(dispatch, personas.candidate2, first, submit=False)
-    late = next_month(first).replace(day=11)
+    late = report_due_for(dispatch, first) + dt.timedelta(days=1)
     assert f"report:{first:%Y-%m}" in [i.key for i in queries.overdue_items(dispatch, late)]
 
 
 def test_reminders_are_sent_once_a_week_per_item(
-    dispatch, personas, mailoutbox, django_capture_on_commit_callbacks
+    personas, monkeypatch, mailoutbox, django_capture_on_commit_callbacks
 ):
+    # Started 100 days ago: the plan and three reports are late, and nothing new falls due
+    # in the week tested.
+    dispatch = dispatch_at(personas, monkeypatch, "active", started_days_ago=100)
     day = today()
     expected = len(queries.overdue_items(dispatch, day))
-    assert expected >= 1  # started 40 days ago: the plan and the first report are late
+    assert expected >= 2
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         counts = services.send_reminders(today=day)
@@ -366,6 +382,27 @@ def test_no_win_on_a_finished_dispatch(personas, monkeypatch):
 # --- KPI measurements ---------------------------------------------------------------------
 
 
+def test_a_kpi_kept_at_its_level_is_reached_only_at_that_level():
+    from ciodispatch.progress.queries import reached
+
+    assert reached(Decimal(10), Decimal(10), Decimal(10))
+    assert not reached(Decimal(10), Decimal(10), Decimal(15))
+    assert reached(Decimal(10), Decimal(80), Decimal(80)) and reached(
+        Decimal(100), Decimal(50), Decimal(40)
+    )
+
+
+@pytest.mark.parametrize("value", ["0e999999999999999999", "1.000", "12.50"])
+def test_a_value_is_stored_as_kept_with_two_decimals(dispatch, personas, value):
+    kpi = kpi_of(dispatch)
+    m = services.record_measurement(
+        dispatch, actor=personas.host1, kpi_id=kpi.pk, point="start", value=value,
+        measured_on=dispatch.started_on,
+    )  # fmt: skip
+    m.refresh_from_db()
+    assert m.value == Decimal(value) and m.value.as_tuple().exponent == -2
+
+
 def test_measurement_recorded_and_corrected_with_reason(dispatch, personas):
     kpi = kpi_of(dispatch)
     start = dispatch.started_on
@@ -398,7 +435,7 @@ def test_measurement_recorded_and_corrected_with_reason(dispatch, personas):
     )
     assert KPIMeasurement.objects.get().value == Decimal(16)
     event = AuditEvent.objects.get(action="progress.kpimeasurement.corrected")
-    assert event.reason == "集計漏れ" and event.changes["value"] == ["15.00", "16"]
+    assert event.reason == "集計漏れ" and event.changes["value"] == ["15.00", "16.00"]
 
 
 @pytest.mark.parametrize(

@@ -45,7 +45,8 @@ def test_progress_page_for_the_people_of_the_dispatch_only(client, dispatch, per
     assert client.get(url).status_code == 302
 
 
-def test_progress_page_flags_overdue(client, dispatch, personas):
+def test_progress_page_flags_overdue(client, personas, monkeypatch):
+    dispatch = dispatch_at(personas, monkeypatch, "active", started_days_ago=100)
     client.force_login(personas.host1)
     body = client.get(reverse("progress:dispatch", args=[dispatch.pk])).content.decode()
     first = first_of_month(dispatch.started_on)
