@@ -5,7 +5,9 @@ private media (``MEDIA_ROOT`` is ``PRIVATE_MEDIA_ROOT``) and are served only thr
 check the policy.
 """
 
+import datetime as dt
 from collections.abc import Collection
+from pathlib import Path
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -62,3 +64,39 @@ def check_upload(
             % {"ext": extension}
         )
     return extension, content_type
+
+
+def orphan_files(*, older_than: dt.timedelta, now: dt.datetime | None = None) -> list[Path]:
+    """Files in the folders of the project's file fields that no row refers to and that are
+    older than ``older_than``: left behind when a transaction that had written an upload was
+    rolled back (files are written before their row). Recent files are left alone: their row
+    may not be committed yet."""
+    from django.apps import apps
+    from django.db import models
+
+    now = now or dt.datetime.now(dt.UTC)
+    referenced: set[str] = set()
+    folders: set[str] = set()
+    for model in apps.get_models():
+        if not model.__module__.startswith("ciodispatch."):
+            continue
+        for field in model._meta.get_fields():
+            if not isinstance(field, models.FileField) or not isinstance(field.upload_to, str):
+                continue
+            folders.add(field.upload_to.split("%", 1)[0].rstrip("/"))
+            names = model._default_manager.exclude(**{field.name: ""}).values_list(
+                field.name, flat=True
+            )
+            referenced.update(str(name) for name in names)
+    root = Path(settings.MEDIA_ROOT)
+    found = []
+    for folder in sorted(folders):
+        base = root / folder
+        if not base.is_dir():
+            continue
+        for path in sorted(p for p in base.rglob("*") if p.is_file()):
+            name = path.relative_to(root).as_posix()
+            modified = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC)
+            if name not in referenced and now - modified > older_than:
+                found.append(path)
+    return found

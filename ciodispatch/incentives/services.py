@@ -283,7 +283,12 @@ def set_budget(fiscal_year: int, amount: object, *, actor) -> ProgrammeBudget:
     if not 2000 <= int(fiscal_year) <= 2100:
         raise IncentiveError(_("Enter a fiscal year such as 2026."))
     amount_yen = parse_yen(amount, _("Budget"))
-    budget = ProgrammeBudget.objects.select_for_update().filter(fiscal_year=fiscal_year).first()
+    # The row first (two admins setting a first budget at once: one creates it, the other
+    # finds it), then locked, so approvals and this check do not interleave.
+    budget, created = ProgrammeBudget.objects.get_or_create(
+        fiscal_year=fiscal_year, defaults={"amount_yen": amount_yen}
+    )
+    budget = ProgrammeBudget.objects.select_for_update().get(pk=budget.pk)
     approved = approved_total(int(fiscal_year))
     if amount_yen < approved:
         raise IncentiveError(
@@ -293,9 +298,7 @@ def set_budget(fiscal_year: int, amount: object, *, actor) -> ProgrammeBudget:
             )
             % {"year": fiscal_year, "approved": f"{approved:,}"}
         )
-    before = budget.amount_yen if budget else None
-    if budget is None:
-        budget = ProgrammeBudget(fiscal_year=fiscal_year)
+    before = None if created else budget.amount_yen
     budget.amount_yen = amount_yen
     budget.set_by = actor if actor is not None and actor.pk else None
     budget.save()
