@@ -222,7 +222,20 @@ class IncentiveClaim(models.Model):
         return f"{self.dispatch.host_name} FY{self.fiscal_year} {self.programme}"
 
     def calculation_lines(self) -> list[str]:
-        return [str(line) for line in (self.calculation or [])]
+        """The calculation in the reader's language, worked again from what the claim
+        recorded (rule version, dispatch year, 財政力指数, costs): the same amount, since the
+        calculation is a pure function. ``calculation`` keeps the lines as first written."""
+        if self.rule_id is None:
+            return [str(line) for line in (self.calculation or [])]
+        from ciodispatch.incentives.calculation import Cost, calculate
+
+        result = calculate(
+            self.rule.terms(),
+            [Cost(c.item, c.amount_yen) for c in self.costs.all()],
+            dispatch_year=self.dispatch_year,
+            fiscal_strength_index=self.fiscal_strength_index,
+        )
+        return result.lines
 
     @property
     def is_adjusted(self) -> bool:

@@ -262,6 +262,11 @@ def save_rule(
         changes={k: str(v) if isinstance(v, Decimal) else v for k, v in values.items()},
         reason=str(values["note"]),
     )
+    # Drafts follow the rule in force; submitted claims keep the version they were filed under.
+    for claim in IncentiveClaim.objects.select_for_update().filter(
+        programme=programme, fiscal_year=fiscal_year, state=S.DRAFT
+    ):
+        _refresh(claim)
     return rule
 
 

@@ -68,3 +68,23 @@ def test_exports_of_an_absurd_year_are_not_found(client, personas):
     for path in ("9999.xlsx", "99999.csv", "1.xlsx"):
         assert office.get(f"/incentives/office/budget/{path}").status_code == 404
     assert office.get(f"/incentives/office/budget/{today().year}.xlsx").status_code == 200
+
+
+def test_a_draft_follows_a_new_rule_version_and_reads_in_the_readers_language(
+    personas, monkeypatch
+):
+    from django.utils import translation
+
+    draft = running_claim(personas, monkeypatch)  # 3,600,000 + 240,000 at 0.5
+    assert draft.computed_yen == 1_920_000
+    data = programmes.rule_for(programmes.CIO_ADVISER, fy())
+    changed = services.RuleInput(**{**data.__dict__, "rate": "0.25", "note": "率の見直し"})
+    rule = services.save_rule(draft.programme, fy(), changed, actor=personas.office_admin)
+    draft.refresh_from_db()
+    assert (draft.rule_id, draft.computed_yen) == (rule.pk, 960_000)
+    with translation.override("en"):
+        english = draft.calculation_lines()
+    with translation.override("ja"):
+        japanese = draft.calculation_lines()
+    assert english != japanese and any("0.25" in line for line in english)
+    assert "960,000" in english[-1] and "960,000" in japanese[-1]
