@@ -102,6 +102,11 @@ class PlanForm(forms.Form):
     def goal_rows(self):
         return [(self[f"goal_{i}"], self[f"goal_{i}_kpis"]) for i in range(self.goal_count)]
 
+    @classmethod
+    def statuses_from(cls, report) -> dict:
+        """Only the milestones' statuses of an earlier report (notes and blockers are new)."""
+        return {f"status_{p.milestone_id}": p.status for p in report.progress.all()}
+
     def milestone_rows(self):
         return [
             (
@@ -184,6 +189,11 @@ class ReportForm(forms.Form):
             data[f"status_{p.milestone_id}"] = p.status
             data[f"note_{p.milestone_id}"] = p.note
         return data
+
+    @classmethod
+    def statuses_from(cls, report) -> dict:
+        """Only the milestones' statuses of an earlier report (notes and blockers are new)."""
+        return {f"status_{p.milestone_id}": p.status for p in report.progress.all()}
 
     def milestone_rows(self):
         return [(m, self[f"status_{m.pk}"], self[f"note_{m.pk}"]) for m in self.milestones]

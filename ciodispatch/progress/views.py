@@ -226,7 +226,16 @@ def report_edit(request, dispatch):
                 form.add_error(None, str(exc))
         status = 400
     else:
-        initial = forms.ReportForm.initial_for(report) if report else {}
+        if report is not None:
+            initial = forms.ReportForm.initial_for(report)
+        else:
+            # A new month starts from where the last report left each milestone.
+            previous = (
+                MonthlyReport.objects.filter(dispatch=dispatch, month__lt=month)
+                .order_by("-month")
+                .first()
+            )
+            initial = forms.ReportForm.statuses_from(previous) if previous else {}
         form = forms.ReportForm(initial=initial, milestones=milestones)
     return render(
         request,

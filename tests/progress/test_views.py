@@ -90,6 +90,12 @@ def test_cio_files_plan_and_report_through_the_pages(client, dispatch, personas)
     report = MonthlyReport.objects.get()
     assert report.state == "submitted"
     assert client.get(reverse("progress:report", args=[report.pk])).status_code == 200
+    # The next month's form starts from where this report left the milestone.
+    following = reverse("progress:report_edit", args=[dispatch.pk]) + (
+        f"?month={next_month(month):%Y-%m}"
+    )
+    form = client.get(following).context["form"]
+    assert form[f"status_{milestone.pk}"].value() == "on_track"
 
 
 def test_report_for_a_future_month_is_refused_on_the_page(client, dispatch, personas):
