@@ -151,6 +151,21 @@ class Dispatch(models.Model):
         """The last day the CIO is (or was) on the post: the early end, else the planned end."""
         return self.ended_on or self.end_date
 
+    def first_day(self) -> dt.date:
+        """The first day of the term: the appointment's start, or before one is set the
+        request's start (the round's dispatch start when the request names none)."""
+        request = self.request
+        return self.start_date or request.start_date or request.request_round.dispatch_start
+
+    def last_day(self) -> dt.date:
+        """The last day of the term: the early end, the appointment's (extended) end, or before
+        an appointment the request's start + term."""
+        if self.term_end is not None:
+            return self.term_end
+        request = self.request
+        start = request.start_date or request.request_round.dispatch_start
+        return add_months(start, request.term_months or 12)
+
     def term_months(self) -> int | None:
         if self.start_date is None or self.end_date is None:
             return None

@@ -107,26 +107,22 @@ def _require_certified(dispatch: Dispatch, day: dt.date | None = None) -> None:
         )
 
 
-def overlapping_dispatch(dispatch: Dispatch, start: dt.date, end: dt.date) -> Dispatch | None:
+def overlapping_dispatch(
+    dispatch: Dispatch, start: dt.date, end: dt.date, *, others=None
+) -> Dispatch | None:
     """Another dispatch the same CIO has committed to (accepted, running or finished; not a
-    mere proposal, not declined) whose term overlaps ``start``–``end``."""
-    others = Dispatch.objects.filter(application_id=dispatch.application_id).exclude(pk=dispatch.pk)
-    committed = others.exclude(state__in=(S.PROPOSED, S.DECLINED))
-    for other in committed.select_related("request__request_round"):
-        other_start = other.start_date or (
-            other.request.start_date or other.request.request_round.dispatch_start
+    mere proposal, not declined) whose term overlaps ``start``–``end``. ``others``: the CIO's
+    dispatches already read (a pool checks many CIOs in one query)."""
+    if others is None:
+        others = Dispatch.objects.filter(application_id=dispatch.application_id).select_related(
+            "request__request_round"
         )
-        other_end = other.term_end or busy_until_of(other)
-        if other_start <= end and start <= other_end:
+    for other in others:
+        if other.pk == dispatch.pk or other.state in (S.PROPOSED, S.DECLINED):
+            continue
+        if other.first_day() <= end and start <= other.last_day():
             return other
     return None
-
-
-def busy_until_of(dispatch: Dispatch) -> dt.date:
-    """The last day of a dispatch not yet appointed: the request's start + term."""
-    request = dispatch.request
-    start = request.start_date or request.request_round.dispatch_start
-    return add_months(start, request.term_months or 12)
 
 
 def _check_free(dispatch: Dispatch, start: dt.date, end: dt.date) -> None:
@@ -136,8 +132,8 @@ def _check_free(dispatch: Dispatch, start: dt.date, end: dt.date) -> None:
             _("The CIO has another dispatch, to %(host)s, over these dates (%(start)s – %(end)s).")
             % {
                 "host": other.host_name,
-                "start": (other.start_date or busy_until_of(other)).isoformat(),
-                "end": (other.term_end or busy_until_of(other)).isoformat(),
+                "start": other.first_day().isoformat(),
+                "end": other.last_day().isoformat(),
             }
         )
 
@@ -286,24 +282,33 @@ def candidates_for_place(dispatch: Dispatch) -> list[Application]:
                 "application_id", flat=True
             )
         )
-    pool = (
+    pool = list(
         Application.objects.filter(state=Application.State.CERTIFIED, certified_until__gte=today)
         .exclude(pk__in=taken)
         .select_related("user")
+        .prefetch_related("vendor_affiliations")
         .order_by("family_name_kana", "given_name_kana", "pk")
     )
+    # Every dispatch of the pool in one query, not one per candidate.
+    held: dict[int, list[Dispatch]] = {application.pk: [] for application in pool}
+    for other in Dispatch.objects.filter(application__in=[a.pk for a in pool]).select_related(
+        "request__request_round"
+    ):
+        held[other.application_id].append(other)
     match_round = dispatch.match_round
     years = match_round.conflict_years if match_round is not None else 3
-    start = dispatch.request.start_date or dispatch.request.request_round.dispatch_start
-    end = busy_until_of(dispatch)
+    start, end = dispatch.first_day(), dispatch.last_day()
     result = []
     for application in pool:
-        if match_round is not None and unavailable_reason(match_round, application):
+        mine = held[application.pk]
+        if match_round is not None and unavailable_reason(
+            match_round, application, dispatches=mine
+        ):
             continue
         if conflicting_vendors(application, dispatch.request, years=years):
             continue
         probe = Dispatch(request=dispatch.request, application=application)
-        if overlapping_dispatch(probe, start, end) is not None:
+        if overlapping_dispatch(probe, start, end, others=mine) is not None:
             continue
         result.append(application)
     return result

@@ -282,32 +282,29 @@ def participating_application(user) -> Application | None:
     return application
 
 
-def busy_until(application: Application, *, excluding: MatchRound | None = None) -> dt.date | None:
-    """The last day of the candidate's latest dispatch, if any: its early end, its (extended)
-    appointment end, or for a proposal not yet set, the request's start + term. Declined
-    proposals do not count."""
-    from ciodispatch.dispatches.models import add_months
-
-    end = None
-    dispatches = application.dispatches.exclude(state="declined").select_related(
-        "request__request_round"
-    )
-    if excluding is not None:
-        dispatches = dispatches.exclude(match_round=excluding)
-    for dispatch in dispatches:
-        finish = dispatch.term_end
-        if finish is None:
-            request = dispatch.request
-            start = request.start_date or request.request_round.dispatch_start
-            finish = add_months(start, request.term_months or 12)  # the last day
-        end = finish if end is None or finish > end else end
-    return end
+def busy_until(
+    application: Application, *, excluding: MatchRound | None = None, dispatches=None
+) -> dt.date | None:
+    """The last day of the candidate's latest dispatch, if any (``Dispatch.last_day``: the
+    early end, the (extended) appointment end, or for a proposal not yet set the request's
+    start + term). Declined proposals do not count. ``dispatches``: the application's
+    dispatches already read (a list checking many candidates reads them in one query)."""
+    if dispatches is None:
+        dispatches = application.dispatches.select_related("request__request_round")
+    ends = [
+        d.last_day()
+        for d in dispatches
+        if d.state != "declined" and (excluding is None or d.match_round_id != excluding.pk)
+    ]
+    return max(ends, default=None)
 
 
-def unavailable_reason(match_round: MatchRound, application: Application) -> str:
+def unavailable_reason(
+    match_round: MatchRound, application: Application, *, dispatches=None
+) -> str:
     """Why a certified candidate cannot take part in this round, or "" if they can."""
     start = match_round.request_round.dispatch_start
-    end = busy_until(application, excluding=match_round)
+    end = busy_until(application, excluding=match_round, dispatches=dispatches)
     if end is not None and end >= start:
         return _(
             "You are on a dispatch until %(end)s, after this round's dispatches start "

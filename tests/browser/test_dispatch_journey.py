@@ -111,3 +111,28 @@ def test_host_evaluates_a_finished_dispatch_and_drafts_a_case(journey, personas,
     page.locator(f'form[action="/dispatches/{done.pk}/case-draft/"] button').click()
     expect(page).to_have_url(re.compile(r"/knowhow/workspace/\d+/$"))
     journey.check_accessibility()
+
+
+def test_office_fills_a_declined_place(journey, personas, monkeypatch):
+    from ciodispatch.dispatches import services
+    from tests.candidates.helpers import new_candidate
+    from tests.matchround.helpers import certify
+
+    place = dispatch_at(personas, monkeypatch, "proposed")
+    services.decline(place, actor=personas.host1, reason="専門分野が合わない")
+    spare = certify(personas, new_candidate("spare"), monkeypatch, email="spare@x.jp")
+    device = enrol_totp(personas.office)
+    page = journey.page
+    journey.sign_in("office", PASSWORD)
+    page.get_by_label(re.compile("コード|Code")).fill(current_token(device))
+    page.get_by_role("button", name=re.compile("^(確認する|Confirm)$")).click()
+    journey.open(f"/dispatches/{place.pk}/")
+    journey.check_accessibility()
+    page.locator(f'a[href="/dispatches/{place.pk}/fill/"]').click()
+    journey.check_accessibility()
+    page.locator(f'input[name="application"][value="{spare.pk}"]').check()
+    page.locator("#id_reason").fill("次点の候補者")
+    page.locator("main form.form button[type=submit]").click()
+    expect(page.locator(".tag--dispatch-proposed")).to_be_visible()
+    journey.check_accessibility()
+    assert Dispatch.objects.get(replaces=place).application == spare

@@ -198,3 +198,16 @@ def test_coordinators_follow_progress_but_not_the_terms(personas, monkeypatch):
     assert not policy.can(personas.pref1, policy.Action.DOWNLOAD_NOTICE, dispatch)
     with pytest.raises(PermissionDenied):
         services.end_early(dispatch, actor=personas.pref1, on=today(), reason="x")
+
+
+def test_the_pool_for_a_place_is_read_without_a_query_per_candidate(personas, monkeypatch):
+    place = dispatch_at(personas, monkeypatch, "proposed")
+    services.decline(place, actor=personas.candidate2, reason="都合")
+    certify(personas, new_candidate("spare1"), monkeypatch, email="s1@x.jp")
+    with CaptureQueriesContext(connection) as few:
+        assert len(services.candidates_for_place(place)) == 1
+    for n in range(2, 5):
+        certify(personas, new_candidate(f"spare{n}"), monkeypatch, email=f"s{n}@x.jp")
+    with CaptureQueriesContext(connection) as many:
+        assert len(services.candidates_for_place(place)) == 4
+    assert len(many) == len(few)
