@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from ciodispatch import policy
+from ciodispatch.dispatches import rules
 from ciodispatch.dispatches.models import EVALUATION_CRITERIA, Dispatch, Evaluation
 from ciodispatch.policy import Action as A
 
@@ -26,31 +27,8 @@ def base() -> QuerySet[Dispatch]:
 
 
 def visible_to(user) -> QuerySet[Dispatch]:
-    """The dispatches a user may read: the office all; a CIO their own; a host its own (and
-    the joint requests it is a member of); a coordinator the joint requests its prefecture
-    leads."""
-    role = getattr(user, "role", None)
-    if policy.can(user, A.MANAGE_DISPATCHES):
-        return base()
-    if role == "candidate":
-        return base().filter(application__user=user)
-    own = user.local_government if user.is_authenticated else None
-    if own is None:
-        return base().none()
-    if role == "prefecture_coordinator":
-        prefecture = own.prefecture_code
-        return (
-            base()
-            .filter(
-                Q(request__group__lead__prefecture_code=prefecture)
-                | Q(request__host__prefecture_code=prefecture)
-                | Q(request__group__members__prefecture_code=prefecture)
-            )
-            .distinct()
-        )
-    if role in ("host_head", "host_liaison"):
-        return base().filter(Q(request__host=own) | Q(request__group__members=own)).distinct()
-    return base().none()
+    """The dispatches a user may read (the list form in dispatches/rules.py), ready to list."""
+    return rules.visible_dispatches(user, base())
 
 
 def office_list(

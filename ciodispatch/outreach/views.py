@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ciodispatch import policy
+from ciodispatch.accounts import roles
 from ciodispatch.core.dates import fiscal_year
 from ciodispatch.core.exports import csv_bytes, download
 from ciodispatch.core.states import TransitionRefused
@@ -23,7 +24,7 @@ RS = SupportRequest.State
 
 
 def _acting_government(user):
-    return policy._acting_government(user) if user.is_authenticated else None
+    return roles.acting_government(user) if user.is_authenticated else None
 
 
 def _load_offer(request, pk, **kwargs):
@@ -69,7 +70,7 @@ def support_home(request):
             .select_related("requester", "offer__provider")
             .order_by("-created_at")
         )
-    prefecture = policy._coordinated_prefecture(user) if user.is_authenticated else None
+    prefecture = roles.coordinated_prefecture(user) if user.is_authenticated else None
     in_prefecture = []
     if prefecture is not None:
         # A coordinator follows the direct support of the municipalities of the prefecture.

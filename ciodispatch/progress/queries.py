@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ciodispatch import policy
 from ciodispatch.dispatches.models import Dispatch
 from ciodispatch.progress.models import (
     ActionPlan,
@@ -128,6 +127,8 @@ def _dispatches():
 
 def visible_dispatches(user):
     """The started dispatches ``user`` may see (their own as CIO or host; all for the office)."""
+    from ciodispatch.progress.rules import visible_progress
+
     started = (
         _dispatches()
         .filter(started_on__isnull=False)
@@ -135,7 +136,7 @@ def visible_dispatches(user):
         .prefetch_related("reports")
         .order_by("-started_on", "pk")
     )
-    return [d for d in started if policy.can(user, policy.Action.VIEW_PROGRESS, d)]
+    return list(visible_progress(user, started))
 
 
 def overview(dispatches, today: dt.date) -> list[dict]:

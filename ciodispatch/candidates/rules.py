@@ -1,0 +1,69 @@
+"""Who applies, reviews, certifies and reads candidates' files."""
+
+from ciodispatch.accounts import roles
+from ciodispatch.policy import Action, rule
+
+
+@rule(
+    Action.LIST_APPLICATIONS,
+    Action.CONFIGURE_REVIEW,
+    Action.ASSIGN_REVIEWERS,
+    Action.VIEW_SCORES,
+    Action.DECIDE_APPLICATION,
+    Action.CERTIFY,
+    Action.CHANGE_CERTIFICATION,
+    Action.VIEW_POOL,
+    Action.COMPLETE_DELETION,
+)
+def office_only(user, obj) -> bool:
+    return roles.is_office(user)
+
+
+@rule(Action.REGISTER_AS_CANDIDATE)
+def anonymous(user, obj) -> bool:
+    return not user.is_authenticated
+
+
+@rule(Action.LIST_REVIEW_ASSIGNMENTS)
+def reviewer(user, obj) -> bool:
+    return roles.is_reviewer(user)
+
+
+@rule(Action.EXPORT_OWN_DATA, Action.REQUEST_DELETION)
+def own_application(user, application) -> bool:
+    if not roles.is_candidate(user):
+        return False
+    return application is None or application.user_id == user.pk
+
+
+@rule(Action.EDIT_APPLICATION)
+def own_draft_application(user, application) -> bool:
+    return own_application(user, application) and (application is None or application.is_editable)
+
+
+@rule(Action.REVIEW_APPLICATION)
+def assigned_reviewer(user, application) -> bool:
+    """A reviewer reads and scores only what the office assigned them, and never a file
+    they declared a conflict with."""
+    if not roles.is_reviewer(user) or application is None:
+        return False
+    return (
+        application.assignments.filter(reviewer=user).exists()
+        and not application.conflicts.filter(reviewer=user).exists()
+    )
+
+
+@rule(Action.VIEW_APPLICATION, Action.DOWNLOAD_CV)
+def view_application(user, application) -> bool:
+    if application is None:
+        return False
+    return (
+        roles.is_office(user)
+        or own_application(user, application)
+        or assigned_reviewer(user, application)
+    )
+
+
+@rule(Action.DECLARE_CONFLICT)
+def declare_conflict(user, application) -> bool:
+    return roles.is_office(user) or assigned_reviewer(user, application)

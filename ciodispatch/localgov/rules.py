@@ -1,0 +1,55 @@
+"""Who may read the registry and form groups of local governments (広域連携)."""
+
+from ciodispatch.accounts import roles
+from ciodispatch.policy import Action, rule
+
+
+@rule(Action.VIEW_LOCAL_GOVERNMENTS)
+def anyone(user, obj) -> bool:
+    return True
+
+
+@rule(Action.IMPORT_LOCAL_GOVERNMENTS, Action.VIEW_REGISTRY_IMPORTS)
+def office_only(user, obj) -> bool:
+    return roles.is_office(user)
+
+
+@rule(Action.LIST_GROUPS)
+def list_groups(user, obj) -> bool:
+    return (
+        roles.is_office(user)
+        or roles.coordinated_prefecture(user) is not None
+        or roles.host_local_government(user) is not None
+    )
+
+
+@rule(Action.VIEW_GROUP)
+def view_group(user, group) -> bool:
+    if roles.is_office(user):
+        return True
+    prefecture = roles.coordinated_prefecture(user)
+    if prefecture is not None:
+        return prefecture in group.prefecture_codes()
+    own = roles.host_local_government(user)
+    if own is not None:
+        return group.lead_id == own.code or any(m.code == own.code for m in group.members.all())
+    return False
+
+
+@rule(Action.CREATE_GROUP)
+def create_group(user, lead) -> bool:
+    """Office: any lead. Coordinator: their own prefecture as lead."""
+    if roles.is_office(user):
+        return True
+    prefecture = roles.coordinated_prefecture(user)
+    if prefecture is None:
+        return False
+    return lead is None or (lead.is_prefecture and lead.prefecture_code == prefecture)
+
+
+@rule(Action.ADD_GROUP_MEMBER)
+def add_group_member(user, member) -> bool:
+    if roles.is_office(user):
+        return True
+    prefecture = roles.coordinated_prefecture(user)
+    return prefecture is not None and member is not None and member.prefecture_code == prefecture

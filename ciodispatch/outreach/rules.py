@@ -1,0 +1,125 @@
+"""Direct support and events. Hosts act for their own government, prefecture coordinators for
+their prefecture's government and read what its municipalities do; the office sees and decides
+everything. Events are public: anyone reads published events and registers."""
+
+from django.utils import timezone
+
+from ciodispatch.accounts import roles
+from ciodispatch.outreach.models import Event, Registration, SupportOffer, SupportRequest
+from ciodispatch.policy import Action, rule
+
+
+@rule(
+    Action.REVIEW_SUPPORT_OFFER,
+    Action.DECIDE_SUPPORT_REQUEST,
+    Action.LIST_SUPPORT_REQUESTS,
+    Action.MANAGE_EVENTS,
+    Action.VIEW_EVENT_ROSTER,
+)
+def office_only(user, obj) -> bool:
+    return roles.is_office(user)
+
+
+# The secret token in the link e-mailed to the person is the proof; the service checks it.
+@rule(Action.VIEW_EVENTS, Action.CANCEL_REGISTRATION_BY_LINK)
+def anyone(user, obj) -> bool:
+    return True
+
+
+@rule(Action.VIEW_SUPPORT)
+def official(user, obj) -> bool:
+    return roles.is_office(user) or roles.acting_government(user) is not None
+
+
+@rule(Action.OFFER_SUPPORT, Action.REQUEST_SUPPORT)
+def for_own_government(user, local_government) -> bool:
+    if local_government is None:
+        return roles.acting_government(user) is not None
+    return roles.acts_for(user, local_government)
+
+
+@rule(Action.VIEW_SUPPORT_OFFER)
+def view_support_offer(user, offer) -> bool:
+    if offer is None:
+        return False
+    if (
+        roles.is_office(user)
+        or roles.acts_for(user, offer.provider)
+        or roles.oversees(user, offer.provider)
+    ):
+        return True
+    return offer.state == SupportOffer.State.PUBLISHED and roles.acting_government(user) is not None
+
+
+@rule(Action.EDIT_SUPPORT_OFFER)
+def edit_support_offer(user, offer) -> bool:
+    return offer is not None and offer.is_editable and roles.acts_for(user, offer.provider)
+
+
+@rule(Action.WITHDRAW_SUPPORT_OFFER)
+def withdraw_support_offer(user, offer) -> bool:
+    if offer is None or offer.state == SupportOffer.State.WITHDRAWN:
+        return False
+    return roles.is_office(user) or roles.acts_for(user, offer.provider)
+
+
+@rule(Action.VIEW_SUPPORT_REQUEST)
+def view_support_request(user, support) -> bool:
+    if support is None:
+        return False
+    if roles.is_office(user):
+        return True
+    provider = support.offer.provider if support.offer_id else None
+    return (
+        roles.acts_for(user, support.requester)
+        or roles.oversees(user, support.requester)
+        or (
+            provider is not None
+            and (roles.acts_for(user, provider) or roles.oversees(user, provider))
+        )
+    )
+
+
+@rule(Action.WITHDRAW_SUPPORT_REQUEST)
+def withdraw_support_request(user, support) -> bool:
+    return (
+        support is not None
+        and support.state == SupportRequest.State.SUBMITTED
+        and roles.acts_for(user, support.requester)
+    )
+
+
+@rule(Action.RECORD_SUPPORT_VISIT)
+def record_support_visit(user, support) -> bool:
+    if support is None or support.state != SupportRequest.State.APPROVED or not support.offer_id:
+        return False
+    return roles.is_office(user) or roles.acts_for(user, support.offer.provider)
+
+
+# Event pages are public: with no event named (obj None) the answer is yes, so that
+# policy.guard lets anonymous visitors reach the page. A named event must be published, or
+# cancelled (those registered still open its page and its .ics, which says it is cancelled);
+# drafts stay with the office.
+@rule(Action.VIEW_EVENT)
+def view_event(user, event) -> bool:
+    return (
+        event is None
+        or event.state in (Event.State.PUBLISHED, Event.State.CANCELLED)
+        or roles.is_office(user)
+    )
+
+
+@rule(Action.REGISTER_FOR_EVENT)
+def register_for_event(user, event) -> bool:
+    """Anyone, signed in or not, while a published event has not started."""
+    return event is None or (
+        event.state == Event.State.PUBLISHED and event.starts_at > timezone.now()
+    )
+
+
+@rule(Action.CANCEL_REGISTRATION)
+def cancel_registration(user, registration) -> bool:
+    if registration is None or registration.state == Registration.State.CANCELLED:
+        return False
+    own = user.is_authenticated and registration.user_id == user.pk
+    return roles.is_office(user) or bool(own)

@@ -1,0 +1,54 @@
+"""A host government assesses itself; its prefecture's coordinators and the office read the
+submitted results; no host ever sees another's."""
+
+from ciodispatch.accounts import roles
+from ciodispatch.policy import Action, rule
+
+
+@rule(Action.PUBLISH_QUESTIONNAIRE)
+def office_only(user, obj) -> bool:
+    return roles.is_office(user)
+
+
+@rule(Action.VIEW_OWN_READINESS)
+def is_host(user, obj) -> bool:
+    return roles.host_local_government(user) is not None
+
+
+@rule(Action.LIST_READINESS)
+def list_readiness(user, obj) -> bool:
+    return roles.is_office(user) or roles.coordinated_prefecture(user) is not None
+
+
+@rule(Action.START_ASSESSMENT)
+def start_assessment(user, local_government) -> bool:
+    return local_government is not None and roles.hosts(user, local_government.code)
+
+
+@rule(Action.VIEW_READINESS)
+def view_readiness(user, local_government) -> bool:
+    """The government itself, its prefecture's coordinators (read only), the office."""
+    if local_government is None:
+        return False
+    if roles.is_office(user) or roles.hosts(user, local_government.code):
+        return True
+    return roles.oversees(user, local_government)
+
+
+@rule(Action.VIEW_ASSESSMENT)
+def view_assessment(user, assessment) -> bool:
+    """A draft is seen only by its own government; a submitted one as its readiness."""
+    if assessment is None:
+        return False
+    if roles.hosts(user, assessment.local_government_id):
+        return True
+    return assessment.is_submitted and view_readiness(user, assessment.local_government)
+
+
+@rule(Action.EDIT_ASSESSMENT, Action.SUBMIT_ASSESSMENT)
+def edit_assessment(user, assessment) -> bool:
+    return (
+        assessment is not None
+        and assessment.is_draft
+        and roles.hosts(user, assessment.local_government_id)
+    )

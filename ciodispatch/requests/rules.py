@@ -1,0 +1,100 @@
+"""Who files, reads, edits, signs and decides dispatch requests."""
+
+from ciodispatch.accounts import roles
+from ciodispatch.policy import Action, rule
+
+
+def speaks_for_request(user, request) -> bool:
+    """A request is spoken for by its host's head and liaison, or for a joint request by the
+    coordinators of the lead prefecture."""
+    if request is None:
+        return False
+    if request.is_joint:
+        prefecture = roles.coordinated_prefecture(user)
+        return prefecture is not None and request.group.lead.prefecture_code == prefecture
+    own = roles.host_local_government(user)
+    return own is not None and own.code == request.host_id
+
+
+def is_member_staff(user, request) -> bool:
+    """Staff of one of the request's member governments."""
+    own = roles.host_local_government(user)
+    return (
+        own is not None
+        and request is not None
+        and any(m.code == own.code for m in request.members())
+    )
+
+
+@rule(Action.CONFIGURE_REQUEST_ROUND, Action.REVIEW_REQUESTS, Action.DECIDE_REQUEST)
+def office_only(user, obj) -> bool:
+    return roles.is_office(user)
+
+
+@rule(Action.LIST_OWN_REQUESTS)
+def files_requests(user, obj) -> bool:
+    return (
+        roles.host_local_government(user) is not None
+        or roles.coordinated_prefecture(user) is not None
+    )
+
+
+@rule(Action.START_REQUEST)
+def start_request(user, target) -> bool:
+    """A host for itself (obj: a LocalGovernment); a coordinator for a group it leads."""
+    from ciodispatch.localgov.models import LocalGovernment, LocalGovernmentGroup
+
+    own = roles.host_local_government(user)
+    if isinstance(target, LocalGovernment):
+        return own is not None and own.code == target.code
+    if isinstance(target, LocalGovernmentGroup):
+        prefecture = roles.coordinated_prefecture(user)
+        return (
+            prefecture is not None
+            and target.lead.is_prefecture
+            and (target.lead.prefecture_code == prefecture)
+        )
+    return target is None and files_requests(user, None)
+
+
+@rule(Action.VIEW_REQUEST)
+def view_request(user, request) -> bool:
+    if request is None:
+        return False
+    if roles.is_office(user):
+        return True
+    own = roles.host_local_government(user)
+    if own is not None:
+        return any(m.code == own.code for m in request.members())
+    prefecture = roles.coordinated_prefecture(user)
+    return prefecture is not None and prefecture in request.prefecture_codes()
+
+
+@rule(Action.EDIT_REQUEST)
+def edit_request(user, request) -> bool:
+    if request is None or not request.is_editable:
+        return False
+    if request.is_joint:
+        prefecture = roles.coordinated_prefecture(user)
+        return prefecture is not None and request.group.lead.prefecture_code == prefecture
+    own = roles.host_local_government(user)
+    return own is not None and own.code == request.host_id
+
+
+@rule(Action.SIGN_COMMITMENT)
+def sign_commitment(user, request) -> bool:
+    if request is None or request.is_joint or not roles.is_host_head(user):
+        return False
+    own = user.local_government
+    return own is not None and own.code == request.host_id
+
+
+@rule(Action.CONFIRM_MEMBERSHIP)
+def confirm_membership(user, request) -> bool:
+    """A member's head, or the lead prefecture's coordinator recording a paper confirmation."""
+    if request is None or not request.is_joint:
+        return False
+    if roles.is_host_head(user) and user.local_government is not None:
+        return any(m.code == user.local_government.code for m in request.members())
+    prefecture = roles.coordinated_prefecture(user)
+    return prefecture is not None and request.group.lead.prefecture_code == prefecture

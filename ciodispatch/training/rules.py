@@ -1,0 +1,54 @@
+"""Who reads the training catalogue, enrols, and runs the sessions.
+
+Candidates take the public-sector track; host heads, liaisons and prefecture coordinators the
+readiness track (``TRACK_ROLES``). The office runs both.
+"""
+
+from ciodispatch.accounts import roles
+from ciodispatch.policy import Action, rule
+from ciodispatch.training.models import TRACK_ROLES
+
+
+@rule(
+    Action.ENROL_OTHERS,
+    Action.MANAGE_COURSES,
+    Action.SCHEDULE_TRAINING_SESSION,
+    Action.VIEW_TRAINING_ROSTER,
+    Action.RECORD_ATTENDANCE,
+    Action.RECORD_COMPLETION,
+)
+def office_only(user, obj) -> bool:
+    return roles.is_office(user)
+
+
+@rule(Action.VIEW_OWN_TRAINING, Action.MANAGE_OWN_TRAINING_CALENDAR)
+def signed_in(user, obj) -> bool:
+    return bool(user.is_authenticated and roles.role(user))
+
+
+@rule(Action.VIEW_TRAINING_CATALOGUE)
+def view_catalogue(user, obj) -> bool:
+    return roles.is_office(user) or any(roles.role(user) in r for r in TRACK_ROLES.values())
+
+
+@rule(Action.ENROL_IN_SESSION)
+def enrol_in_session(user, session) -> bool:
+    """An active course's session, for the roles of its track."""
+    return (
+        session is not None
+        and session.course.active
+        and roles.role(user) in TRACK_ROLES.get(session.course.track, frozenset())
+    )
+
+
+@rule(Action.VIEW_TRAINING_SESSION)
+def view_session(user, session) -> bool:
+    return session is not None and (roles.is_office(user) or enrol_in_session(user, session))
+
+
+@rule(Action.CANCEL_ENROLMENT, Action.DOWNLOAD_TRAINING_CERTIFICATE)
+def own_enrolment(user, enrolment) -> bool:
+    """An enrolment and its certificate: the person enrolled and the office, no one else."""
+    return enrolment is not None and (
+        roles.is_office(user) or (user.is_authenticated and enrolment.user_id == user.pk)
+    )
