@@ -266,7 +266,8 @@ def candidates_for_place(dispatch: Dispatch) -> list[Application]:
     """Certified candidates who could fill a declined place: valid certification, not proposed
     in this round already (whatever became of it), free over the place's term, not in a
     vendor conflict, and never offered this place before (the whole chain of replacements)."""
-    from ciodispatch.matchround.services import conflicting_vendors, unavailable_reason
+    from ciodispatch.candidates.availability import conflicting_vendors
+    from ciodispatch.matchround.services import unavailable_reason
 
     today = _today()
     offered = set()

@@ -12,7 +12,6 @@ import json
 import logging
 import random
 import time
-import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -22,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from ciodispatch import policy
 from ciodispatch.audit.services import record
+from ciodispatch.candidates.availability import conflicting_vendors, participating_application
 from ciodispatch.candidates.models import Application
 from ciodispatch.core.mail import mail_after_commit
 from ciodispatch.localgov.regions import Region, region_of
@@ -272,16 +272,6 @@ def advance(match_round: MatchRound, target: str, *, actor, reason: str = "") ->
 # --- who may take part --------------------------------------------------------------------
 
 
-def participating_application(user) -> Application | None:
-    """The user's certification, if it is valid today (certified, not expired)."""
-    if not user.is_authenticated:
-        return None
-    application = Application.objects.filter(
-        user=user, state=Application.State.CERTIFIED, certified_until__gte=timezone.localdate()
-    ).first()
-    return application
-
-
 def busy_until(
     application: Application, *, excluding: MatchRound | None = None, dispatches=None
 ) -> dt.date | None:
@@ -311,41 +301,6 @@ def unavailable_reason(
             "(%(start)s); you can take part in a later round."
         ) % {"end": end.isoformat(), "start": start.isoformat()}
     return ""
-
-
-def _normalise_vendor(name: str) -> str:
-    text = unicodedata.normalize("NFKC", name).casefold()
-    for noise in (
-        "株式会社",
-        "(株)",
-        "有限会社",
-        "合同会社",
-        "co.,ltd.",
-        "co., ltd.",
-        "inc.",
-        "ltd.",
-    ):
-        text = text.replace(noise, "")
-    return "".join(ch for ch in text if ch.isalnum())
-
-
-def conflicting_vendors(
-    application: Application, request: DispatchRequest, *, years: int, today: dt.date | None = None
-) -> list[str]:
-    """The host's vendors the candidate worked for (or with) in the last ``years`` years."""
-    today = today or timezone.localdate()
-    since = today.replace(year=today.year - years) if years else today
-    host_vendors = {_normalise_vendor(v): v for v in request.vendors or [] if v.strip()}
-    if not host_vendors:
-        return []
-    found = []
-    for affiliation in application.vendor_affiliations.all():
-        if affiliation.end_date is not None and affiliation.end_date < since:
-            continue
-        key = _normalise_vendor(affiliation.vendor)
-        if key and key in host_vendors and host_vendors[key] not in found:
-            found.append(host_vendors[key])
-    return found
 
 
 def visible_posts(match_round: MatchRound, application: Application) -> tuple[list[Post], list]:
