@@ -2,6 +2,7 @@
 their prefecture's government and read what its municipalities do; the office sees and decides
 everything. Events are public: anyone reads published events and registers."""
 
+from django.db.models import Q
 from django.utils import timezone
 
 from ciodispatch.accounts import roles
@@ -123,3 +124,19 @@ def cancel_registration(user, registration) -> bool:
         return False
     own = user.is_authenticated and registration.user_id == user.pk
     return roles.is_office(user) or bool(own)
+
+
+def visible_support_requests(user, queryset=None):
+    """The list form of ``view_support_request``: the support requests ``user`` may read."""
+    queryset = SupportRequest.objects.all() if queryset is None else queryset
+    if roles.is_office(user):
+        return queryset
+    own = roles.acting_government(user)
+    prefecture = roles.coordinated_prefecture(user)
+    seen = Q(pk__in=[])
+    if own is not None:
+        seen |= Q(requester=own) | Q(offer__provider=own)
+    if prefecture is not None:
+        seen |= Q(requester__prefecture_code=prefecture)
+        seen |= Q(offer__provider__prefecture_code=prefecture)
+    return queryset.filter(seen) if own is not None or prefecture is not None else queryset.none()

@@ -17,6 +17,7 @@ from ciodispatch.core.states import TransitionRefused
 from ciodispatch.outreach import forms, services
 from ciodispatch.outreach.documents import event_ics
 from ciodispatch.outreach.models import Event, Registration, SupportOffer, SupportRequest
+from ciodispatch.outreach.rules import visible_support_requests
 from ciodispatch.outreach.services import OutreachError
 
 A = policy.Action
@@ -66,7 +67,8 @@ def support_home(request):
     mine_requests = []
     if own is not None:
         mine_requests = list(
-            SupportRequest.objects.filter(Q(requester=own) | Q(offer__provider=own))
+            visible_support_requests(user)
+            .filter(Q(requester=own) | Q(offer__provider=own))
             .select_related("requester", "offer__provider")
             .order_by("-created_at")
         )
@@ -75,10 +77,7 @@ def support_home(request):
     if prefecture is not None:
         # A coordinator follows the direct support of the municipalities of the prefecture.
         in_prefecture = list(
-            SupportRequest.objects.filter(
-                Q(requester__prefecture_code=prefecture)
-                | Q(offer__provider__prefecture_code=prefecture)
-            )
+            visible_support_requests(user)
             .exclude(pk__in=[r.pk for r in mine_requests])
             .select_related("requester", "offer__provider")
             .order_by("-created_at")

@@ -13,6 +13,8 @@ from ciodispatch.dispatches.models import Dispatch
 from ciodispatch.dispatches.rules import visible_dispatches
 from ciodispatch.incentives.models import IncentiveClaim
 from ciodispatch.incentives.rules import visible_claims
+from ciodispatch.outreach.models import SupportRequest
+from ciodispatch.outreach.rules import visible_support_requests
 from ciodispatch.progress.rules import visible_progress
 from tests.matrix import PEOPLE
 
@@ -23,6 +25,7 @@ LIST_FORMS = [
     (visible_dispatches, A.VIEW_DISPATCH, Dispatch),
     (visible_progress, A.VIEW_PROGRESS, Dispatch),
     (visible_claims, A.VIEW_CLAIM, IncentiveClaim),
+    (visible_support_requests, A.VIEW_SUPPORT_REQUEST, SupportRequest),
 ]
 
 
