@@ -83,3 +83,16 @@ def oversees(user: Any, local_government: LocalGovernment | None) -> bool:
         and local_government is not None
         and local_government.prefecture_code == prefecture
     )
+
+
+# Rules that depend on the user alone, shared by the apps' rules.py: ``rule(A.X)(roles.office)``.
+def office(user: Any, obj: Any = None) -> bool:
+    return is_office(user)
+
+
+def anyone(user: Any, obj: Any = None) -> bool:
+    return True
+
+
+def signed_in(user: Any, obj: Any = None) -> bool:
+    return bool(user.is_authenticated and role(user))

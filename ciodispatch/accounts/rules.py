@@ -3,10 +3,7 @@
 from ciodispatch.accounts import roles
 from ciodispatch.policy import Action, rule
 
-
-@rule(Action.VIEW_OWN_ACCOUNT)
-def signed_in(user, obj) -> bool:
-    return bool(user.is_authenticated and roles.role(user))
+rule(Action.VIEW_OWN_ACCOUNT)(roles.signed_in)
 
 
 @rule(Action.VIEW_ORGANISATION)

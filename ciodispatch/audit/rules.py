@@ -3,7 +3,4 @@
 from ciodispatch.accounts import roles
 from ciodispatch.policy import Action, rule
 
-
-@rule(Action.VIEW_AUDIT_LOG)
-def office_only(user, obj) -> bool:
-    return roles.is_office(user)
+rule(Action.VIEW_AUDIT_LOG)(roles.office)

@@ -3,8 +3,7 @@
 from ciodispatch.accounts import roles
 from ciodispatch.policy import Action, rule
 
-
-@rule(
+rule(
     Action.LIST_APPLICATIONS,
     Action.CONFIGURE_REVIEW,
     Action.ASSIGN_REVIEWERS,
@@ -14,9 +13,7 @@ from ciodispatch.policy import Action, rule
     Action.CHANGE_CERTIFICATION,
     Action.VIEW_POOL,
     Action.COMPLETE_DELETION,
-)
-def office_only(user, obj) -> bool:
-    return roles.is_office(user)
+)(roles.office)
 
 
 @rule(Action.REGISTER_AS_CANDIDATE)

@@ -10,10 +10,7 @@ from ciodispatch.dispatches.models import Dispatch
 from ciodispatch.policy import Action, rule
 from ciodispatch.requests.rules import is_member_staff, speaks_for_request
 
-
-@rule(Action.DECIDE_EXTENSION, Action.MANAGE_DISPATCHES, Action.ASSESS_DISPATCH)
-def office_only(user, obj) -> bool:
-    return roles.is_office(user)
+rule(Action.DECIDE_EXTENSION, Action.MANAGE_DISPATCHES, Action.ASSESS_DISPATCH)(roles.office)
 
 
 @rule(

@@ -8,10 +8,9 @@ from ciodispatch.dispatches.rules import dispatch_host
 from ciodispatch.incentives.models import IncentiveClaim
 from ciodispatch.policy import Action, rule
 
-
-@rule(Action.LIST_CLAIMS, Action.DECIDE_CLAIM, Action.VIEW_INCENTIVE_RULES, Action.VIEW_BUDGET)
-def office_only(user, obj) -> bool:
-    return roles.is_office(user)
+rule(Action.LIST_CLAIMS, Action.DECIDE_CLAIM, Action.VIEW_INCENTIVE_RULES, Action.VIEW_BUDGET)(
+    roles.office
+)
 
 
 @rule(Action.EDIT_INCENTIVE_RULES, Action.SET_BUDGET)

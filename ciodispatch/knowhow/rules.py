@@ -11,14 +11,10 @@ def is_case_author(user, case) -> bool:
     return own is not None and case.author_government_id == own.code
 
 
-@rule(Action.REVIEW_CASES, Action.MANAGE_MANUALS, Action.RECORD_AWARD)
-def office_only(user, obj) -> bool:
-    return roles.is_office(user)
+rule(Action.REVIEW_CASES, Action.MANAGE_MANUALS, Action.RECORD_AWARD)(roles.office)
 
 
-@rule(Action.BROWSE_KNOWHOW)
-def anyone(user, obj) -> bool:
-    return True
+rule(Action.BROWSE_KNOWHOW)(roles.anyone)
 
 
 @rule(Action.LIST_OWN_CASES)

@@ -3,15 +3,10 @@
 from ciodispatch.accounts import roles
 from ciodispatch.policy import Action, rule
 
-
-@rule(Action.VIEW_LOCAL_GOVERNMENTS)
-def anyone(user, obj) -> bool:
-    return True
+rule(Action.VIEW_LOCAL_GOVERNMENTS)(roles.anyone)
 
 
-@rule(Action.IMPORT_LOCAL_GOVERNMENTS, Action.VIEW_REGISTRY_IMPORTS)
-def office_only(user, obj) -> bool:
-    return roles.is_office(user)
+rule(Action.IMPORT_LOCAL_GOVERNMENTS, Action.VIEW_REGISTRY_IMPORTS)(roles.office)
 
 
 @rule(Action.LIST_GROUPS)

@@ -11,15 +11,13 @@ def certified_candidate(user) -> bool:
     return roles.is_candidate(user) and participating_application(user) is not None
 
 
-@rule(
+rule(
     Action.CONFIGURE_MATCH_ROUND,
     Action.VIEW_MATCH_ROUNDS,
     Action.RUN_MATCH,
     Action.PUBLISH_MATCH,
     Action.EXPORT_MATCH_RESULT,
-)
-def office_only(user, obj) -> bool:
-    return roles.is_office(user)
+)(roles.office)
 
 
 @rule(Action.RANK_POSTS)

@@ -9,22 +9,17 @@ from ciodispatch.accounts import roles
 from ciodispatch.outreach.models import Event, Registration, SupportOffer, SupportRequest
 from ciodispatch.policy import Action, rule
 
-
-@rule(
+rule(
     Action.REVIEW_SUPPORT_OFFER,
     Action.DECIDE_SUPPORT_REQUEST,
     Action.LIST_SUPPORT_REQUESTS,
     Action.MANAGE_EVENTS,
     Action.VIEW_EVENT_ROSTER,
-)
-def office_only(user, obj) -> bool:
-    return roles.is_office(user)
+)(roles.office)
 
 
 # The secret token in the link e-mailed to the person is the proof; the service checks it.
-@rule(Action.VIEW_EVENTS, Action.CANCEL_REGISTRATION_BY_LINK)
-def anyone(user, obj) -> bool:
-    return True
+rule(Action.VIEW_EVENTS, Action.CANCEL_REGISTRATION_BY_LINK)(roles.anyone)
 
 
 @rule(Action.VIEW_SUPPORT)

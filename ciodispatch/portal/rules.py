@@ -1,8 +1,6 @@
 """The public portal is public."""
 
+from ciodispatch.accounts import roles
 from ciodispatch.policy import Action, rule
 
-
-@rule(Action.VIEW_PORTAL, Action.VIEW_STATISTICS)
-def anyone(user, obj) -> bool:
-    return True
+rule(Action.VIEW_PORTAL, Action.VIEW_STATISTICS)(roles.anyone)

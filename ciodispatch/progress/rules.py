@@ -15,15 +15,10 @@ from ciodispatch.dispatches.rules import (
 )
 from ciodispatch.policy import Action, rule
 
-
-@rule(Action.VIEW_PROGRESS_OVERVIEW)
-def office_only(user, obj) -> bool:
-    return roles.is_office(user)
+rule(Action.VIEW_PROGRESS_OVERVIEW)(roles.office)
 
 
-@rule(Action.VIEW_PUBLIC_PROGRESS)
-def anyone(user, obj) -> bool:
-    return True
+rule(Action.VIEW_PUBLIC_PROGRESS)(roles.anyone)
 
 
 @rule(Action.VIEW_PROGRESS)

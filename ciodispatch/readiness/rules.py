@@ -4,10 +4,7 @@ submitted results; no host ever sees another's."""
 from ciodispatch.accounts import roles
 from ciodispatch.policy import Action, rule
 
-
-@rule(Action.PUBLISH_QUESTIONNAIRE)
-def office_only(user, obj) -> bool:
-    return roles.is_office(user)
+rule(Action.PUBLISH_QUESTIONNAIRE)(roles.office)
 
 
 @rule(Action.VIEW_OWN_READINESS)

@@ -26,9 +26,7 @@ def is_member_staff(user, request) -> bool:
     )
 
 
-@rule(Action.CONFIGURE_REQUEST_ROUND, Action.REVIEW_REQUESTS, Action.DECIDE_REQUEST)
-def office_only(user, obj) -> bool:
-    return roles.is_office(user)
+rule(Action.CONFIGURE_REQUEST_ROUND, Action.REVIEW_REQUESTS, Action.DECIDE_REQUEST)(roles.office)
 
 
 @rule(Action.LIST_OWN_REQUESTS)
@@ -72,13 +70,7 @@ def view_request(user, request) -> bool:
 
 @rule(Action.EDIT_REQUEST)
 def edit_request(user, request) -> bool:
-    if request is None or not request.is_editable:
-        return False
-    if request.is_joint:
-        prefecture = roles.coordinated_prefecture(user)
-        return prefecture is not None and request.group.lead.prefecture_code == prefecture
-    own = roles.host_local_government(user)
-    return own is not None and own.code == request.host_id
+    return request is not None and request.is_editable and speaks_for_request(user, request)
 
 
 @rule(Action.SIGN_COMMITMENT)

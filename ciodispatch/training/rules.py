@@ -8,22 +8,17 @@ from ciodispatch.accounts import roles
 from ciodispatch.policy import Action, rule
 from ciodispatch.training.models import TRACK_ROLES
 
-
-@rule(
+rule(
     Action.ENROL_OTHERS,
     Action.MANAGE_COURSES,
     Action.SCHEDULE_TRAINING_SESSION,
     Action.VIEW_TRAINING_ROSTER,
     Action.RECORD_ATTENDANCE,
     Action.RECORD_COMPLETION,
-)
-def office_only(user, obj) -> bool:
-    return roles.is_office(user)
+)(roles.office)
 
 
-@rule(Action.VIEW_OWN_TRAINING, Action.MANAGE_OWN_TRAINING_CALENDAR)
-def signed_in(user, obj) -> bool:
-    return bool(user.is_authenticated and roles.role(user))
+rule(Action.VIEW_OWN_TRAINING, Action.MANAGE_OWN_TRAINING_CALENDAR)(roles.signed_in)
 
 
 @rule(Action.VIEW_TRAINING_CATALOGUE)
