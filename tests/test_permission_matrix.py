@@ -1,7 +1,7 @@
 """Role × organisation × object × action: who may do what. Extend it with every feature.
 
-Each row names exactly who is allowed; everyone else must be refused. Removing a rule from
-ciodispatch/policy.py (or widening one) makes this test fail.
+Each row names exactly who is allowed; everyone else must be refused. Removing a rule from an
+app's rules.py (or widening one) makes this test fail.
 """
 
 import pytest
