@@ -142,6 +142,13 @@ def _check_free(dispatch: Dispatch, start: dt.date, end: dt.date) -> None:
 
 
 @transaction.atomic
+def propose_matched(sender, *, match_round, pairs, actor, **kwargs) -> None:
+    """Propose a dispatch for each pair a published matching round matched."""
+    for request, application in pairs:
+        propose(request=request, application=application, match_round=match_round, actor=actor)
+
+
+@transaction.atomic
 def propose(
     *, request: DispatchRequest, application: Application, match_round=None, actor
 ) -> Dispatch:

@@ -36,6 +36,7 @@ from ciodispatch.matchround.models import (
     Post,
     Proposing,
 )
+from ciodispatch.matchround.signals import match_published
 from ciodispatch.requests.models import DispatchRequest, RequestRound
 
 logger = logging.getLogger(__name__)
@@ -697,9 +698,8 @@ def execute_run(run_id: int) -> MatchRun:
 
 @transaction.atomic
 def publish(match_round: MatchRound, run: MatchRun, *, actor) -> MatchRound:
-    """Publish a reviewed run: participants see their result and the dispatches are proposed."""
-    from ciodispatch.dispatches.services import propose
-
+    """Publish a reviewed run: participants see their result and the dispatches are proposed
+    (by the dispatches app, told through ``signals.match_published``)."""
     policy.require(actor, policy.Action.PUBLISH_MATCH, match_round)
     match_round = MatchRound.objects.select_for_update().get(pk=match_round.pk)
     if match_round.phase != Phase.REVIEW:
@@ -721,14 +721,12 @@ def publish(match_round: MatchRound, run: MatchRun, *, actor) -> MatchRound:
     applications = Application.objects.in_bulk(
         [int(c[1:]) for c, h in result["assignment"].items() if h]
     )
-    for candidate, host in sorted(result["assignment"].items()):
-        if host:
-            propose(
-                request=posts[host].request,
-                application=applications[int(candidate[1:])],
-                match_round=match_round,
-                actor=actor,
-            )
+    pairs = [
+        (posts[host].request, applications[int(candidate[1:])])
+        for candidate, host in sorted(result["assignment"].items())
+        if host
+    ]
+    match_published.send(sender=MatchRound, match_round=match_round, pairs=pairs, actor=actor)
     ranked = Application.objects.filter(
         pk__in=[int(c[1:]) for c in result["assignment"]]
     ).select_related("user")
