@@ -3,7 +3,7 @@
 from functools import wraps
 
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Router
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -28,11 +28,9 @@ def guard_api(action: policy.Action):
     return decorator
 
 
-def build_api() -> NinjaAPI:
-    from ciodispatch.knowhow.api import router as knowhow_router
-    from ciodispatch.localgov.api import router as localgov_router
-    from ciodispatch.portal.api import router as portal_router
-
+def build_api(*routers: Router) -> NinjaAPI:
+    """The one API, with the apps' routers mounted in order (ciodispatch/urls.py passes them:
+    the apps import this module, so it imports none of them)."""
     api = NinjaAPI(
         title="CIO Dispatch API",
         version="1",
@@ -54,10 +52,6 @@ def build_api() -> NinjaAPI:
             problems.append(f"{where}: {message}")
         return api.create_response(request, {"detail": "; ".join(problems)}, status=400)
 
-    api.add_router("/", localgov_router)
-    api.add_router("/", knowhow_router)
-    api.add_router("/", portal_router)
+    for router in routers:
+        api.add_router("/", router)
     return api
-
-
-api = build_api()

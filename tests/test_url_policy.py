@@ -3,7 +3,7 @@
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from ciodispatch import policy
-from ciodispatch.api_support import api
+from ciodispatch.urls import api
 
 # Framework views with no data of their own.
 FRAMEWORK_VIEWS = {"set_language"}

@@ -14,9 +14,9 @@ QUERIES = ["予算", "ｸﾗｳﾄﾞ", "京都", "テレワーク 佐賀", "防
 
 
 def run() -> str:
+    from ciodispatch.demo.knowhow_content import FURTHER_CASES, STUDY_CASES
     from ciodispatch.knowhow import search
     from ciodispatch.knowhow import text as T
-    from ciodispatch.knowhow.demo_content import FURTHER_CASES, STUDY_CASES
     from ciodispatch.knowhow.models import SearchEntry
     from ciodispatch.localgov.services import BUNDLED_REGISTRY, import_local_governments
 

@@ -104,13 +104,13 @@ def load_demo(*, candidates: int = 300) -> list[str]:
         done.append("group: 佐賀県 西部DX共同推進")
     done += _candidates_and_training(candidates)
     done += _readiness_and_requests()
-    from ciodispatch.knowhow.demo import load_knowhow_demo
+    from ciodispatch.demo.knowhow import load_knowhow_demo
 
     done += load_knowhow_demo(
         office=User.objects.get(username="office"),
         people={u.username: u for u in User.objects.filter(username__in=["host1", "pref1"])},
     )
-    from ciodispatch.outreach.demo import load_outreach_demo
+    from ciodispatch.demo.outreach import load_outreach_demo
 
     done += load_outreach_demo(
         office=User.objects.get(username="office"),
@@ -125,9 +125,9 @@ def load_demo(*, candidates: int = 300) -> list[str]:
 def _dispatches() -> list[str]:
     """Last round's dispatches through their term (after the know-how demo, which a finished
     dispatch's case draft joins), then their progress and incentive claims."""
-    from ciodispatch.dispatches.demo import load_dispatches_demo
-    from ciodispatch.incentives.demo import load_incentives_demo
-    from ciodispatch.progress.demo import load_progress_demo
+    from ciodispatch.demo.dispatches import load_dispatches_demo
+    from ciodispatch.demo.incentives import load_incentives_demo
+    from ciodispatch.demo.progress import load_progress_demo
 
     office = User.objects.get(username="office")
     done = load_dispatches_demo(office=office)
@@ -140,9 +140,9 @@ def _dispatches() -> list[str]:
 
 def _readiness_and_requests() -> list[str]:
     from ciodispatch.demo.clock import simulated_clock
-    from ciodispatch.matchround.demo import load_matching_demo
-    from ciodispatch.readiness.demo import load_readiness_demo
-    from ciodispatch.requests.demo import load_requests_demo
+    from ciodispatch.demo.matchround import load_matching_demo
+    from ciodispatch.demo.readiness import load_readiness_demo
+    from ciodispatch.demo.requests import load_requests_demo
 
     people = {
         u.username: u for u in User.objects.filter(username__in=[a[0] for a in DEMO_ACCOUNTS])
@@ -184,10 +184,10 @@ def _cohort_completer():
 
 
 def _candidates_and_training(total: int) -> list[str]:
-    from ciodispatch.candidates import demo as candidates_demo
     from ciodispatch.candidates import services as candidates
     from ciodispatch.candidates.models import Application
-    from ciodispatch.training.demo import load_training_demo
+    from ciodispatch.demo import candidates as candidates_demo
+    from ciodispatch.demo.training import load_training_demo
 
     people = {
         u.username: u for u in User.objects.filter(username__in=[a[0] for a in DEMO_ACCOUNTS])

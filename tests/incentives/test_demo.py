@@ -2,8 +2,8 @@
 
 import pytest
 
+from ciodispatch.demo.incentives import load_incentives_demo
 from ciodispatch.incentives import queries
-from ciodispatch.incentives.demo import load_incentives_demo
 from ciodispatch.incentives.models import IncentiveClaim, IncentiveRule, ProgrammeBudget
 from tests.dispatches.helpers import dispatch_at, today
 from tests.incentives.helpers import fy

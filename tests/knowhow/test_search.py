@@ -6,7 +6,8 @@ Runs on SQLite (FTS5) and PostgreSQL (tsvector + GIN) alike: CI runs this file o
 import pytest
 from django.db import connection
 
-from ciodispatch.knowhow import search, search_eval
+from ciodispatch.demo import knowhow_search_eval as search_eval
+from ciodispatch.knowhow import search
 from ciodispatch.knowhow import text as T
 from tests.knowhow.helpers import published
 

@@ -1,7 +1,7 @@
 """The outreach demo: offers from 佐賀県 and two other prefectures, requests in several
 states, past and upcoming events with a waiting list; built through the services."""
 
-from ciodispatch.outreach.demo import load_outreach_demo
+from ciodispatch.demo.outreach import load_outreach_demo
 from ciodispatch.outreach.models import Event, Registration, SupportOffer, SupportRequest
 
 

@@ -1,8 +1,8 @@
 import pytest
 
+from ciodispatch.demo.progress import load_progress_demo, write_history
 from ciodispatch.dispatches import services as dispatches
 from ciodispatch.progress import queries
-from ciodispatch.progress.demo import load_progress_demo, write_history
 from ciodispatch.progress.models import ActionPlan, KPIMeasurement, MonthlyReport, SmallWin
 from tests.dispatches.helpers import dispatch_at
 

@@ -1,5 +1,5 @@
+from ciodispatch.demo.readiness import load_readiness_demo
 from ciodispatch.readiness import services
-from ciodispatch.readiness.demo import load_readiness_demo
 from ciodispatch.readiness.models import Assessment
 from tests.conftest import lg
 

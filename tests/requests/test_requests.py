@@ -303,7 +303,7 @@ def test_a_coordinator_files_only_for_their_own_groups(personas, saga_group):
 
 
 def _assess(user, plan):
-    from ciodispatch.readiness import demo as readiness_demo
+    from ciodispatch.demo import readiness as readiness_demo
     from ciodispatch.readiness import services as readiness
 
     assessment = readiness.start_assessment(user.local_government, actor=user)
@@ -312,7 +312,7 @@ def _assess(user, plan):
 
 
 def test_readiness_below_the_minimum_fails_alone(personas):
-    from ciodispatch.readiness import demo as readiness_demo
+    from ciodispatch.demo import readiness as readiness_demo
 
     complete_readiness_training(personas.host1, personas.host1_head)
     _assess(personas.host1, readiness_demo.WEAK_BUDGET)
@@ -323,7 +323,7 @@ def test_readiness_below_the_minimum_fails_alone(personas):
 
 
 def test_a_strong_assessment_passes_readiness(personas):
-    from ciodispatch.readiness import demo as readiness_demo
+    from ciodispatch.demo import readiness as readiness_demo
 
     complete_readiness_training(personas.host1, personas.host1_head)
     _assess(personas.host1, readiness_demo.STRONG)

@@ -1,4 +1,4 @@
-from ciodispatch.training.demo import load_training_demo
+from ciodispatch.demo.training import load_training_demo
 from ciodispatch.training.models import Course, Enrolment, Track, TrainingSession
 from ciodispatch.training.services import completions_for_users, has_completed_track
 

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from ciodispatch.accounts import services as accounts
 from ciodispatch.accounts.models import Role, User
+from ciodispatch.demo import readiness as readiness_demo
 from ciodispatch.localgov.models import LocalGovernment, LocalGovernmentGroup
-from ciodispatch.readiness import demo as readiness_demo
 from ciodispatch.readiness import services as readiness
 from ciodispatch.requests import services
 from ciodispatch.requests.models import DispatchRequest, RequestRound

@@ -16,11 +16,11 @@ from django.utils import timezone
 
 from ciodispatch.accounts.models import User
 from ciodispatch.candidates.models import Application
+from ciodispatch.demo import requests as requests_demo
 from ciodispatch.demo.clock import simulated_clock
 from ciodispatch.localgov.models import LocalGovernment
 from ciodispatch.matchround import services
 from ciodispatch.matchround.models import MatchRound, Post
-from ciodispatch.requests import demo as requests_demo
 from ciodispatch.requests import services as requests
 from ciodispatch.requests.models import DispatchRequest, RequestRound
 

@@ -7,14 +7,14 @@ import random
 from django.utils import timezone
 
 from ciodispatch.core.dates import fiscal_year
-from ciodispatch.knowhow import services
-from ciodispatch.knowhow.demo_content import (
+from ciodispatch.demo.knowhow_content import (
     FURTHER_CASES,
     MANUALS,
     STUDY_CASES,
     STUDY_SOURCE,
     UNPUBLISHED,
 )
+from ciodispatch.knowhow import services
 from ciodispatch.knowhow.models import Award, Case, Manual
 from ciodispatch.localgov.models import LocalGovernment
 

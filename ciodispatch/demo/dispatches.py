@@ -8,7 +8,7 @@ they would have happened.
 - 1 April: the daily job starts every confirmed dispatch.
 - June: one dispatch is extended with the office's approval; August: one ends early.
 - 1 October: the six-month dispatches complete (their plans, reports, small wins and
-  KPI values are written while they run, by ``progress.demo.write_history``); two of them
+  KPI values are written while they run, by ``demo.progress.write_history``); two of them
   are evaluated by the host, the CIO and the office, and one becomes a draft case in the
   know-how base.
 - November: a host asks for an extension the office has not decided yet.
@@ -24,10 +24,10 @@ from django.utils import timezone
 
 from ciodispatch.accounts.models import User
 from ciodispatch.demo.clock import simulated_clock
+from ciodispatch.demo.progress import write_history
 from ciodispatch.dispatches import services
 from ciodispatch.dispatches.models import Dispatch, Evaluation, add_months
 from ciodispatch.matchround.models import MatchRound
-from ciodispatch.progress.demo import write_history
 
 SHORT_TERMS = 4  # six-month first phases, completed by now
 

@@ -1,16 +1,16 @@
 """The labelled query set over the demo cases: precision and recall of the search.
 
 Relevance comes from the demo's structured data, never from the text the search reads: the
-hand-given ``topics`` of each case (demo_content.py), its challenges, whether it names the
+hand-given ``topics`` of each case (knowhow_content.py), its challenges, whether it names the
 head's role, and the prefecture of its local governments. docs/search.md reports the result
-on SQLite and PostgreSQL; tests/knowhow/test_search_quality.py keeps it from dropping.
+on SQLite and PostgreSQL; tests/knowhow/test_search.py keeps it from dropping.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ciodispatch.demo.knowhow_content import FURTHER_CASES, STUDY_CASES
 from ciodispatch.knowhow import search
-from ciodispatch.knowhow.demo_content import FURTHER_CASES, STUDY_CASES
 from ciodispatch.knowhow.models import Case
 
 CHALLENGE_OF = {
