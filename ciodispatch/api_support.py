@@ -1,13 +1,38 @@
 """The public JSON API: one NinjaAPI, routers from the apps, the policy on every endpoint."""
 
 from functools import wraps
+from typing import Annotated
 
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Router
+from ninja import Field, NinjaAPI, Router, Schema
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from pydantic import AfterValidator
 
 from ciodispatch import policy
+
+
+class Problem(Schema):
+    """The body of every refusal: one sentence saying what to fix."""
+
+    detail: str
+
+
+def _prefecture_code(value: str | None) -> str | None:
+    if value is None or value.strip() == "":
+        return None
+    value = value.strip()
+    if not (value.isascii() and value.isdigit() and len(value) == 2 and 1 <= int(value) <= 47):
+        raise ValueError("use a 2-digit prefecture code from 01 to 47, e.g. 41 for 佐賀県")
+    return value
+
+
+# A query filter by prefecture: empty means every prefecture.
+PrefectureFilter = Annotated[
+    str | None,
+    AfterValidator(_prefecture_code),
+    Field(description="prefecture code, 01–47 (41 is 佐賀県)"),
+]
 
 
 def guard_api(action: policy.Action):

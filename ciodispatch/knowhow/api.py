@@ -7,10 +7,9 @@ from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from pydantic import field_validator
 
 from ciodispatch import policy
-from ciodispatch.api_support import guard_api
+from ciodispatch.api_support import PrefectureFilter, Problem, guard_api
 from ciodispatch.candidates.choices import Domain
 from ciodispatch.core.programme import Challenge
 from ciodispatch.knowhow import queries
@@ -92,24 +91,10 @@ class CaseFilters(Schema):
     q: str | None = Field(None, description="Japanese words; OR between words for either")
     theme: Domain | None = None
     challenge: Challenge | None = None
-    prefecture: str | None = Field(None, description="prefecture code, 01–47 (41 is 佐賀県)")
+    prefecture: PrefectureFilter = None
     period: int | None = Field(None, ge=1990, le=2100, description="a fiscal year the case covers")
     page: int = Field(1, ge=1)
     page_size: int = Field(20, ge=1, le=100)
-
-    @field_validator("prefecture")
-    @classmethod
-    def prefecture_code(cls, value: str | None) -> str | None:
-        if value is None or value == "":
-            return None
-        value = value.strip()
-        if not (value.isascii() and value.isdigit() and len(value) == 2 and 1 <= int(value) <= 47):
-            raise ValueError("use a 2-digit prefecture code from 01 to 47, e.g. 41 for 佐賀県")
-        return value
-
-
-class Problem(Schema):
-    detail: str
 
 
 def _governments(case: Case) -> list[dict]:

@@ -2,10 +2,9 @@ from django.core.paginator import Paginator
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
-from pydantic import field_validator
 
 from ciodispatch import policy
-from ciodispatch.api_support import guard_api
+from ciodispatch.api_support import PrefectureFilter, Problem, guard_api
 from ciodispatch.localgov.codes import InvalidCode, parse_code
 from ciodispatch.localgov.models import Kind, LocalGovernment
 from ciodispatch.localgov.queries import filter_local_governments
@@ -45,27 +44,13 @@ class LocalGovernmentPage(Schema):
 
 
 class LocalGovernmentFilters(Schema):
-    prefecture: str | None = Field(None, description="prefecture code, 01–47 (41 is 佐賀県)")
+    prefecture: PrefectureFilter = None
     region: Region | None = None
     kind: Kind | None = None
     max_population: int | None = Field(None, ge=0)
     q: str | None = Field(None, max_length=40, description="name or reading (kana)")
     page: int = Field(1, ge=1)
     page_size: int = Field(50, ge=1, le=200)
-
-    @field_validator("prefecture")
-    @classmethod
-    def prefecture_code(cls, value: str | None) -> str | None:
-        if value is None or value == "":
-            return None
-        value = value.strip()
-        if not (value.isascii() and value.isdigit() and len(value) == 2 and 1 <= int(value) <= 47):
-            raise ValueError("use a 2-digit prefecture code from 01 to 47, e.g. 41 for 佐賀県")
-        return value
-
-
-class Problem(Schema):
-    detail: str
 
 
 def _out(lg: LocalGovernment) -> dict:
