@@ -1,6 +1,12 @@
+import uuid
+from contextvars import ContextVar
+
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+
+# The id of the request being served ("-" outside a request: commands, the worker).
+current_request_id: ContextVar[str] = ContextVar("current_request_id", default="-")
 
 
 class JapaneseFirstLocaleMiddleware(LocaleMiddleware):
@@ -16,3 +22,42 @@ class JapaneseFirstLocaleMiddleware(LocaleMiddleware):
         language = chosen if chosen in supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class RequestIdMiddleware:
+    """Give every request a short id: in the log lines it causes (core/logfilters.py), in the
+    ``X-Request-ID`` response header and on the error pages, so a user who quotes it to the
+    office points at exactly their request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.request_id = uuid.uuid4().hex[:12]
+        token = current_request_id.set(request.request_id)
+        try:
+            response = self.get_response(request)
+        finally:
+            current_request_id.reset(token)
+        response["X-Request-ID"] = request.request_id
+        return response
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: no-store`` on every response to a signed-in user and on every download,
+    so that no shared cache or browser history keeps pages and files with personal data. A
+    response that declares itself public (published pictures, open data) keeps its header."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        declared = response.get("Cache-Control", "")
+        if "public" in declared:
+            return response
+        user = getattr(request, "user", None)
+        download = response.get("Content-Disposition", "").startswith("attachment")
+        if download or (user is not None and user.is_authenticated):
+            response["Cache-Control"] = "private, no-store"
+        return response
