@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "ciodispatch.accounts.middleware.SecondFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "ciodispatch.accounts.sessions.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -160,6 +161,13 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# Failed sign-ins from one address over every user name before that address waits the same
+# 30 minutes (password spraying); far above what one office's staff mistype.
+SIGN_IN_ADDRESS_FAILURE_LIMIT = envint("SIGN_IN_ADDRESS_FAILURE_LIMIT", 20, minimum=1)
+# Minutes without a request before one must sign in again: the office's people (those who
+# pass a second factor: officers, administrators, reviewers), and everyone else.
+OFFICE_IDLE_TIMEOUT_MINUTES = envint("OFFICE_IDLE_TIMEOUT_MINUTES", 30, minimum=1)
+IDLE_TIMEOUT_MINUTES = envint("IDLE_TIMEOUT_MINUTES", 120, minimum=1)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", not (DEBUG or DEMO_MODE))

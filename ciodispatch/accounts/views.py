@@ -12,10 +12,9 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django_otp import login as otp_login
 
 from ciodispatch import policy
-from ciodispatch.accounts import services
+from ciodispatch.accounts import services, sessions
 from ciodispatch.accounts.forms import LoginForm, OrganisationContactForm, TokenForm
 from ciodispatch.accounts.models import Organisation, User
 
@@ -24,6 +23,12 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        # Many user names tried from one address: refused before any password is checked.
+        if sessions.address_locked(request):
+            return render(request, "accounts/locked_out.html", {"by_address": True}, status=429)
+        return super().post(request, *args, **kwargs)
 
 
 LoginView.policy_action = "public"
@@ -81,7 +86,7 @@ def verify(request):
     if request.method == "POST" and form.is_valid():
         device = services.verify_second_factor(user, form.cleaned_data["token"])
         if device is not None:
-            otp_login(request, device)
+            sessions.second_factor_passed(request, device)
             return redirect(_safe_next(request))
         form.add_error("token", _wrong_code_message(user))
     return render(request, "accounts/verify.html", {"form": form})
@@ -103,7 +108,7 @@ def enrol(request):
     if request.method == "POST" and form.is_valid():
         confirmed = services.confirm_totp_device(user, form.cleaned_data["token"])
         if confirmed is not None:
-            otp_login(request, confirmed)
+            sessions.second_factor_passed(request, confirmed)
             messages.success(request, _("Your authenticator app is set up."))
             return redirect(_safe_next(request))
         form.add_error("token", _wrong_code_message(user, enrolling=True))
