@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Innermost but one: still before anything reads the body (CSRF reads it in process_view).
+    "ciodispatch.core.middleware.RequestSizeLimitMiddleware",
     "ciodispatch.core.middleware.NoStoreMiddleware",
 ]
 
@@ -236,6 +238,9 @@ PRIVATE_MEDIA_ROOT = Path(envstr("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private"))
 MEDIA_ROOT = PRIVATE_MEDIA_ROOT
 MAX_UPLOAD_MB = envint("MAX_UPLOAD_MB", 5, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_MB * 1024 * 1024 + 1024 * 1024
+# A request body beyond this is refused before it is read (core.middleware): one upload and
+# its form.
+MAX_REQUEST_BYTES = DATA_UPLOAD_MAX_MEMORY_SIZE
 # Candidates: certification validity, retention of personal data after a file closes.
 CERTIFICATION_VALID_YEARS = envint("CERTIFICATION_VALID_YEARS", 3, minimum=1)
 CANDIDATE_RETENTION_DAYS = envint("CANDIDATE_RETENTION_DAYS", 5 * 365, minimum=30)

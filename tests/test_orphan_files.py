@@ -12,6 +12,7 @@ from django.core.management import call_command
 
 from ciodispatch.knowhow import services as knowhow
 from ciodispatch.knowhow.models import CaseAttachment
+from tests.files import minimal_pdf
 from tests.knowhow.helpers import draft
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +25,7 @@ def _age(path, hours):
 
 def test_orphans_older_than_a_day_are_deleted_referenced_and_recent_files_stay(personas):
     case = draft(personas.host1, codes=("412040",))
-    upload = SimpleUploadedFile("資料.pdf", b"%PDF-1.4\n0", content_type="application/pdf")
+    upload = SimpleUploadedFile("資料.pdf", minimal_pdf(), content_type="application/pdf")
     kept = knowhow.add_attachment(case, actor=personas.host1, upload=upload, title="資料")
     kept_path = Path(settings.MEDIA_ROOT) / kept.file.name
     folder = Path(settings.MEDIA_ROOT) / "knowhow" / "cases" / "2026"

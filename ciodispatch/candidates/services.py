@@ -42,6 +42,7 @@ from ciodispatch.candidates.models import (
     SkillClaim,
     VendorAffiliation,
 )
+from ciodispatch.core import uploads
 from ciodispatch.core.dates import fiscal_year
 from ciodispatch.localgov.regions import Region
 
@@ -454,7 +455,7 @@ def save_motivation(app: Application, *, actor, motivation: str) -> Application:
 
 
 def check_pdf(upload: UploadedFile) -> None:
-    """Refuse a file that is not a real PDF, or too large."""
+    """Refuse a file that is not a real PDF, is too large or carries active content."""
     limit = settings.MAX_UPLOAD_MB * 1024 * 1024
     if upload.size is None or upload.size > limit:
         raise CandidateError(
@@ -465,19 +466,7 @@ def check_pdf(upload: UploadedFile) -> None:
     upload.seek(0)
     if head != b"%PDF-":
         raise CandidateError(_("The file is not a PDF. Save your CV as PDF and upload that."))
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
-    try:
-        pages = len(PdfReader(upload).pages)
-    except (PdfReadError, ValueError, KeyError, OSError):
-        raise CandidateError(
-            _("The PDF cannot be read (it may be damaged). Save it again and upload it.")
-        ) from None
-    finally:
-        upload.seek(0)
-    if pages == 0:
-        raise CandidateError(_("The PDF has no pages."))
+    uploads.check_pdf(upload, error=CandidateError)
 
 
 @transaction.atomic

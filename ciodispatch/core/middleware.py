@@ -3,6 +3,7 @@ from contextvars import ContextVar
 
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import render
 from django.utils import translation
 
 # The id of the request being served ("-" outside a request: commands, the worker).
@@ -61,3 +62,25 @@ class NoStoreMiddleware:
         if download or (user is not None and user.is_authenticated):
             response["Cache-Control"] = "private, no-store"
         return response
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a request whose body is larger than the largest upload allowed, before any of it
+    is read (Django reads no more than ``Content-Length``, so the header is what counts), for
+    anonymous visitors too. The page says the limit in words."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.MAX_REQUEST_BYTES:
+            # (The server, not the application, closes the connection with the unread body:
+            # WSGI forbids hop-by-hop headers such as Connection.)
+            return render(
+                request, "core/413.html", {"limit_mb": settings.MAX_UPLOAD_MB}, status=413
+            )
+        return self.get_response(request)

@@ -6,6 +6,7 @@ simulated clock in October–November of this fiscal year.
 """
 
 import datetime as dt
+import functools
 import math
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -22,11 +23,25 @@ from ciodispatch.incentives.models import IncentiveClaim, IncentiveProgramme
 # first dispatch also gets a second claim, under the other programme for the same costs, which
 # the office rejects (so a small demo still shows a rejection).
 PLAN = ("paid", "submitted", "adjusted", "draft", "returned", "approved", "rejected", "paid")
-EVIDENCE_PDF = b"%PDF-1.4\n% demo evidence: pay records and receipts\n%%EOF\n"
+
+
+@functools.cache
+def _evidence_pdf() -> bytes:
+    """A one-page PDF standing for the pay records and receipts of a claim."""
+    from ciodispatch.core import pdf
+
+    styles = pdf.styles()
+    return pdf.build(
+        [
+            pdf.paragraph("支払証拠書類（デモ）", styles["title"]),
+            pdf.paragraph("外部CIOへの報酬の支払記録と領収書の写し。", styles["body"]),
+        ],
+        title="支払証拠書類",
+    )
 
 
 def _evidence(name: str) -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, EVIDENCE_PDF, content_type="application/pdf")
+    return SimpleUploadedFile(name, _evidence_pdf(), content_type="application/pdf")
 
 
 def _host_actor(dispatch: Dispatch):

@@ -539,14 +539,14 @@ def add_evidence(
 ) -> ClaimEvidence:
     claim = _locked(claim)
     policy.require(actor, A.EDIT_CLAIM, claim)
-    extension, content_type = check_upload(
+    extension, content_type, content = check_upload(
         upload,
         error=IncentiveError,
         not_accepted=_("Attach PDF, PNG, JPEG or Excel files (.%(ext)s is not accepted)."),
         allowed=EVIDENCE_TYPES,
     )
     evidence = ClaimEvidence.store(
-        upload,
+        content,
         name=f"claim-{claim.pk}.{extension}",
         content_type=content_type,
         actor=actor,

@@ -5,11 +5,12 @@ audited. Only published documents are in the search index.
 """
 
 import datetime as dt
+import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone, translation
@@ -19,7 +20,7 @@ from ciodispatch import policy
 from ciodispatch.audit.services import record
 from ciodispatch.candidates.choices import Domain
 from ciodispatch.core.programme import Challenge
-from ciodispatch.core.uploads import check_upload
+from ciodispatch.core.uploads import check_pdf, check_upload
 from ciodispatch.knowhow import search
 from ciodispatch.knowhow.models import (
     CASE_STATES,
@@ -378,7 +379,7 @@ def reopen_case(case: Case, *, actor, reason: str) -> Case:
     return case
 
 
-def _check_upload(upload: UploadedFile) -> tuple[str, str]:
+def _check_upload(upload: UploadedFile) -> tuple[str, str, File]:
     return check_upload(
         upload,
         error=KnowhowError,
@@ -391,9 +392,9 @@ def _check_upload(upload: UploadedFile) -> tuple[str, str]:
 @transaction.atomic
 def add_attachment(case: Case, *, actor, upload: UploadedFile, title: str) -> CaseAttachment:
     policy.require(actor, A.EDIT_CASE, case)
-    extension, content_type = _check_upload(upload)
+    extension, content_type, content = _check_upload(upload)
     attachment = CaseAttachment.store(
-        upload,
+        content,
         name=f"case-{case.pk}.{extension}",
         content_type=content_type,
         actor=actor,
@@ -467,6 +468,7 @@ def _save_pdf(manual: Manual, pdf: bytes) -> None:
         raise KnowhowError(_("The file is not a PDF."))
     if len(pdf) > settings.MAX_UPLOAD_MB * 1024 * 1024:
         raise KnowhowError(_("The file is larger than %(mb)s MB.") % {"mb": settings.MAX_UPLOAD_MB})
+    check_pdf(io.BytesIO(pdf), error=KnowhowError)
     manual.pdf.save(f"manual-{manual.pk}-v{manual.version}.pdf", ContentFile(pdf), save=True)
 
 

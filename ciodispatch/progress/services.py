@@ -6,7 +6,6 @@ message saying what to fix, and writes nothing.
 """
 
 import datetime as dt
-import io
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 from ciodispatch import policy
 from ciodispatch.audit.services import record
 from ciodispatch.core.mail import mail_after_commit
+from ciodispatch.core.uploads import reencode_image
 from ciodispatch.dispatches.models import Dispatch
 from ciodispatch.knowhow import search
 from ciodispatch.policy import Action as A
@@ -431,7 +431,6 @@ def comment(
 def _clean_picture(upload) -> tuple[bytes, str, str]:
     """Check that the upload is a PNG or JPEG of at most 5 MB and re-encode it, which drops
     EXIF (and with it GPS positions) and anything hidden after the image data."""
-    from PIL import Image, ImageOps, UnidentifiedImageError
 
     size = getattr(upload, "size", None) or 0
     if size > PICTURE_MAX_BYTES:
@@ -439,42 +438,13 @@ def _clean_picture(upload) -> tuple[bytes, str, str]:
     data = upload.read()
     if len(data) > PICTURE_MAX_BYTES:
         raise ProgressError(_("The picture is larger than 5 MB; choose a smaller one."))
-    not_an_image = ProgressError(_("The picture must be a PNG or JPEG image."))
-    broken = (
-        UnidentifiedImageError,
-        OSError,
-        SyntaxError,
-        ValueError,
-        Image.DecompressionBombError,
+    return reencode_image(
+        data,
+        error=ProgressError,
+        not_an_image=_("The picture must be a PNG or JPEG image."),
+        max_pixels=PICTURE_MAX_PIXELS,
+        max_side=PICTURE_MAX_SIDE,
     )
-    try:
-        with Image.open(io.BytesIO(data)) as probe:
-            kind = probe.format
-            width, height = probe.size
-            probe.verify()
-    except broken:
-        raise not_an_image from None
-    if kind not in ("PNG", "JPEG"):
-        raise not_an_image
-    if width * height > PICTURE_MAX_PIXELS:
-        raise ProgressError(
-            _("The picture is too large in pixels; use one of at most 40 megapixels.")
-        )
-    try:
-        with Image.open(io.BytesIO(data)) as opened:
-            opened.load()
-            image: Image.Image = ImageOps.exif_transpose(opened)
-            image.thumbnail((PICTURE_MAX_SIDE, PICTURE_MAX_SIDE))
-            out = io.BytesIO()
-            if kind == "PNG":
-                if image.mode not in ("RGB", "RGBA", "L", "LA", "P"):
-                    image = image.convert("RGBA")
-                image.save(out, format="PNG", optimize=True)
-                return out.getvalue(), "image/png", "png"
-            image.convert("RGB").save(out, format="JPEG", quality=85)
-            return out.getvalue(), "image/jpeg", "jpg"
-    except broken:
-        raise not_an_image from None
 
 
 @transaction.atomic

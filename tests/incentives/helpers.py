@@ -10,8 +10,9 @@ from ciodispatch.incentives import programmes, services
 from ciodispatch.incentives.models import IncentiveProgramme
 from ciodispatch.incentives.services import CostInput
 from tests.dispatches.helpers import dispatch_at, today
+from tests.files import minimal_pdf
 
-PDF = b"%PDF-1.4\n% evidence\n"
+PDF = minimal_pdf()
 
 
 def pdf(name="receipt.pdf"):

@@ -15,6 +15,7 @@ from ciodispatch.knowhow.models import Case, CaseVersion, Manual
 from ciodispatch.knowhow.services import KnowhowError
 from ciodispatch.training.models import Course
 from tests.conftest import verified_client
+from tests.files import minimal_pdf
 from tests.knowhow.helpers import draft, published
 
 
@@ -233,7 +234,7 @@ def test_an_author_removes_an_attachment_from_a_draft(
     client, personas, django_capture_on_commit_callbacks
 ):
     case = draft(personas.host1, codes=("412040",))
-    pdf = SimpleUploadedFile("a.pdf", b"%PDF-1.4 x", content_type="application/pdf")
+    pdf = SimpleUploadedFile("a.pdf", minimal_pdf(), content_type="application/pdf")
     item = services.add_attachment(case, actor=personas.host1, upload=pdf, title="古い資料")
     client.force_login(personas.host2)
     assert client.post(f"/knowhow/workspace/attachments/{item.pk}/remove/").status_code == 403

@@ -12,6 +12,7 @@ from ciodispatch.knowhow import queries, services
 from ciodispatch.knowhow.models import Case, CaseVersion, Manual, SearchEntry
 from ciodispatch.knowhow.services import KnowhowError
 from tests.conftest import lg
+from tests.files import minimal_pdf
 from tests.knowhow.helpers import draft, published
 
 S = Case.State
@@ -169,9 +170,9 @@ def _upload(name, content, kind="application/octet-stream"):
 
 def test_attachments_are_checked_for_type_and_size(personas, settings):
     case = draft(personas.host1, codes=("412040",))
-    pdf = _upload("資料.pdf", b"%PDF-1.4\n" + b"0" * 100)
+    pdf = _upload("資料.pdf", minimal_pdf())
     attachment = services.add_attachment(case, actor=personas.host1, upload=pdf, title="資料")
-    assert attachment.content_type == "application/pdf" and attachment.size == 109
+    assert attachment.content_type == "application/pdf" and attachment.size == len(minimal_pdf())
     with pytest.raises(KnowhowError, match="not accepted"):
         services.add_attachment(
             case, actor=personas.host1, upload=_upload("x.exe", b"MZ"), title="x"

@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from ciodispatch.knowhow import services
 from ciodispatch.knowhow.models import Case, Manual
 from tests.conftest import verified_client
+from tests.files import minimal_pdf
 from tests.knowhow.helpers import draft, published
 
 
@@ -100,7 +101,7 @@ def test_a_host_drafts_submits_and_the_office_publishes_through_the_pages(client
     assert response.status_code == 302
     assert [lg.code for lg in case.local_governments.all()] == ["412040"]
     assert case.outcomes[0]["value"] == "10分"
-    upload = SimpleUploadedFile("手順.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+    upload = SimpleUploadedFile("手順.pdf", minimal_pdf(), content_type="application/pdf")
     client.post(f"/knowhow/workspace/{case.pk}/attach/", {"title": "手順書", "file": upload})
     assert case.attachments.count() == 1
     client.post(f"/knowhow/workspace/{case.pk}/submit/")
@@ -193,7 +194,7 @@ def test_the_office_keeps_manuals_with_versions_through_the_pages(client, person
             "kind": "manual",
             "body": "## 手順\n\n- 関係者の洗い出し",
             "case_numbers": str(case.pk),
-            "pdf": SimpleUploadedFile("m.pdf", b"%PDF-1.4 x", content_type="application/pdf"),
+            "pdf": SimpleUploadedFile("m.pdf", minimal_pdf(), content_type="application/pdf"),
         },
     )
     manual = Manual.objects.get(title="導入の手引き")
