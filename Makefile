@@ -69,7 +69,7 @@ lint: install
 	SECRET_KEY=type-check-only $(BIN)/mypy ciodispatch/policy.py ciodispatch/api_support.py \
 	  ciodispatch/core/states.py ciodispatch/core/dates.py ciodispatch/localgov/codes.py \
 	  ciodispatch/*/services.py ciodispatch/matching
-	$(BIN)/lint-imports
+	$(BIN)/lint-imports --no-cache
 
 test: install system-deps messages lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
