@@ -152,8 +152,8 @@ class Dispatch(models.Model):
 
     @property
     def counts_as_busy(self) -> bool:
-        """Whether the dispatch holds its CIO over its term: every dispatch but a declined
-        proposal (a proposal not yet answered counts, so no round proposes the CIO twice)."""
+        """Whether the dispatch holds its CIO until its last day: every dispatch but a
+        declined proposal (one still unanswered counts, as it may yet be accepted)."""
         return not self.is_declined
 
     @property
