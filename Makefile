@@ -68,7 +68,8 @@ lint: install
 	$(BIN)/ruff format --check ciodispatch tests bench
 	SECRET_KEY=type-check-only $(BIN)/mypy ciodispatch/policy.py ciodispatch/api_support.py \
 	  ciodispatch/core/states.py ciodispatch/core/dates.py ciodispatch/localgov/codes.py \
-	  ciodispatch/*/services.py
+	  ciodispatch/*/services.py ciodispatch/matching
+	$(BIN)/lint-imports --no-cache
 
 test: install system-deps messages lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

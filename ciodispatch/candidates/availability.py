@@ -1,5 +1,9 @@
-"""A candidate's standing for a post: a certification valid today, and vendor conflicts
-(a host's systems supplied by a vendor the candidate worked for in the last N years)."""
+"""A candidate's standing for a post: a certification valid today, dispatches that keep the
+candidate busy, and vendor conflicts (a host's systems supplied by a vendor the candidate
+worked for in the last N years).
+
+The dispatches are read through the reverse relation ``application.dispatches``, so this
+module, below the matching round and the dispatches, imports neither."""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ import unicodedata
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ciodispatch.candidates.models import Application
 
@@ -20,6 +25,43 @@ def participating_application(user) -> Application | None:
         user=user, state=Application.State.CERTIFIED, certified_until__gte=timezone.localdate()
     ).first()
     return application
+
+
+def busy_until(
+    application: Application, *, excluding_round_id: int | None = None, dispatches=None
+) -> dt.date | None:
+    """The last day of the candidate's latest dispatch, if any (``Dispatch.last_day``: the
+    early end, the (extended) appointment end, or for a proposal not yet set the request's
+    start + term). Declined proposals do not count, nor those of the round
+    ``excluding_round_id``. ``dispatches``: the application's dispatches already read (a list
+    checking many candidates reads them in one query)."""
+    if dispatches is None:
+        dispatches = application.dispatches.select_related("request__request_round")
+    ends = [
+        d.last_day()
+        for d in dispatches
+        if d.counts_as_busy
+        and (excluding_round_id is None or d.match_round_id != excluding_round_id)
+    ]
+    return max(ends, default=None)
+
+
+def unavailable_reason(
+    application: Application,
+    *,
+    starts: dt.date,
+    excluding_round_id: int | None = None,
+    dispatches=None,
+) -> str:
+    """Why a certified candidate cannot take part in a round whose dispatches start on
+    ``starts`` (a dispatch lasting until that day or later), or "" if they can."""
+    end = busy_until(application, excluding_round_id=excluding_round_id, dispatches=dispatches)
+    if end is not None and end >= starts:
+        return _(
+            "You are on a dispatch until %(end)s, after this round's dispatches start "
+            "(%(start)s); you can take part in a later round."
+        ) % {"end": end.isoformat(), "start": starts.isoformat()}
+    return ""
 
 
 def _normalise_vendor(name: str) -> str:

@@ -147,6 +147,16 @@ class Dispatch(models.Model):
         return self.state in (self.State.COMPLETED, self.State.ENDED_EARLY)
 
     @property
+    def is_declined(self) -> bool:
+        return self.state == self.State.DECLINED
+
+    @property
+    def counts_as_busy(self) -> bool:
+        """Whether the dispatch holds its CIO until its last day: every dispatch but a
+        declined proposal (one still unanswered counts, as it may yet be accepted)."""
+        return not self.is_declined
+
+    @property
     def term_end(self) -> dt.date | None:
         """The last day the CIO is (or was) on the post: the early end, else the planned end."""
         return self.ended_on or self.end_date

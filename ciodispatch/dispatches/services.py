@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from ciodispatch import policy
 from ciodispatch.audit.services import record
+from ciodispatch.candidates.availability import conflicting_vendors, unavailable_reason
 from ciodispatch.candidates.models import Application
 from ciodispatch.core.mail import mail_after_commit
 from ciodispatch.dispatches.models import (
@@ -273,9 +274,6 @@ def candidates_for_place(dispatch: Dispatch) -> list[Application]:
     """Certified candidates who could fill a declined place: valid certification, not proposed
     in this round already (whatever became of it), free over the place's term, not in a
     vendor conflict, and never offered this place before (the whole chain of replacements)."""
-    from ciodispatch.candidates.availability import conflicting_vendors
-    from ciodispatch.matchround.services import unavailable_reason
-
     today = _today()
     offered = set()
     place: Dispatch | None = dispatch
@@ -310,7 +308,10 @@ def candidates_for_place(dispatch: Dispatch) -> list[Application]:
     for application in pool:
         mine = held[application.pk]
         if match_round is not None and unavailable_reason(
-            match_round, application, dispatches=mine
+            application,
+            starts=match_round.request_round.dispatch_start,
+            excluding_round_id=match_round.pk,
+            dispatches=mine,
         ):
             continue
         if conflicting_vendors(application, dispatch.request, years=years):

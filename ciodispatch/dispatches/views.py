@@ -173,8 +173,6 @@ def detail(request, dispatch):
             if kind not in evaluations
             and policy.can(user, services.EVALUATION_ACTIONS[kind], dispatch)
         ]
-    from ciodispatch.progress.queries import overdue_for
-
     return render(
         request,
         "dispatches/detail.html",
@@ -191,7 +189,6 @@ def detail(request, dispatch):
             ],
             "open_kinds": open_kinds,
             "replaced_by": Dispatch.objects.filter(replaces=dispatch).first(),
-            "overdue": overdue_for(dispatch, today) if dispatch.is_running else [],
             "decline_form": forms.DeclineForm(),
             "end_form": forms.EndEarlyForm(initial={"on": today}),
             "extension_form": forms.ExtensionForm(),

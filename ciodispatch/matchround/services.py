@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from ciodispatch import policy
 from ciodispatch.audit.services import record
+from ciodispatch.candidates import availability
 from ciodispatch.candidates.availability import conflicting_vendors, participating_application
 from ciodispatch.candidates.models import Application
 from ciodispatch.core.mail import mail_after_commit
@@ -273,35 +274,17 @@ def advance(match_round: MatchRound, target: str, *, actor, reason: str = "") ->
 # --- who may take part --------------------------------------------------------------------
 
 
-def busy_until(
-    application: Application, *, excluding: MatchRound | None = None, dispatches=None
-) -> dt.date | None:
-    """The last day of the candidate's latest dispatch, if any (``Dispatch.last_day``: the
-    early end, the (extended) appointment end, or for a proposal not yet set the request's
-    start + term). Declined proposals do not count. ``dispatches``: the application's
-    dispatches already read (a list checking many candidates reads them in one query)."""
-    if dispatches is None:
-        dispatches = application.dispatches.select_related("request__request_round")
-    ends = [
-        d.last_day()
-        for d in dispatches
-        if d.state != "declined" and (excluding is None or d.match_round_id != excluding.pk)
-    ]
-    return max(ends, default=None)
-
-
 def unavailable_reason(
     match_round: MatchRound, application: Application, *, dispatches=None
 ) -> str:
-    """Why a certified candidate cannot take part in this round, or "" if they can."""
-    start = match_round.request_round.dispatch_start
-    end = busy_until(application, excluding=match_round, dispatches=dispatches)
-    if end is not None and end >= start:
-        return _(
-            "You are on a dispatch until %(end)s, after this round's dispatches start "
-            "(%(start)s); you can take part in a later round."
-        ) % {"end": end.isoformat(), "start": start.isoformat()}
-    return ""
+    """Why a certified candidate cannot take part in this round, or "" if they can: a
+    dispatch of another round lasting into this round's start."""
+    return availability.unavailable_reason(
+        application,
+        starts=match_round.request_round.dispatch_start,
+        excluding_round_id=match_round.pk,
+        dispatches=dispatches,
+    )
 
 
 def visible_posts(match_round: MatchRound, application: Application) -> tuple[list[Post], list]:

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from ciodispatch.audit.models import AuditEvent
+from ciodispatch.candidates.availability import busy_until
 from ciodispatch.dispatches import services
 from ciodispatch.dispatches.models import (
     Dispatch,
@@ -16,7 +17,6 @@ from ciodispatch.dispatches.models import (
 )
 from ciodispatch.dispatches.notice import notice_pdf
 from ciodispatch.dispatches.services import DispatchError
-from ciodispatch.matchround.services import busy_until
 from tests.candidates.helpers import new_candidate
 from tests.dispatches.helpers import dispatch_at, today
 from tests.matchround.helpers import certify

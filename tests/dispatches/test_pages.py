@@ -3,10 +3,13 @@
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 from django.utils import translation
+from django.utils.html import escape
 
 from ciodispatch.dispatches import services
 from ciodispatch.dispatches.models import Dispatch, Evaluation, add_months
+from ciodispatch.progress import queries as progress_queries
 from tests.conftest import verified_client
 from tests.dispatches.helpers import dispatch_at, today
 
@@ -176,3 +179,30 @@ def test_an_accepted_dispatch_cannot_be_evaluated_or_drafted(client, personas, m
 
     assert not Case.objects.exists()
     assert dispatch.start_date <= today() + dt.timedelta(days=1)
+
+
+def _overdue_panel(items: list[str]) -> str:
+    return (
+        '<div class="notice notice--warning" role="region" aria-labelledby="overdue-title">'
+        '<h2 id="overdue-title">Overdue</h2>\n<ul>'
+        + "".join(f"<li>{escape(item)}</li>" for item in items)
+        + "</ul></div>"
+    )
+
+
+def test_a_running_dispatch_shows_its_overdue_plan_and_reports(client, personas, monkeypatch):
+    dispatch = dispatch_at(personas, monkeypatch, "active", started_days_ago=100)
+    page = _client(client, personas.host1).get(f"/dispatches/{dispatch.pk}/").content.decode()
+    first = dispatch.started_on.replace(day=1)
+    assert f"The monthly report for {first:%Y-%m} was due on" in page
+    # The same panel, item for item, as the progress page's.
+    items = progress_queries.overdue_for(dispatch, today())
+    assert len(items) >= 2 and _overdue_panel(items) in page
+    progress = client.get(reverse("progress:dispatch", args=[dispatch.pk])).content.decode()
+    assert _overdue_panel(items) in progress
+
+
+def test_a_finished_dispatch_shows_no_overdue_panel(client, personas, monkeypatch):
+    dispatch = dispatch_at(personas, monkeypatch, "completed")
+    page = _client(client, personas.host1).get(f"/dispatches/{dispatch.pk}/").content.decode()
+    assert 'id="overdue-title"' not in page

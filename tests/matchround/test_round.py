@@ -361,6 +361,17 @@ def test_a_candidate_on_a_dispatch_past_the_rounds_start_cannot_rank(setup, pers
     assert services.unavailable_reason(setup.round, setup.app2) == ""
 
 
+def test_a_declined_proposal_leaves_the_candidate_free(setup, personas):
+    from ciodispatch.candidates.availability import busy_until
+    from ciodispatch.dispatches.services import decline, propose
+
+    dispatch = propose(request=setup.requests[0], application=setup.app2, actor=personas.office)
+    assert busy_until(setup.app2) is not None
+    decline(dispatch, actor=personas.candidate2, reason="家庭の事情")
+    assert busy_until(setup.app2) is None
+    assert services.unavailable_reason(setup.round, setup.app2) == ""
+
+
 def test_participants_are_told_by_mail(
     personas, monkeypatch, mailoutbox, django_capture_on_commit_callbacks
 ):
