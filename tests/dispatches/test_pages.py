@@ -3,6 +3,8 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from ciodispatch.dispatches import services
@@ -176,3 +178,22 @@ def test_an_accepted_dispatch_cannot_be_evaluated_or_drafted(client, personas, m
 
     assert not Case.objects.exists()
     assert dispatch.start_date <= today() + dt.timedelta(days=1)
+
+
+def test_office_filters_withstand_a_nul_character(client, personas, monkeypatch):
+    dispatch_at(personas, monkeypatch, "active")
+    c = verified_client(client, personas.office)
+    for query in ("q=%00", "prefecture=%00", "q=%00&format=csv"):
+        assert c.get(f"/dispatches/office/?{query}").status_code == 200
+
+
+def test_the_list_of_ones_dispatches_does_not_query_per_dispatch(client, personas, monkeypatch):
+    dispatch_at(personas, monkeypatch, "active")
+    client.force_login(personas.host1)
+    with CaptureQueriesContext(connection) as one:
+        client.get("/dispatches/")
+    for year in (1, 2, 3):
+        dispatch_at(personas, monkeypatch, "active", fiscal_year=today().year + year)
+    with CaptureQueriesContext(connection) as four:
+        client.get("/dispatches/")
+    assert len(four) == len(one)
