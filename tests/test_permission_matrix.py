@@ -127,6 +127,27 @@ def test_the_matrix_covers_every_action():
     assert {action for action, _key, _allowed in MATRIX} == set(A)
 
 
+# Each app's rows live in its own module: every action of the app has a row there.
+APP_ROWS = {
+    "requests": requests_matrix.ROWS,
+    "training": training_matrix.ROWS,
+    "candidates": candidates_matrix.ROWS,
+    "readiness": readiness_matrix.ROWS,
+    "knowhow": knowhow_matrix.ROWS,
+    "outreach": outreach_matrix.ROWS,
+    "matchround": matchround_matrix.ROWS,
+    "dispatches": dispatches_matrix.ROWS,
+    "incentives": incentives_matrix.ROWS,
+    "progress": progress_matrix.ROWS,
+}
+
+
+@pytest.mark.parametrize("app", sorted(APP_ROWS))
+def test_each_apps_module_has_a_row_for_every_action_of_the_app(app):
+    ours = {action for action in A if action.value.startswith(f"{app}.")}
+    assert ours and ours <= {action for action, _key, _allowed in APP_ROWS[app]}
+
+
 def test_every_action_has_a_rule():
     assert set(policy.RULES) == set(A)
 

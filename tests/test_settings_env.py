@@ -71,3 +71,23 @@ def test_sqlite_when_database_url_is_unset_and_a_bad_url_fails():
     assert "sqlite3" in _import_settings(SECRET_KEY="x", DATABASE_URL="").stdout
     bad = _import_settings(SECRET_KEY="x", DATABASE_URL="mysql://root@localhost/x")
     assert bad.returncode != 0 and "DATABASE_URL" in bad.stderr
+
+
+def _site_url(value: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != "SITE_URL"} | {"SECRET_KEY": "x"}
+    if value:
+        env["SITE_URL"] = value
+    return subprocess.run(
+        [sys.executable, "-c", "import ciodispatch.settings as s; print(s.SITE_URL)"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_site_url_defaults_to_the_demo_and_refuses_a_value_that_is_no_address():
+    assert _site_url("").stdout.strip() == "http://127.0.0.1:8000"
+    assert _site_url("https://cio.example.jp/").stdout.strip() == "https://cio.example.jp"
+    for bad in ("cio.example.jp", "https://cio.example.jp/portal"):
+        result = _site_url(bad)
+        assert result.returncode != 0 and "SITE_URL" in result.stderr

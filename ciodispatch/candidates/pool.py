@@ -14,6 +14,7 @@ from ciodispatch.localgov.regions import Region
 
 
 def search_pool(
+    within: QuerySet[Application] | None = None,
     *,
     role: str | None = None,
     min_level: int | None = None,
@@ -24,9 +25,11 @@ def search_pool(
     q: str | None = None,
     include_expired: bool = False,
 ) -> QuerySet[Application]:
-    """Certified CIOs (valid today), filtered. Arguments are validated by the caller's form."""
+    """Certified CIOs (valid today) among ``within`` (the pages pass what the user may read;
+    default every application), filtered. Arguments are validated by the caller's form."""
     today = timezone.localdate()
-    pool = Application.objects.filter(state=Application.State.CERTIFIED)
+    within = Application.objects.all() if within is None else within
+    pool = within.filter(state=Application.State.CERTIFIED)
     if not include_expired:
         pool = pool.filter(certified_until__gte=today)
     if role:

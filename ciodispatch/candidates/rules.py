@@ -1,6 +1,9 @@
 """Who applies, reviews, certifies and reads candidates' files."""
 
+from django.db.models import QuerySet
+
 from ciodispatch.accounts import roles
+from ciodispatch.candidates.models import Application
 from ciodispatch.policy import Action, rule
 
 rule(
@@ -59,6 +62,20 @@ def view_application(user, application) -> bool:
         or own_application(user, application)
         or assigned_reviewer(user, application)
     )
+
+
+def visible_applications(
+    user, queryset: QuerySet[Application] | None = None
+) -> QuerySet[Application]:
+    """The list form of ``view_application``: the applications ``user`` may read."""
+    queryset = Application.objects.all() if queryset is None else queryset
+    if roles.is_office(user):
+        return queryset
+    if roles.is_candidate(user):
+        return queryset.filter(user=user)
+    if roles.is_reviewer(user):
+        return queryset.filter(assignments__reviewer=user).exclude(conflicts__reviewer=user)
+    return queryset.none()
 
 
 @rule(Action.DECLARE_CONFLICT)

@@ -26,6 +26,7 @@ from ciodispatch.candidates.models import (
 )
 from ciodispatch.candidates.personal_data import personal_data, personal_data_pdf
 from ciodispatch.candidates.pool import pool_csv, pool_xlsx, search_pool
+from ciodispatch.candidates.rules import visible_applications
 from ciodispatch.candidates.services import CandidateError
 from ciodispatch.core.exports import download
 
@@ -322,8 +323,9 @@ def request_deletion(request, app):
 @policy.guard(A.LIST_REVIEW_ASSIGNMENTS)
 def review_list(request):
     assignments = (
-        ReviewAssignment.objects.filter(reviewer=request.user)
-        .exclude(application__conflicts__reviewer=request.user)
+        ReviewAssignment.objects.filter(
+            reviewer=request.user, application__in=visible_applications(request.user)
+        )
         .select_related("application")
         .order_by("submitted_at", "assigned_at")
     )
@@ -398,9 +400,8 @@ def review(request, app):
 @policy.guard(A.LIST_APPLICATIONS)
 def application_list(request):
     form = forms.ApplicationFilterForm(request.GET or None)
-    apps = Application.objects.exclude(state=S.DRAFT).annotate(
-        reviewers=Count("assignments", distinct=True)
-    )
+    visible = visible_applications(request.user)
+    apps = visible.exclude(state=S.DRAFT).annotate(reviewers=Count("assignments", distinct=True))
     if form.is_valid():
         if form.cleaned_data["state"]:
             apps = apps.filter(state=form.cleaned_data["state"])
@@ -409,7 +410,7 @@ def application_list(request):
             apps = apps.filter(family_name__icontains=q) | apps.filter(
                 family_name_kana__icontains=q
             )
-    counts = dict(Application.objects.values_list("state").annotate(n=Count("id")))
+    counts = dict(visible.values_list("state").annotate(n=Count("id")))
     page = Paginator(apps.order_by("-submitted_at", "-id"), 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -565,9 +566,10 @@ def change_certification(request, app):
 @policy.guard(A.VIEW_POOL)
 def pool(request):
     form = forms.PoolFilterForm(request.GET or None)
-    found = search_pool()
+    visible = visible_applications(request.user)
+    found = search_pool(visible)
     if form.is_bound and form.is_valid():
-        found = search_pool(**form.cleaned_data)
+        found = search_pool(visible, **form.cleaned_data)
     export = request.GET.get("format")
     stamp = timezone.localdate().isoformat()
     if export == "csv":

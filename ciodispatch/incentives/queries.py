@@ -17,6 +17,7 @@ from ciodispatch.incentives.models import (
     IncentiveRule,
     ProgrammeBudget,
 )
+from ciodispatch.incentives.rules import visible_claims
 
 S = IncentiveClaim.State
 APPROVED_STATES = (S.APPROVED, S.PAID)
@@ -32,14 +33,17 @@ def claims() -> QuerySet[IncentiveClaim]:
     ).prefetch_related("costs")
 
 
-def claims_of_dispatch(dispatch: Dispatch) -> QuerySet[IncentiveClaim]:
-    return claims().filter(dispatch=dispatch).order_by("-fiscal_year", "programme")
+def claims_of_dispatch(user, dispatch: Dispatch) -> QuerySet[IncentiveClaim]:
+    """The claims of ``dispatch`` that ``user`` may read."""
+    found = visible_claims(user, claims()).filter(dispatch=dispatch)
+    return found.order_by("-fiscal_year", "programme")
 
 
 def office_claims(
-    *, year: int | None, state: str = "", prefecture: str = ""
+    user, *, year: int | None, state: str = "", prefecture: str = ""
 ) -> QuerySet[IncentiveClaim]:
-    found = claims()
+    """The claims ``user`` may read (the office: all), filtered; for the list and exports."""
+    found = visible_claims(user, claims())
     if year:
         found = found.filter(fiscal_year=year)
     if state:

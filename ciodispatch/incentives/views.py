@@ -70,7 +70,7 @@ def _dispatch_page(request, dispatch, form=None, status=200):
         "incentives/dispatch_claims.html",
         {
             "dispatch": dispatch,
-            "claims": queries.claims_of_dispatch(dispatch),
+            "claims": queries.claims_of_dispatch(request.user, dispatch),
             "form": form if can_file else None,
             "started": dispatch.started_on is not None,
         },
@@ -312,6 +312,7 @@ def office_claims(request):
     form = forms.ClaimFilterForm(data, years=_years(), prefectures=_prefectures())
     filters = form.cleaned_data if form.is_valid() else {"year": current}
     found = queries.office_claims(
+        request.user,
         year=filters.get("year") or None,
         state=filters.get("state") or "",
         prefecture=filters.get("prefecture") or "",
@@ -393,7 +394,7 @@ def budget_export(request, year, fmt):
     if fmt not in ("xlsx", "csv") or not 2000 <= year <= 2100:
         raise Http404
     summary = queries.budget_summary(year, timezone.localdate())
-    found = list(queries.office_claims(year=year).order_by("pk"))
+    found = list(queries.office_claims(request.user, year=year).order_by("pk"))
     if fmt == "csv":
         header, rows = exports.claim_table(found)
         return download(exports.claims_csv(header, rows), filename=f"incentives-FY{year}.csv")

@@ -1,7 +1,10 @@
 """The public reads published cases and manuals; drafts stay with their authors' government
 and the office, which reviews, publishes, keeps manuals and records the awards."""
 
+from django.db.models import Q, QuerySet
+
 from ciodispatch.accounts import roles
+from ciodispatch.knowhow.models import Case
 from ciodispatch.policy import Action, rule
 
 
@@ -34,6 +37,19 @@ def view_case(user, case) -> bool:
     if case is None:
         return False
     return case.is_published or roles.is_office(user) or is_case_author(user, case)
+
+
+def visible_cases(user, queryset: QuerySet[Case] | None = None) -> QuerySet[Case]:
+    """The list form of ``view_case``: the cases ``user`` may read (the public pages read
+    only the published ones, ``queries.published_cases``)."""
+    queryset = Case.objects.all() if queryset is None else queryset
+    if roles.is_office(user):
+        return queryset
+    seen = Q(state=Case.State.PUBLISHED)
+    own = roles.acting_government(user)
+    if own is not None:
+        seen |= Q(author_government=own)
+    return queryset.filter(seen)
 
 
 @rule(Action.EDIT_CASE)

@@ -15,6 +15,7 @@ from ciodispatch.core.states import TransitionRefused
 from ciodispatch.knowhow import forms, queries, recommendations, services
 from ciodispatch.knowhow.models import LICENCE, LICENCE_URL, Award, Case, CaseAttachment, Manual
 from ciodispatch.knowhow.render import markdown_to_html
+from ciodispatch.knowhow.rules import visible_cases
 from ciodispatch.knowhow.services import KnowhowError
 from ciodispatch.localgov.models import LocalGovernment
 
@@ -255,11 +256,9 @@ def award_list(request):
 @policy.guard(A.LIST_OWN_CASES)
 def workspace(request):
     user = request.user
-    visible = [
-        c
-        for c in Case.objects.exclude(state=S.PUBLISHED).prefetch_related("local_governments")
-        if policy.can(user, A.VIEW_CASE, c)
-    ]
+    visible = list(
+        visible_cases(user).exclude(state=S.PUBLISHED).prefetch_related("local_governments")
+    )
     is_office = policy.can(user, A.REVIEW_CASES)
     return render(
         request,

@@ -1,6 +1,9 @@
 """Who may read the registry and form groups of local governments (広域連携)."""
 
+from django.db.models import Q, QuerySet
+
 from ciodispatch.accounts import roles
+from ciodispatch.localgov.models import LocalGovernmentGroup
 from ciodispatch.policy import Action, rule
 
 rule(Action.VIEW_LOCAL_GOVERNMENTS)(roles.anyone)
@@ -29,6 +32,24 @@ def view_group(user, group) -> bool:
     if own is not None:
         return group.lead_id == own.code or any(m.code == own.code for m in group.members.all())
     return False
+
+
+def visible_groups(
+    user, queryset: QuerySet[LocalGovernmentGroup] | None = None
+) -> QuerySet[LocalGovernmentGroup]:
+    """The list form of ``view_group``: the groups ``user`` may read."""
+    queryset = LocalGovernmentGroup.objects.all() if queryset is None else queryset
+    if roles.is_office(user):
+        return queryset
+    prefecture = roles.coordinated_prefecture(user)
+    if prefecture is not None:
+        return queryset.filter(
+            Q(lead__prefecture_code=prefecture) | Q(members__prefecture_code=prefecture)
+        ).distinct()
+    own = roles.host_local_government(user)
+    if own is not None:
+        return queryset.filter(Q(lead=own) | Q(members=own)).distinct()
+    return queryset.none()
 
 
 @rule(Action.CREATE_GROUP)

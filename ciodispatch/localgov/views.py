@@ -12,6 +12,7 @@ from ciodispatch.localgov.codes import InvalidCode, parse_code
 from ciodispatch.localgov.forms import GroupForm, LocalGovernmentFilterForm
 from ciodispatch.localgov.models import LocalGovernment, LocalGovernmentGroup, RegistryImport
 from ciodispatch.localgov.queries import filter_local_governments
+from ciodispatch.localgov.rules import visible_groups
 
 PAGE_SIZE = 50
 
@@ -58,15 +59,12 @@ def local_government_list(request):
 
 @policy.guard(policy.Action.VIEW_LOCAL_GOVERNMENTS, load=_load_local_government)
 def local_government_detail(request, local_government):
-    members_of = local_government.groups.all()
     return render(
         request,
         "localgov/local_government_detail.html",
         {
             "lg": local_government,
-            "groups": [
-                g for g in members_of if policy.can(request.user, policy.Action.VIEW_GROUP, g)
-            ],
+            "groups": list(visible_groups(request.user, local_government.groups.all())),
         },
     )
 
@@ -97,8 +95,7 @@ def registry_import_start(request):
 
 @policy.guard(policy.Action.LIST_GROUPS)
 def group_list(request):
-    groups = LocalGovernmentGroup.objects.select_related("lead").prefetch_related("members")
-    visible = [g for g in groups if policy.can(request.user, policy.Action.VIEW_GROUP, g)]
+    visible = visible_groups(request.user).select_related("lead").prefetch_related("members")
     return render(
         request,
         "localgov/group_list.html",

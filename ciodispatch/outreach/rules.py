@@ -47,6 +47,21 @@ def view_support_offer(user, offer) -> bool:
     return offer.state == SupportOffer.State.PUBLISHED and roles.acting_government(user) is not None
 
 
+def visible_offers(user, queryset=None):
+    """The list form of ``view_support_offer``: the offers ``user`` may read."""
+    queryset = SupportOffer.objects.all() if queryset is None else queryset
+    if roles.is_office(user):
+        return queryset
+    own = roles.acting_government(user)
+    if own is None:
+        return queryset.none()
+    seen = Q(state=SupportOffer.State.PUBLISHED) | Q(provider=own)
+    prefecture = roles.coordinated_prefecture(user)
+    if prefecture is not None:
+        seen |= Q(provider__prefecture_code=prefecture)
+    return queryset.filter(seen)
+
+
 @rule(Action.EDIT_SUPPORT_OFFER)
 def edit_support_offer(user, offer) -> bool:
     return offer is not None and offer.is_editable and roles.acts_for(user, offer.provider)
@@ -103,6 +118,14 @@ def view_event(user, event) -> bool:
         or event.state in (Event.State.PUBLISHED, Event.State.CANCELLED)
         or roles.is_office(user)
     )
+
+
+def visible_events(user, queryset=None):
+    """The list form of ``view_event``: the events ``user`` may read."""
+    queryset = Event.objects.all() if queryset is None else queryset
+    if roles.is_office(user):
+        return queryset
+    return queryset.filter(state__in=(Event.State.PUBLISHED, Event.State.CANCELLED))
 
 
 @rule(Action.REGISTER_FOR_EVENT)

@@ -17,7 +17,7 @@ from ciodispatch.core.states import TransitionRefused
 from ciodispatch.outreach import forms, services
 from ciodispatch.outreach.documents import event_ics
 from ciodispatch.outreach.models import Event, Registration, SupportOffer, SupportRequest
-from ciodispatch.outreach.rules import visible_support_requests
+from ciodispatch.outreach.rules import visible_events, visible_offers, visible_support_requests
 from ciodispatch.outreach.services import OutreachError
 
 A = policy.Action
@@ -56,13 +56,13 @@ def support_home(request):
     year = fiscal_year(timezone.localdate())
     offers = [
         o
-        for o in SupportOffer.objects.filter(
-            state=SupportOffer.State.PUBLISHED, fiscal_year__gte=year
-        ).select_related("provider")
+        for o in visible_offers(user)
+        .filter(state=SupportOffer.State.PUBLISHED, fiscal_year__gte=year)
+        .select_related("provider")
         if own is None or o.provider_id != own.code
     ]
     mine_offers = (
-        SupportOffer.objects.filter(provider=own).select_related("provider") if own else []
+        visible_offers(user).filter(provider=own).select_related("provider") if own else []
     )
     mine_requests = []
     if own is not None:
@@ -379,12 +379,13 @@ def request_visit(request, support):
 @policy.guard(A.LIST_SUPPORT_REQUESTS)
 def support_office(request):
     requests = list(
-        SupportRequest.objects.select_related("requester", "offer__provider").order_by(
-            "state", "-created_at"
-        )
+        visible_support_requests(request.user)
+        .select_related("requester", "offer__provider")
+        .order_by("state", "-created_at")
     )
     offers = list(
-        SupportOffer.objects.select_related("provider")
+        visible_offers(request.user)
+        .select_related("provider")
         .annotate(used=Count("requests", filter=Q(requests__state__in=(RS.APPROVED, RS.COMPLETED))))
         .order_by("state", "-fiscal_year", "provider_id")
     )
@@ -406,10 +407,11 @@ def support_office(request):
 @policy.guard(A.VIEW_EVENTS)
 def event_list(request):
     now = timezone.now()
-    visible = Event.objects.annotate(
+    visible = visible_events(request.user).annotate(
         confirmed=Count("registrations", filter=Q(registrations__state="confirmed"))
     )
     if not policy.can(request.user, A.MANAGE_EVENTS):
+        # Cancelled events are not listed; those registered open theirs from their mail.
         visible = visible.filter(state=Event.State.PUBLISHED)
     return render(
         request,

@@ -2,7 +2,7 @@
 host side and the office comment; both the CIO and the host side post small wins and record
 KPI values; only the host side publishes a win to the public portal."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from ciodispatch.accounts import roles
 from ciodispatch.dispatches.models import Dispatch
@@ -14,6 +14,7 @@ from ciodispatch.dispatches.rules import (
     visible_dispatches,
 )
 from ciodispatch.policy import Action, rule
+from ciodispatch.progress.models import SmallWin
 
 rule(Action.VIEW_PROGRESS_OVERVIEW)(roles.office)
 
@@ -64,3 +65,13 @@ def view_small_win(user, win) -> bool:
     if win is None:
         return False
     return win.is_published or view_dispatch(user, win.dispatch)
+
+
+def visible_small_wins(user, queryset: QuerySet[SmallWin] | None = None) -> QuerySet[SmallWin]:
+    """The list form of ``view_small_win``: the small wins ``user`` may read."""
+    queryset = SmallWin.objects.all() if queryset is None else queryset
+    if roles.is_office(user):
+        return queryset
+    return queryset.filter(
+        Q(state=SmallWin.State.PUBLISHED) | Q(dispatch__in=visible_dispatches(user))
+    )

@@ -21,6 +21,7 @@ from ciodispatch.progress.models import (
     plan_due,
     report_due_for,
 )
+from ciodispatch.progress.rules import visible_small_wins
 from ciodispatch.progress.services import ProgressError
 
 A = policy.Action
@@ -90,7 +91,7 @@ def dispatch_progress(request, dispatch):
             "plan_due": plan_due(dispatch),
             "overdue": queries.overdue_for(dispatch, today),
             "rows": queries.report_rows(dispatch, today),
-            "wins": SmallWin.objects.filter(dispatch=dispatch),
+            "wins": visible_small_wins(request.user, SmallWin.objects.filter(dispatch=dispatch)),
             "series": queries.kpi_series(dispatch),
             "comment_form": forms.CommentForm(),
             "may_write": _can(request, A.WRITE_ACTION_PLAN, dispatch) and dispatch.is_running,

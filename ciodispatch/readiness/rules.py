@@ -1,8 +1,12 @@
 """A host government assesses itself; its prefecture's coordinators and the office read the
 submitted results; no host ever sees another's."""
 
+from django.db.models import QuerySet
+
 from ciodispatch.accounts import roles
+from ciodispatch.localgov.models import LocalGovernment
 from ciodispatch.policy import Action, rule
+from ciodispatch.readiness.models import Assessment
 
 rule(Action.PUBLISH_QUESTIONNAIRE)(roles.office)
 
@@ -32,6 +36,22 @@ def view_readiness(user, local_government) -> bool:
     return roles.oversees(user, local_government)
 
 
+def visible_readiness(
+    user, queryset: QuerySet[LocalGovernment] | None = None
+) -> QuerySet[LocalGovernment]:
+    """The list form of ``view_readiness``: the governments whose readiness ``user`` reads."""
+    queryset = LocalGovernment.objects.all() if queryset is None else queryset
+    if roles.is_office(user):
+        return queryset
+    own = roles.host_local_government(user)
+    if own is not None:
+        return queryset.filter(code=own.code)
+    prefecture = roles.coordinated_prefecture(user)
+    if prefecture is not None:
+        return queryset.filter(prefecture_code=prefecture)
+    return queryset.none()
+
+
 @rule(Action.VIEW_ASSESSMENT)
 def view_assessment(user, assessment) -> bool:
     """A draft is seen only by its own government; a submitted one as its readiness."""
@@ -40,6 +60,19 @@ def view_assessment(user, assessment) -> bool:
     if roles.hosts(user, assessment.local_government_id):
         return True
     return assessment.is_submitted and view_readiness(user, assessment.local_government)
+
+
+def visible_assessments(user, queryset: QuerySet[Assessment] | None = None) -> QuerySet[Assessment]:
+    """The list form of ``view_assessment``: the assessments ``user`` may read."""
+    queryset = Assessment.objects.all() if queryset is None else queryset
+    own = roles.host_local_government(user)
+    if own is not None:
+        # Its own government's, drafts included (a host reads no other's readiness).
+        return queryset.filter(local_government=own)
+    submitted = queryset.filter(state=Assessment.State.SUBMITTED)
+    if roles.is_office(user):
+        return submitted
+    return submitted.filter(local_government__in=visible_readiness(user))
 
 
 @rule(Action.EDIT_ASSESSMENT, Action.SUBMIT_ASSESSMENT)

@@ -14,6 +14,7 @@ from ciodispatch.core.programme import Challenge
 from ciodispatch.localgov.models import LocalGovernment
 from ciodispatch.readiness import forms, services
 from ciodispatch.readiness.models import Assessment, Dimension
+from ciodispatch.readiness.rules import visible_assessments, visible_readiness
 from ciodispatch.readiness.services import GAP_THRESHOLD, ReadinessError
 
 A = policy.Action
@@ -306,11 +307,15 @@ def office_list(request):
     prefecture = coordinated
     if coordinated is None and form.is_valid():
         prefecture = form.cleaned_data["prefecture"] or None
-    latest = Assessment.objects.filter(local_government=OuterRef("pk"), state=S.SUBMITTED).order_by(
-        "-submitted_at", "-id"
+    user = request.user
+    latest = (
+        visible_assessments(user)
+        .filter(local_government=OuterRef("pk"), state=S.SUBMITTED)
+        .order_by("-submitted_at", "-id")
     )
+    # Only whether a new one is in progress is shown; the draft stays with its government.
     drafts = Assessment.objects.filter(local_government=OuterRef("pk"), state=S.DRAFT)
-    governments = LocalGovernment.objects.annotate(
+    governments = visible_readiness(user).annotate(
         latest_id=Subquery(latest.values("pk")[:1]), draft_id=Subquery(drafts.values("pk")[:1])
     )
     if prefecture:
@@ -318,7 +323,9 @@ def office_list(request):
     else:
         governments = governments.filter(latest_id__isnull=False)
     page = Paginator(governments.order_by("code"), 100).get_page(request.GET.get("page"))
-    assessments = Assessment.objects.in_bulk([g.latest_id for g in page if g.latest_id is not None])
+    assessments = visible_assessments(user).in_bulk(
+        [g.latest_id for g in page if g.latest_id is not None]
+    )
     scores = services.scores_for(assessments.values())
     rows = []
     for government in page:

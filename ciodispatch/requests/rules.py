@@ -1,7 +1,10 @@
 """Who files, reads, edits, signs and decides dispatch requests."""
 
+from django.db.models import Q, QuerySet
+
 from ciodispatch.accounts import roles
 from ciodispatch.policy import Action, rule
+from ciodispatch.requests.models import DispatchRequest
 
 
 def speaks_for_request(user, request) -> bool:
@@ -66,6 +69,26 @@ def view_request(user, request) -> bool:
         return any(m.code == own.code for m in request.members())
     prefecture = roles.coordinated_prefecture(user)
     return prefecture is not None and prefecture in request.prefecture_codes()
+
+
+def visible_requests(
+    user, queryset: QuerySet[DispatchRequest] | None = None
+) -> QuerySet[DispatchRequest]:
+    """The list form of ``view_request``: the dispatch requests ``user`` may read."""
+    queryset = DispatchRequest.objects.all() if queryset is None else queryset
+    if roles.is_office(user):
+        return queryset
+    own = roles.host_local_government(user)
+    if own is not None:
+        return queryset.filter(Q(host=own) | Q(group__members=own)).distinct()
+    prefecture = roles.coordinated_prefecture(user)
+    if prefecture is not None:
+        return queryset.filter(
+            Q(host__prefecture_code=prefecture)
+            | Q(group__members__prefecture_code=prefecture)
+            | Q(group__lead__prefecture_code=prefecture)
+        ).distinct()
+    return queryset.none()
 
 
 @rule(Action.EDIT_REQUEST)

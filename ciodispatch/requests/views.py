@@ -17,6 +17,7 @@ from ciodispatch.localgov.regions import Region, prefecture_codes_of
 from ciodispatch.requests import forms, services
 from ciodispatch.requests.eligibility import evaluate
 from ciodispatch.requests.models import DispatchRequest, RequestRound
+from ciodispatch.requests.rules import visible_requests
 from ciodispatch.requests.services import RequestError
 
 A = policy.Action
@@ -40,13 +41,12 @@ def _groups_led_by(user):
 @policy.guard(A.LIST_OWN_REQUESTS)
 def my_requests(request):
     own = request.user.local_government
-    visible = [
-        r
-        for r in DispatchRequest.objects.select_related("host", "group__lead", "request_round")
+    visible = (
+        visible_requests(request.user)
+        .select_related("host", "group__lead", "request_round")
         .prefetch_related("group__members")
         .order_by("-created_at")
-        if policy.can(request.user, A.VIEW_REQUEST, r)
-    ]
+    )
     request_round = services.current_round()
     is_coordinator = request.user.role == Role.PREFECTURE_COORDINATOR
     return render(
@@ -321,9 +321,10 @@ def decide(request, req):
 # --- office -----------------------------------------------------------------------------------
 
 
-def _filtered(form, request_round):
+def _filtered(user, form, request_round):
     found = (
-        DispatchRequest.objects.filter(request_round=request_round)
+        visible_requests(user)
+        .filter(request_round=request_round)
         .select_related("host", "group__lead")
         .prefetch_related("group__members")
     )
@@ -373,7 +374,7 @@ def office_list(request):
         return render(request, "requests/no_round.html")
     form = forms.OfficeFilterForm(request.GET or None)
     found = list(
-        _filtered(form, request_round).order_by(
+        _filtered(request.user, form, request_round).order_by(
             "state", F("submitted_at").desc(nulls_last=True), "pk"
         )
     )

@@ -6,7 +6,7 @@ readiness track (``TRACK_ROLES``). The office runs both.
 
 from ciodispatch.accounts import roles
 from ciodispatch.policy import Action, rule
-from ciodispatch.training.models import TRACK_ROLES
+from ciodispatch.training.models import TRACK_ROLES, TrainingSession
 
 rule(
     Action.ENROL_OTHERS,
@@ -39,6 +39,16 @@ def enrol_in_session(user, session) -> bool:
 @rule(Action.VIEW_TRAINING_SESSION)
 def view_session(user, session) -> bool:
     return session is not None and (roles.is_office(user) or enrol_in_session(user, session))
+
+
+def visible_sessions(user, queryset=None):
+    """The list form of ``view_session``: the sessions ``user`` may read (the office: all;
+    others: the active courses' sessions of their track)."""
+    queryset = TrainingSession.objects.all() if queryset is None else queryset
+    if roles.is_office(user):
+        return queryset
+    tracks = [track for track, allowed in TRACK_ROLES.items() if roles.role(user) in allowed]
+    return queryset.filter(course__active=True, course__track__in=tracks)
 
 
 @rule(Action.CANCEL_ENROLMENT, Action.DOWNLOAD_TRAINING_CERTIFICATE)

@@ -19,6 +19,7 @@ from ciodispatch.training.models import (
     TrainingSession,
     track_for_role,
 )
+from ciodispatch.training.rules import visible_sessions
 
 A = policy.Action
 
@@ -55,9 +56,7 @@ def catalogue(request):
     if track is not None:
         courses = courses.filter(track=track)
     upcoming = list(
-        _with_seats(
-            TrainingSession.objects.filter(course__in=courses, starts_at__gt=timezone.now())
-        )
+        _with_seats(visible_sessions(user).filter(course__in=courses, starts_at__gt=timezone.now()))
     )
     own = {
         e.session_id: e

@@ -3,6 +3,8 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
@@ -206,3 +208,23 @@ def test_a_finished_dispatch_shows_no_overdue_panel(client, personas, monkeypatc
     dispatch = dispatch_at(personas, monkeypatch, "completed")
     page = _client(client, personas.host1).get(f"/dispatches/{dispatch.pk}/").content.decode()
     assert 'id="overdue-title"' not in page
+
+
+def test_office_filters_withstand_a_nul_character(client, personas, monkeypatch):
+    dispatch_at(personas, monkeypatch, "active")
+    c = verified_client(client, personas.office)
+    for query in ("q=%00", "prefecture=%00", "q=%00&format=csv"):
+        assert c.get(f"/dispatches/office/?{query}").status_code == 200
+
+
+def test_the_list_of_ones_dispatches_does_not_query_per_dispatch(client, personas, monkeypatch):
+    dispatch_at(personas, monkeypatch, "active")
+    client.force_login(personas.host1)
+    client.get("/dispatches/")  # the first request of a session also writes the session
+    with CaptureQueriesContext(connection) as one:
+        client.get("/dispatches/")
+    for year in (1, 2, 3):
+        dispatch_at(personas, monkeypatch, "active", fiscal_year=today().year + year)
+    with CaptureQueriesContext(connection) as four:
+        client.get("/dispatches/")
+    assert len(four) == len(one)

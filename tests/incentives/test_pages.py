@@ -217,3 +217,10 @@ def test_rules_pages_add_a_version_for_admins_only(personas, monkeypatch, signed
     services.save_costs(claim, [], actor=personas.host1)
     claim.refresh_from_db()
     assert claim.rule_id == new.pk
+
+
+def test_exports_of_an_absurd_year_are_not_found(client, personas):
+    office = verified_client(client, personas.office)
+    for path in ("9999.xlsx", "99999.csv", "1.xlsx"):
+        assert office.get(f"/incentives/office/budget/{path}").status_code == 404
+    assert office.get(f"/incentives/office/budget/{today().year}.xlsx").status_code == 200

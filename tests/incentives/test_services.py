@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from ciodispatch.audit.models import AuditEvent
 from ciodispatch.core.states import TransitionRefused
+from ciodispatch.dispatches.models import Dispatch
 from ciodispatch.incentives import programmes, queries, services
 from ciodispatch.incentives.models import (
     ClaimCost,
@@ -376,3 +377,71 @@ def test_forecast_spreads_the_unpaid_commitment_over_the_months_left(personas, m
     assert summary.per_month == 1_920_000 // 4
     assert [m.forecast for m in summary.months][-4:] == [480_000] * 4
     assert sum(m.forecast for m in summary.months) == 1_920_000
+
+
+@pytest.mark.parametrize("start", [dt.date(2026, 4, 1), dt.date(2026, 4, 2), dt.date(2026, 10, 1)])
+def test_each_fiscal_year_of_the_term_counts_once(start):
+    # Whatever the start day, FY2026 is year 1, FY2027 year 2, FY2028 year 3: each year's
+    # ceiling applies once (a start on 2 April used to count FY2027 as year 1 again).
+    dispatch = Dispatch(start_date=start)
+    assert [services.dispatch_year_in(dispatch, year) for year in (2026, 2027, 2028)] == [1, 2, 3]
+
+
+def test_a_rejected_claim_under_one_programme_leaves_the_other_expected(personas, monkeypatch):
+    claim = running_claim(personas, monkeypatch)  # 外部CIO補佐官, a draft
+    dispatch = claim.dispatch
+    assert [e.dispatch for e in queries.expected(fy())] == [dispatch]
+    other = services.start_claim(
+        dispatch,
+        actor=personas.host1,
+        programme=claim.programme.__class__.objects.get(code=programmes.REGIONAL_ADVISER),
+        fiscal_year=fy(),
+    )
+    other = services.save_costs(
+        other, [services.CostInput("pay", 100, claim.costs.first().spent_on, "x")],
+        actor=personas.host1,
+    )  # fmt: skip
+    services.add_evidence(other, actor=personas.host1, upload=pdf())
+    other = services.submit_claim(other, actor=personas.host1)
+    services.reject_claim(other, actor=personas.office, reason="二重の請求")
+    assert [e.dispatch for e in queries.expected(fy())] == [dispatch]
+
+
+@pytest.mark.parametrize("field", ["threshold", "exclude_index_at_or_above"])
+def test_a_third_decimal_is_refused_not_rounded(personas, field):
+    progs = setup_programmes(personas.office_admin, years=())
+    data = programmes.rule_for(programmes.REGIONAL_ADVISER, 2026)
+    bad = services.RuleInput(**{**data.__dict__, field: "0.555"})
+    with pytest.raises(IncentiveError, match="two decimals"):
+        services.save_rule(
+            progs[programmes.REGIONAL_ADVISER], 2026, bad, actor=personas.office_admin
+        )
+
+
+def test_the_budget_cannot_be_set_below_what_is_approved(personas, monkeypatch):
+    claim = services.submit_claim(running_claim(personas, monkeypatch), actor=personas.host1)
+    services.set_budget(fy(), 10_000_000, actor=personas.office_admin)
+    claim = services.approve_claim(claim, actor=personas.office)
+    with pytest.raises(IncentiveError, match="cannot be less"):
+        services.set_budget(fy(), claim.approved_yen - 1, actor=personas.office_admin)
+    services.set_budget(fy(), claim.approved_yen, actor=personas.office_admin)
+
+
+def test_a_draft_follows_a_new_rule_version_and_reads_in_the_readers_language(
+    personas, monkeypatch
+):
+    from django.utils import translation
+
+    draft = running_claim(personas, monkeypatch)  # 3,600,000 + 240,000 at 0.5
+    assert draft.computed_yen == 1_920_000
+    data = programmes.rule_for(programmes.CIO_ADVISER, fy())
+    changed = services.RuleInput(**{**data.__dict__, "rate": "0.25", "note": "率の見直し"})
+    rule = services.save_rule(draft.programme, fy(), changed, actor=personas.office_admin)
+    draft.refresh_from_db()
+    assert (draft.rule_id, draft.computed_yen) == (rule.pk, 960_000)
+    with translation.override("en"):
+        english = draft.calculation_lines()
+    with translation.override("ja"):
+        japanese = draft.calculation_lines()
+    assert english != japanese and any("0.25" in line for line in english)
+    assert "960,000" in english[-1] and "960,000" in japanese[-1]

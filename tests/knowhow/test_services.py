@@ -310,3 +310,19 @@ def test_a_corrected_case_published_again_is_a_new_version(personas):
     assert case.version == 2
     snapshots = {v.number: v.snapshot["summary"] for v in case.versions.all()}
     assert snapshots == {1: "誤りのある要約", 2: "正しい要約"}
+
+
+def test_a_long_note_is_refused_by_the_service_and_nothing_is_written(personas):
+    case = published(personas.office, summary="最初の要約")
+    with pytest.raises(KnowhowError, match="200"):
+        services.update_case(case, actor=personas.office, summary="新", note="x" * 201)
+    case.refresh_from_db()
+    assert case.summary == "最初の要約" and case.version == 1
+
+
+def test_returning_a_case_updates_its_changed_time(personas):
+    case = services.submit_case(draft(personas.host1, codes=("412040",)), actor=personas.host1)
+    Case.objects.filter(pk=case.pk).update(updated_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
+    services.return_case(case, actor=personas.office, reason="出典を")
+    case.refresh_from_db()
+    assert case.updated_at.year > 2020

@@ -2,9 +2,13 @@
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from ciodispatch.audit.models import AuditEvent
 from ciodispatch.knowhow import services
-from ciodispatch.knowhow.models import Case, Manual
+from ciodispatch.knowhow.forms import CaseForm
+from ciodispatch.knowhow.models import Case, CaseVersion, Manual
 from tests.conftest import verified_client
 from tests.files import minimal_pdf
 from tests.knowhow.helpers import draft, published
@@ -232,3 +236,84 @@ def test_csv_cells_are_never_formulas(client, personas):
     published(personas.office, title='=HYPERLINK("http://example.com")')
     text = client.get("/knowhow/cases.csv").content.decode("utf-8-sig")
     assert "'=HYPERLINK" in text
+
+
+def _edit_data(case):
+    data = {k: v for k, v in CaseForm.initial_for(case).items() if v is not None}
+    data["challenges"] = case.challenges
+    return data
+
+
+def test_a_long_note_on_the_edit_page_is_a_form_error_that_keeps_the_edit(client, personas):
+    case = published(personas.office, summary="最初の要約")
+    office = verified_client(client, personas.office)
+    data = {**_edit_data(case), "summary": "書き直した要約", "note": "x" * 300}
+    response = office.post(f"/knowhow/workspace/{case.pk}/edit/", data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "書き直した要約" in page and "x" * 300 in page and 'maxlength="200"' in page
+    case.refresh_from_db()
+    assert case.summary == "最初の要約"
+    data["note"] = "要約を更新"
+    assert office.post(f"/knowhow/workspace/{case.pk}/edit/", data).status_code == 302
+    assert CaseVersion.objects.get(case=case, number=2).note == "要約を更新"
+
+
+def test_a_draft_edit_page_has_no_note_field(client, personas):
+    case = draft(personas.host1, codes=("412040",))
+    client.force_login(personas.host1)
+    page = client.get(f"/knowhow/workspace/{case.pk}/edit/").content.decode()
+    assert 'name="note"' not in page
+
+
+@pytest.mark.parametrize("decision", ["return", "withdraw", "reopen"])
+def test_a_nul_in_a_reason_is_refused_clearly(client, personas, decision):
+    if decision == "return":
+        case = services.submit_case(draft(personas.host1, codes=("412040",)), actor=personas.host1)
+    elif decision == "withdraw":
+        case = published(personas.office)
+    else:
+        case = published(personas.office)
+        services.withdraw_case(case, actor=personas.office, reason="誤り")
+    before = Case.objects.get(pk=case.pk).state
+    office = verified_client(client, personas.office)
+    response = office.post(
+        f"/knowhow/workspace/{case.pk}/decide/", {"decision": decision, "reason": "a\x00b"}
+    )
+    assert response.status_code == 302
+    assert Case.objects.get(pk=case.pk).state == before
+    page = office.get(f"/knowhow/workspace/{case.pk}/").content.decode()
+    assert "NUL" in page
+
+
+@pytest.mark.parametrize("url", ["/knowhow/workspace/", "/knowhow/awards/record/"])
+def test_pages_listing_published_cases_do_not_query_per_case(client, personas, url):
+    office = verified_client(client, personas.office)
+    published(personas.office, title="事例1")
+    office.get(url)
+    with CaptureQueriesContext(connection) as one:
+        assert office.get(url).status_code == 200
+    for n in range(2, 5):
+        published(personas.office, title=f"事例{n}", codes=("410004", "412040"))
+    with CaptureQueriesContext(connection) as four:
+        assert office.get(url).status_code == 200
+    assert len(four) == len(one)
+
+
+def test_an_author_removes_an_attachment_from_a_draft(
+    client, personas, django_capture_on_commit_callbacks
+):
+    case = draft(personas.host1, codes=("412040",))
+    pdf = SimpleUploadedFile("a.pdf", minimal_pdf(), content_type="application/pdf")
+    item = services.add_attachment(case, actor=personas.host1, upload=pdf, title="古い資料")
+    client.force_login(personas.host2)
+    assert client.post(f"/knowhow/workspace/attachments/{item.pk}/remove/").status_code == 403
+    client.force_login(personas.host1)
+    page = client.get(f"/knowhow/workspace/{case.pk}/").content.decode()
+    assert f"/knowhow/workspace/attachments/{item.pk}/remove/" in page
+    assert client.get(f"/knowhow/workspace/attachments/{item.pk}/remove/").status_code == 405
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/knowhow/workspace/attachments/{item.pk}/remove/")
+    assert response.status_code == 302 and not case.attachments.exists()
+    assert AuditEvent.objects.filter(action="knowhow.case.attachment_removed").exists()
+    assert client.post(f"/knowhow/workspace/attachments/{item.pk}/remove/").status_code == 404

@@ -4,17 +4,18 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from ciodispatch.audit.models import AuditEvent
 from ciodispatch.outreach import services
 from ciodispatch.outreach.models import SupportOffer, SupportRequest
 from ciodispatch.outreach.services import OutreachError
-from tests.conftest import lg
+from tests.conftest import lg, verified_client
 from tests.outreach.helpers import PURPOSE, offer_fields, published_offer, support_request
 
 OS = SupportOffer.State
 RS = SupportRequest.State
+REPORT = "視察を受け入れ、救急搬送の受入れ照会の運用と課題を共有した。次年度に再訪予定。"
 
 
 def test_a_government_offers_support_only_for_itself(personas):
@@ -181,3 +182,113 @@ def test_a_withdrawn_offer_takes_no_new_request(personas):
     services.withdraw_offer(offer, actor=personas.pref1, reason="体制変更")
     with pytest.raises(OutreachError, match="not open to requests"):
         support_request(personas.host1, offer)
+
+
+def _stale(support):
+    """The request as a page loaded it, before someone else's change."""
+    return SupportRequest.objects.get(pk=support.pk)
+
+
+def test_a_decided_request_cannot_be_decided_again_from_a_stale_page(personas):
+    offer = published_offer(personas.host2, personas.office, capacity=2)
+    support = support_request(personas.host1, offer)
+    page = _stale(support)
+    services.approve_support_request(_stale(support), actor=personas.office)
+    with pytest.raises(OutreachError, match="no longer awaiting a decision"):
+        services.decline_support_request(page, actor=personas.office, comment="no")
+    with pytest.raises(OutreachError, match="no longer awaiting a decision"):
+        services.approve_support_request(page, actor=personas.office)
+    support.refresh_from_db()
+    assert support.state == RS.APPROVED
+
+
+def test_deciding_twice_over_http_says_why_instead_of_failing(personas, client):
+    offer = published_offer(personas.host2, personas.office)
+    support = support_request(personas.host1, offer)
+    office = verified_client(client, personas.office)
+    url = f"/support/requests/{support.pk}/decide/"
+    approve = {"decision": "approve", "offer": offer.pk, "comment": ""}
+    assert office.post(url, approve).status_code == 302
+    again = office.post(url, approve, follow=True)
+    assert again.status_code == 200
+    decline = office.post(url, {"decision": "decline", "comment": "no"}, follow=True)
+    assert decline.status_code == 200
+    assert "この依頼はすでに" in decline.content.decode() or "no longer" in (
+        decline.content.decode()
+    )
+    support.refresh_from_db()
+    assert support.state == RS.APPROVED
+
+
+def test_withdraw_cancel_and_visit_recheck_the_stored_state(personas):
+    offer = published_offer(personas.host2, personas.office, capacity=2)
+    support = support_request(personas.host1, offer)
+    page = _stale(support)
+    services.approve_support_request(_stale(support), actor=personas.office)
+    with pytest.raises(OutreachError, match="can be withdrawn"):
+        services.withdraw_support_request(page, actor=personas.host1)
+
+    approved, visit_page = _stale(support), _stale(support)
+    services.cancel_support(_stale(support), actor=personas.office, reason="日程が合わない")
+    with pytest.raises(OutreachError, match="approved support can be cancelled"):
+        services.cancel_support(approved, actor=personas.office, reason="二重送信")
+    with pytest.raises(OutreachError, match="approved support"):
+        services.record_visit(
+            visit_page,
+            actor=personas.host2,
+            held_on=timezone.localdate() - dt.timedelta(days=1),
+            participants=3,
+            report=REPORT,
+        )
+    support.refresh_from_db()
+    assert support.state == RS.CANCELLED
+
+
+def test_a_withdrawn_request_page_cannot_withdraw_again_over_http(personas, client):
+    offer = published_offer(personas.host2, personas.office)
+    support = support_request(personas.host1, offer)
+    host = verified_client(client, personas.host1)
+    url = f"/support/requests/{support.pk}/withdraw/"
+    assert host.post(url).status_code == 302
+    assert host.post(url).status_code == 403  # the policy: only a submitted request
+
+
+def test_publishing_or_returning_an_offer_in_the_wrong_state_says_why(personas, client):
+    offer = services.create_offer(
+        personas.host1.local_government, actor=personas.host1, **offer_fields()
+    )
+    office = verified_client(client, personas.office)
+    client.raise_request_exception = True
+    draft = office.post(f"/support/offers/{offer.pk}/publish/", follow=True)
+    assert draft.status_code == 200
+    services.submit_offer(offer, actor=personas.host1)
+    assert office.post(f"/support/offers/{offer.pk}/publish/").status_code == 302
+    again = office.post(f"/support/offers/{offer.pk}/publish/", follow=True)
+    back = office.post(f"/support/offers/{offer.pk}/return/", {"comment": "x"}, follow=True)
+    assert again.status_code == back.status_code == 200
+    offer.refresh_from_db()
+    assert offer.state == SupportOffer.State.PUBLISHED
+    with translation.override("en"), pytest.raises(OutreachError, match="Only an offer submitted"):
+        services.publish_offer(offer, actor=personas.office)
+
+
+def test_a_stale_page_cannot_publish_a_withdrawn_offer(personas):
+    offer = services.create_offer(
+        personas.host1.local_government, actor=personas.host1, **offer_fields()
+    )
+    services.submit_offer(offer, actor=personas.host1)
+    page, other_page = SupportOffer.objects.get(pk=offer.pk), SupportOffer.objects.get(pk=offer.pk)
+    services.withdraw_offer(SupportOffer.objects.get(pk=offer.pk), actor=personas.host1)
+    with pytest.raises(OutreachError, match="Only an offer submitted"):
+        services.publish_offer(page, actor=personas.office)
+    with pytest.raises(OutreachError, match="already withdrawn"):
+        services.withdraw_offer(other_page, actor=personas.host1)
+    offer.refresh_from_db()
+    assert offer.state == SupportOffer.State.WITHDRAWN and offer.published_at is None
+
+
+@pytest.mark.parametrize("value", ["²", "١", "9" * 30, "-1", "1e3", " 1"])
+def test_an_odd_offer_in_the_address_is_ignored(personas, client, value):
+    host = verified_client(client, personas.host1)
+    client.raise_request_exception = True
+    assert host.get("/support/requests/new/", {"offer": value}).status_code == 200
