@@ -44,11 +44,10 @@ def beat_interval() -> float:
     return settings.TASK_STALE_AFTER_SECONDS / 4
 
 
-def beat(model: type[BackgroundRun], pk) -> bool:
+def beat(model: type[models.Model], pk) -> bool:
     """Record a sign of life on a running row now; False if it is no longer running."""
-    updated = model._default_manager.filter(pk=pk, status=BackgroundRun.RUNNING).update(
-        heartbeat_at=timezone.now()
-    )
+    rows = model._default_manager.filter(pk=pk)
+    updated = rows.filter(status=BackgroundRun.RUNNING).update(heartbeat_at=timezone.now())
     return bool(updated)
 
 
@@ -95,12 +94,12 @@ def _task_abandoned(run: BackgroundRun, cutoff: dt.datetime) -> bool:
     from django_tasks.base import TaskResultStatus
     from django_tasks.exceptions import TaskResultDoesNotExist
 
-    if run.requested_at >= cutoff:  # type: ignore[attr-defined]
+    if run.requested_at >= cutoff:
         return False
-    if not run.task_id:  # type: ignore[attr-defined]
+    if not run.task_id:
         return True
     try:
-        task = default_task_backend.get_result(run.task_id)  # type: ignore[attr-defined]
+        task = default_task_backend.get_result(run.task_id)
     except TaskResultDoesNotExist:
         return True
     except NotImplementedError:  # a backend that cannot tell; assume it is still queued
@@ -130,8 +129,8 @@ def fail_stalled(queryset: models.QuerySet, *, now: dt.datetime | None = None) -
     failed = 0
     for pk in _stalled(queryset, cutoff).values_list("pk", flat=True):
         with transaction.atomic():
-            run = _stalled(model._default_manager.select_for_update(), cutoff).filter(pk=pk)
-            run = run.first()
+            locked = _stalled(model._default_manager.select_for_update(), cutoff)
+            run: BackgroundRun | None = locked.filter(pk=pk).first()
             if run is None:  # it beat, or finished, since the first look
                 continue
             if run.status == BackgroundRun.QUEUED and not _task_abandoned(run, cutoff):

@@ -1,5 +1,7 @@
 """Abstract models shared by several apps (core itself stores nothing)."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -52,6 +54,11 @@ class BackgroundRun(models.Model):
     ``task_id`` and a state machine on ``status`` (``core.states``)."""
 
     QUEUED, RUNNING, FAILED = "queued", "running", "failed"
+    # The subclass's own fields that core.heartbeat reads and writes.
+    status: str
+    requested_at: dt.datetime
+    finished_at: dt.datetime | None
+    task_id: str
 
     heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
     worker_lost_at = models.DateTimeField(_("worker found stopped"), null=True, blank=True)
@@ -68,7 +75,7 @@ class BackgroundRun(models.Model):
             return gettext(
                 "The worker stopped before it started this (queued at %(time)s); "
                 "you can run it again."
-            ) % {"time": _local(self.requested_at)}  # type: ignore[attr-defined]
+            ) % {"time": _local(self.requested_at)}
         return gettext(
             "The worker stopped while running this (last sign of life at %(time)s); "
             "you can run it again."

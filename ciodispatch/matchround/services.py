@@ -641,7 +641,7 @@ def fail_stalled_runs(match_round: MatchRound) -> int:
 
 
 def _progress(run: MatchRun, percent: int, step: str) -> None:
-    MatchRun.objects.filter(pk=run.pk).update(
+    MatchRun.objects.filter(pk=run.pk, status=MatchRun.Status.RUNNING).update(
         progress=percent, step=step, heartbeat_at=timezone.now()
     )
 

@@ -148,7 +148,7 @@ def test_a_killed_worker_fails_the_run_with_its_reason_and_the_office_runs_it_ag
     workers, client, monkeypatch
 ):
     log = workers.log
-    worker = workers("-v0")  # it starts while the round is built
+    worker = workers()  # it starts while the round is built
     personas = make_personas()
     match_round = ranked_round(personas, monkeypatch)
     # The round's own snapshot solves in milliseconds; this run gets a large instance (as a
@@ -170,7 +170,7 @@ def test_a_killed_worker_fails_the_run_with_its_reason_and_the_office_runs_it_ag
     assert worker.wait(timeout=10) == -signal.SIGKILL
     run.refresh_from_db()
     assert run.status == MatchRun.Status.RUNNING  # as the dead worker left it
-    restarted = workers("-v0")  # the worker comes back (it starts up meanwhile)
+    restarted = workers()  # the worker comes back (it starts up meanwhile)
 
     # Until the stale interval has passed since the last beat, the run counts as alive ...
     last_beat = run.heartbeat_at
