@@ -231,6 +231,9 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# A background run whose worker has not shown a sign of life for this long is marked failed
+# (the worker beats four times in this interval; see core/heartbeat.py).
+TASK_STALE_AFTER_SECONDS = envint("TASK_STALE_AFTER_SECONDS", 120, minimum=1)
 
 # Uploaded documents live outside the web root and are served only through views that ask
 # the policy (never by URL).

@@ -1,7 +1,12 @@
 """Abstract models shared by several apps (core itself stores nothing)."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 
 class StoredDocument(models.Model):
@@ -37,3 +42,45 @@ class StoredDocument(models.Model):
     def extension(self) -> str:
         name = self.file.name or ""  # type: ignore[attr-defined]
         return name.rsplit(".", 1)[-1].lower() if "." in name else ""
+
+
+class BackgroundRun(models.Model):
+    """A row a background task works on (a match run, a registry import), with the worker's
+    last sign of life. The worker beats ``heartbeat_at`` while it works (``core.heartbeat``);
+    a queued or running row whose worker stopped beating is failed by
+    ``core.heartbeat.fail_stalled`` and ``worker_lost_at`` says when that was found.
+
+    Subclasses have ``status`` with the values below, ``requested_at``, ``finished_at``,
+    ``task_id`` and a state machine on ``status`` (``core.states``)."""
+
+    QUEUED, RUNNING, FAILED = "queued", "running", "failed"
+    # The subclass's own fields that core.heartbeat reads and writes.
+    status: str
+    requested_at: dt.datetime
+    finished_at: dt.datetime | None
+    task_id: str
+
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    worker_lost_at = models.DateTimeField(_("worker found stopped"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def worker_lost_message(self) -> str:
+        """Why the run failed when its worker stopped, in the active language ("" otherwise)."""
+        if self.worker_lost_at is None:
+            return ""
+        if self.heartbeat_at is None:
+            return gettext(
+                "The worker stopped before it started this (queued at %(time)s); "
+                "you can run it again."
+            ) % {"time": _local(self.requested_at)}
+        return gettext(
+            "The worker stopped while running this (last sign of life at %(time)s); "
+            "you can run it again."
+        ) % {"time": _local(self.heartbeat_at)}
+
+
+def _local(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S")

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ciodispatch.core.models import BackgroundRun
 from ciodispatch.core.states import StateMachine
 from ciodispatch.localgov.codes import InvalidCode, parse_code
 from ciodispatch.localgov.regions import Region
@@ -129,7 +130,7 @@ class GroupMembership(models.Model):
         return f"{self.group} — {self.local_government}"
 
 
-class RegistryImport(models.Model):
+class RegistryImport(BackgroundRun):
     """One import of the registry file, run in the background; its outcome is kept."""
 
     class Status(models.TextChoices):
@@ -172,7 +173,8 @@ REGISTRY_IMPORT_STATES = StateMachine.define(
     "status",
     initial=RegistryImport.Status.QUEUED,
     table={
-        RegistryImport.Status.QUEUED: [RegistryImport.Status.RUNNING],
+        # A queued import fails when its worker stopped before starting it (core.heartbeat).
+        RegistryImport.Status.QUEUED: [RegistryImport.Status.RUNNING, RegistryImport.Status.FAILED],
         RegistryImport.Status.RUNNING: [
             RegistryImport.Status.SUCCEEDED,
             RegistryImport.Status.FAILED,

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from ciodispatch import policy
 from ciodispatch.audit.services import record
+from ciodispatch.core import heartbeat
 from ciodispatch.localgov.codes import InvalidCode, parse_code
 from ciodispatch.localgov.models import (
     REGISTRY_IMPORT_STATES,
@@ -314,9 +315,13 @@ def execute_registry_import(run_id: int) -> RegistryImport:
         if run.status != RegistryImport.Status.QUEUED:
             return run  # already taken by another worker
         actor = run.requested_by
-        REGISTRY_IMPORT_STATES.apply(run, RegistryImport.Status.RUNNING, actor=actor)
+        run.heartbeat_at = timezone.now()
+        REGISTRY_IMPORT_STATES.apply(
+            run, RegistryImport.Status.RUNNING, actor=actor, update_fields=["heartbeat_at"]
+        )
     try:
-        result = import_local_governments(BUNDLED_REGISTRY, actor=actor)
+        with heartbeat.beating(run):
+            result = import_local_governments(BUNDLED_REGISTRY, actor=actor)
     except RegistryImportError as exc:
         outcome = RegistryImport.Status.FAILED
         run.errors = [error.as_dict() for error in exc.errors]
@@ -328,14 +333,28 @@ def execute_registry_import(run_id: int) -> RegistryImport:
         outcome = RegistryImport.Status.SUCCEEDED
         run.created, run.updated, run.unchanged = result.created, result.updated, result.unchanged
     run.finished_at = timezone.now()
-    REGISTRY_IMPORT_STATES.apply(
-        run,
-        outcome,
-        actor=actor,
-        update_fields=["errors", "created", "updated", "unchanged", "finished_at"],
-        changes={"created": run.created, "updated": run.updated, "errors": len(run.errors)},
-    )
+    with transaction.atomic():
+        if not RegistryImport.objects.select_for_update().filter(
+            pk=run.pk, status=RegistryImport.Status.RUNNING
+        ):
+            # Failed meanwhile as stopped (it did not beat in time): that verdict stands.
+            logger.warning("registry import %s was failed as stopped while it ran", run.pk)
+            run.refresh_from_db()
+            return run
+        REGISTRY_IMPORT_STATES.apply(
+            run,
+            outcome,
+            actor=actor,
+            update_fields=["errors", "created", "updated", "unchanged", "finished_at"],
+            changes={"created": run.created, "updated": run.updated, "errors": len(run.errors)},
+        )
     return run
+
+
+def fail_stalled_imports() -> int:
+    """Fail the imports whose worker stopped (``core.heartbeat``); audited as the system.
+    Called when the imports page is read, so a dead worker never leaves one "running"."""
+    return heartbeat.fail_stalled(RegistryImport.objects.all())
 
 
 class GroupError(ValueError):

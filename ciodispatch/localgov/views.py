@@ -71,6 +71,7 @@ def local_government_detail(request, local_government):
 
 @policy.guard(policy.Action.VIEW_REGISTRY_IMPORTS)
 def registry_imports(request):
+    services.fail_stalled_imports()  # an import whose worker died shows as failed, not running
     runs = RegistryImport.objects.select_related("requested_by")[:20]
     return render(
         request,

@@ -15,6 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ciodispatch.candidates.models import Application
+from ciodispatch.core.models import BackgroundRun
 from ciodispatch.core.states import StateMachine
 from ciodispatch.requests.models import DispatchRequest, RequestRound
 
@@ -181,7 +182,7 @@ class Interview(models.Model):
         return f"{self.post} – {self.application} ({self.held_on})"
 
 
-class MatchRun(models.Model):
+class MatchRun(BackgroundRun):
     """One run of the engine over a frozen snapshot of the round's inputs."""
 
     class Status(models.TextChoices):
@@ -227,7 +228,8 @@ MATCH_RUN_STATES = StateMachine.define(
     "status",
     MatchRun.Status.QUEUED,
     {
-        MatchRun.Status.QUEUED: [MatchRun.Status.RUNNING],
+        # A queued run fails when its worker stopped before starting it (core.heartbeat).
+        MatchRun.Status.QUEUED: [MatchRun.Status.RUNNING, MatchRun.Status.FAILED],
         MatchRun.Status.RUNNING: [MatchRun.Status.SUCCEEDED, MatchRun.Status.FAILED],
     },
 )

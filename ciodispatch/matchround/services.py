@@ -24,6 +24,7 @@ from ciodispatch.audit.services import record
 from ciodispatch.candidates import availability
 from ciodispatch.candidates.availability import conflicting_vendors, participating_application
 from ciodispatch.candidates.models import Application
+from ciodispatch.core import heartbeat
 from ciodispatch.core.mail import mail_after_commit
 from ciodispatch.localgov.regions import Region, region_of
 from ciodispatch.matchround.models import (
@@ -588,6 +589,7 @@ def start_run(match_round: MatchRound, *, actor, reason: str = "") -> MatchRun:
         MATCH_ROUND_PHASES.apply(match_round, Phase.RUN, actor=actor, reason=reason.strip())
     elif match_round.phase != Phase.RUN:
         raise MatchRoundError(_("Close the rankings before running the match."))
+    heartbeat.fail_stalled(match_round.runs.all())  # a dead worker's run does not block this
     if match_round.runs.filter(status__in=[MatchRun.Status.QUEUED, MatchRun.Status.RUNNING]):
         raise MatchRoundError(_("A run is already under way; wait for it to finish."))
     snapshot = build_snapshot(match_round)
@@ -615,22 +617,41 @@ def start_run(match_round: MatchRound, *, actor, reason: str = "") -> MatchRun:
     return run
 
 
+def fail_stalled_runs(match_round: MatchRound) -> int:
+    """Fail the round's runs whose worker stopped (``core.heartbeat``); audited as the system.
+    Called when the office reads the round or a run, so a dead worker never leaves it stuck."""
+    return heartbeat.fail_stalled(match_round.runs.all())
+
+
 def _progress(run: MatchRun, percent: int, step: str) -> None:
-    MatchRun.objects.filter(pk=run.pk).update(progress=percent, step=step)
+    MatchRun.objects.filter(pk=run.pk, status=MatchRun.Status.RUNNING).update(
+        progress=percent, step=step, heartbeat_at=timezone.now()
+    )
 
 
 def execute_run(run_id: int) -> MatchRun:
-    """Solve a queued run (called by the background task): load, solve, check, explain."""
-    from ciodispatch.matching import load_instance, solve
+    """Solve a queued run (called by the background task): load, solve, check, explain.
 
+    The run beats its heartbeat while it works, so a worker that dies leaves a run that
+    ``fail_stalled_runs`` can fail."""
     with transaction.atomic():
         run = MatchRun.objects.select_for_update().get(pk=run_id)
         if run.status != MatchRun.Status.QUEUED:
             return run
-        run.started_at = timezone.now()
+        run.started_at = run.heartbeat_at = timezone.now()
         MATCH_RUN_STATES.apply(
-            run, MatchRun.Status.RUNNING, actor=run.requested_by, update_fields=["started_at"]
+            run,
+            MatchRun.Status.RUNNING,
+            actor=run.requested_by,
+            update_fields=["started_at", "heartbeat_at"],
         )
+    with heartbeat.beating(run):
+        return _solve_run(run)
+
+
+def _solve_run(run: MatchRun) -> MatchRun:
+    from ciodispatch.matching import load_instance, solve
+
     try:
         if snapshot_hash(run.snapshot) != run.snapshot_hash:
             raise RuntimeError("the stored snapshot does not match its hash")
@@ -648,6 +669,9 @@ def execute_run(run_id: int) -> MatchRun:
         run.error = f"{type(exc).__name__}: {exc}"
         run.finished_at = timezone.now()
         with transaction.atomic():
+            if not _still_running(run):
+                run.refresh_from_db()
+                return run
             MATCH_RUN_STATES.apply(
                 run,
                 MatchRun.Status.FAILED,
@@ -656,6 +680,9 @@ def execute_run(run_id: int) -> MatchRun:
             )
         return run
     with transaction.atomic():
+        if not _still_running(run):
+            run.refresh_from_db()
+            return run
         run.result = output
         run.progress = 100
         run.step = "done"
@@ -677,6 +704,15 @@ def execute_run(run_id: int) -> MatchRun:
                 match_round, Phase.REVIEW, actor=run.requested_by, changes={"run": run.pk}
             )
     return run
+
+
+def _still_running(run: MatchRun) -> bool:
+    """False when the run was failed meanwhile because its worker looked stopped (it did not
+    beat in time): that verdict stands, and the office runs it again."""
+    if MatchRun.objects.select_for_update().filter(pk=run.pk, status=MatchRun.Status.RUNNING):
+        return True
+    logger.warning("match run %s was failed as stopped while it ran; result dropped", run.pk)
+    return False
 
 
 @transaction.atomic

@@ -171,6 +171,7 @@ def office_detail(request, match_round):
         )
         for post in posts
     ]
+    services.fail_stalled_runs(match_round)  # a run whose worker died shows as failed
     runs = list(match_round.runs.all()[:10])
     return render(
         request,
@@ -247,6 +248,8 @@ def run(request, match_round):
 @policy.guard(A.VIEW_MATCH_ROUNDS, load=_load_run)
 def run_detail(request, run):
     match_round = run.match_round
+    if services.fail_stalled_runs(match_round):
+        run.refresh_from_db()
     latest = queries.latest_finished_run(match_round)
     return render(
         request,
@@ -267,6 +270,8 @@ def run_detail(request, run):
 
 @policy.guard(A.VIEW_MATCH_ROUNDS, load=_load_run)
 def run_status(request, run):
+    if services.fail_stalled_runs(run.match_round):  # the progress page then shows why
+        run.refresh_from_db()
     return JsonResponse(
         {
             "status": run.status,
