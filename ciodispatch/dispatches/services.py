@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from ciodispatch import policy
 from ciodispatch.audit.services import record
 from ciodispatch.candidates.models import Application
+from ciodispatch.core.errors import Refusal
 from ciodispatch.core.mail import mail_after_commit
 from ciodispatch.dispatches.models import (
     DISPATCH_STATES,
@@ -36,7 +37,7 @@ logger = logging.getLogger(__name__)
 S = Dispatch.State
 
 
-class DispatchError(ValueError):
+class DispatchError(Refusal, ValueError):
     """A refused change to a dispatch; the message says what to do."""
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from ciodispatch import policy
 from ciodispatch.audit.services import record
+from ciodispatch.core.errors import Refusal
 from ciodispatch.localgov.codes import InvalidCode, parse_code
 from ciodispatch.localgov.models import (
     REGISTRY_IMPORT_STATES,
@@ -63,7 +64,7 @@ class RowError:
         return _("line %(line)s, column %(column)s: %(message)s") % self.as_dict()
 
 
-class RegistryImportError(Exception):
+class RegistryImportError(Refusal):
     """The file was refused; nothing was written. ``errors`` lists every problem by line."""
 
     def __init__(self, errors: list[RowError]):
@@ -338,7 +339,7 @@ def execute_registry_import(run_id: int) -> RegistryImport:
     return run
 
 
-class GroupError(ValueError):
+class GroupError(Refusal, ValueError):
     """A group was refused; the message says what to change."""
 
 

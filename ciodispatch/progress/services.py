@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from ciodispatch import policy
 from ciodispatch.audit.services import record
+from ciodispatch.core.errors import Refusal
 from ciodispatch.core.mail import mail_after_commit
 from ciodispatch.dispatches.models import Dispatch
 from ciodispatch.knowhow import search
@@ -57,7 +58,7 @@ START_MEASURE_LEAD_DAYS = 31
 WIN_SEARCH_KIND = "win"
 
 
-class ProgressError(ValueError):
+class ProgressError(Refusal, ValueError):
     """A refused change to a dispatch's progress; the message says what to fix."""
 
 
