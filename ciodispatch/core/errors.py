@@ -8,7 +8,12 @@ again with what was typed) or ``refusal_to_message`` (a message on the next page
 else is a bug and propagates.
 """
 
-from django.http import Http404
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+
+from django.contrib import messages
+from django.forms import BaseForm
+from django.http import Http404, HttpRequest
 from django.shortcuts import render
 
 
@@ -22,6 +27,34 @@ class Refusal(Exception):
         super().__init__(message)
         self.message = message
         self.field = field
+
+
+@contextmanager
+def refusal_to_form(form: BaseForm, fields: Mapping[str, str] | None = None) -> Iterator[None]:
+    """A refusal inside the block becomes an error of ``form``: on its field when the form has
+    that field, otherwise above the form. The block is left and the view goes on, typically to
+    render the form again with what was typed.
+
+    ``fields`` maps a service's field name to the form's, where the two differ.
+    """
+    try:
+        yield
+    except Refusal as refusal:
+        field = refusal.field
+        if field is not None and fields:
+            field = fields.get(field, field)
+        form.add_error(field if field in form.fields else None, str(refusal.message))
+
+
+@contextmanager
+def refusal_to_message(request: HttpRequest) -> Iterator[None]:
+    """A refusal inside the block becomes an error message (shown on the next page rendered).
+    The block is left and the view goes on after it, typically to the redirect it makes anyway;
+    write the success message and any other redirect of success inside the block."""
+    try:
+        yield
+    except Refusal as refusal:
+        messages.error(request, str(refusal.message))
 
 
 class NotFoundWithReason(Http404):
