@@ -27,6 +27,7 @@ from ciodispatch.candidates.models import (
 from ciodispatch.candidates.personal_data import personal_data, personal_data_pdf
 from ciodispatch.candidates.pool import pool_csv, pool_xlsx, search_pool
 from ciodispatch.candidates.services import CandidateError
+from ciodispatch.core.errors import refusal_to_form, refusal_to_message
 from ciodispatch.core.exports import download
 
 A = policy.Action
@@ -61,7 +62,7 @@ def register(request):
     form = forms.RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusal_to_form(form):
             user = services.register_candidate(
                 username=data["username"],
                 email=data["email"],
@@ -69,9 +70,6 @@ def register(request):
                 family_name=data["family_name"],
                 given_name=data["given_name"],
             )
-        except CandidateError as exc:
-            form.add_error(None, str(exc))
-        else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Your account is ready. Fill in your application below."))
             return redirect("candidates:application")
@@ -185,11 +183,8 @@ def edit_section(request, app, key=None):
     else:
         form = forms.ConsentForm(post, initial={"agree": bool(app.consent_version)})
     if post is not None and form.is_valid() and (formset is None or formset.is_valid()):
-        try:
+        with refusal_to_form(form):
             _save_section(app, key, form, formset, request.user)
-        except CandidateError as exc:
-            form.add_error(None, str(exc))
-        else:
             messages.success(request, _("“%s” is saved.") % context["title"])
             return redirect("candidates:application")
     return render(
@@ -257,11 +252,8 @@ def check_answers(request, app):
     problems = {s.title: services.section_problems(app, s.key) for s in services.sections()}
     problems = {title: items for title, items in problems.items() if items}
     if request.method == "POST":
-        try:
+        with refusal_to_message(request):
             services.submit_application(app, actor=request.user)
-        except CandidateError as exc:
-            messages.error(request, str(exc))
-        else:
             messages.success(
                 request,
                 _("Your application is submitted. We e-mail you at each step of the review."),
@@ -304,11 +296,8 @@ def my_data_pdf(request, app):
 @require_POST
 @policy.guard(A.REQUEST_DELETION, load=_own_application)
 def request_deletion(request, app):
-    try:
+    with refusal_to_message(request):
         services.request_deletion(app, actor=request.user)
-    except CandidateError as exc:
-        messages.error(request, str(exc))
-    else:
         messages.success(
             request,
             _("Your request is received. The programme office will erase your data and tell you."),
@@ -478,11 +467,8 @@ def _render_detail(request, app, *, status=200, **bound_forms):
 
 
 def _office_action(request, app, call, success):
-    try:
+    with refusal_to_message(request):
         call()
-    except CandidateError as exc:
-        messages.error(request, str(exc))
-    else:
         messages.success(request, success)
     return redirect("candidates:application_detail", pk=app.pk)
 
@@ -606,11 +592,8 @@ def _load_deletion(request, pk):
 @policy.guard(A.COMPLETE_DELETION)
 def complete_deletion(request, pk):
     deletion = _load_deletion(request, pk)
-    try:
+    with refusal_to_message(request):
         services.complete_deletion(deletion, actor=request.user, note=request.POST.get("note", ""))
-    except CandidateError as exc:
-        messages.error(request, str(exc))
-    else:
         messages.success(request, _("The personal data is erased. The audit trail is kept."))
     return redirect("candidates:deletions")
 
@@ -623,11 +606,8 @@ def _load_round(request, year):
 def criteria(request, review_round):
     form = forms.CriterionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_to_form(form):
             services.save_criterion(review_round, actor=request.user, **form.cleaned_data)
-        except CandidateError as exc:
-            form.add_error(None, str(exc))
-        else:
             messages.success(request, _("The criterion is saved."))
             return redirect("candidates:criteria", year=review_round.fiscal_year)
     return render(request, "candidates/criteria.html", {"round": review_round, "form": form})
