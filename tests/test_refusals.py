@@ -72,6 +72,20 @@ def test_the_service_name_of_a_field_is_mapped_to_the_forms():
     assert form.errors == {"date": ["The session must start in the future."]}
 
 
+def test_a_page_can_put_the_refusals_that_name_no_field_on_one_field():
+    form = _bound_form()
+    with refusal_to_form(form, field="date"):
+        raise Refusal("Sessions are scheduled in the current fiscal year.")
+    assert form.errors == {"date": ["Sessions are scheduled in the current fiscal year."]}
+
+
+def test_a_refusal_naming_its_field_goes_there_even_when_the_page_names_another():
+    form = _bound_form()
+    with refusal_to_form(form, field="date"):
+        raise Refusal("Give the course a title.", field="title")
+    assert form.errors == {"title": ["Give the course a title."]}
+
+
 def test_a_block_without_a_refusal_leaves_the_form_alone_and_runs_to_its_end():
     form = _bound_form()
     done = []

@@ -30,20 +30,25 @@ class Refusal(Exception):
 
 
 @contextmanager
-def refusal_to_form(form: BaseForm, fields: Mapping[str, str] | None = None) -> Iterator[None]:
-    """A refusal inside the block becomes an error of ``form``: on its field when the form has
-    that field, otherwise above the form. The block is left and the view goes on, typically to
-    render the form again with what was typed.
+def refusal_to_form(
+    form: BaseForm, *, field: str | None = None, fields: Mapping[str, str] | None = None
+) -> Iterator[None]:
+    """A refusal inside the block becomes an error of ``form``: on the field it names when the
+    form has that field, otherwise on ``field`` (a page whose refusals all concern one field),
+    otherwise above the form. The block is left and the view goes on, typically to render the
+    form again with what was typed.
 
     ``fields`` maps a service's field name to the form's, where the two differ.
     """
     try:
         yield
     except Refusal as refusal:
-        field = refusal.field
-        if field is not None and fields:
-            field = fields.get(field, field)
-        form.add_error(field if field in form.fields else None, str(refusal.message))
+        target = refusal.field
+        if target is not None and fields:
+            target = fields.get(target, target)
+        if target not in form.fields:
+            target = field
+        form.add_error(target, str(refusal.message))
 
 
 @contextmanager
