@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from ciodispatch import policy
 from ciodispatch.accounts.models import Role
+from ciodispatch.core.errors import refusal_to_form, refusal_to_message
 from ciodispatch.core.exports import csv_bytes, download, xlsx_bytes
 from ciodispatch.core.programme import Challenge
 from ciodispatch.localgov.models import LocalGovernmentGroup
@@ -71,7 +72,7 @@ def start(request):
     if request_round is None:
         messages.error(request, _("No request round is open."))
         return redirect("requests:mine")
-    try:
+    with refusal_to_message(request):
         if request.POST.get("group"):
             form = forms.JointStartForm(request.POST, groups=_groups_led_by(request.user))
             if not form.is_valid():
@@ -84,10 +85,8 @@ def start(request):
             if own is None:
                 raise PermissionDenied
             created = services.start_request(request_round, actor=request.user, host=own)
-    except RequestError as exc:
-        messages.error(request, str(exc))
-        return redirect("requests:mine")
-    return redirect("requests:detail", pk=created.pk)
+        return redirect("requests:detail", pk=created.pk)
+    return redirect("requests:mine")
 
 
 @policy.guard(A.VIEW_REQUEST, load=_load)
@@ -237,11 +236,8 @@ def _save(req, key, form, formset, actor):
 @require_POST
 @policy.guard(A.EDIT_REQUEST, load=_load)
 def submit(request, req):
-    try:
+    with refusal_to_message(request):
         services.submit_request(req, actor=request.user)
-    except RequestError as exc:
-        messages.error(request, str(exc))
-    else:
         messages.success(request, _("The request is submitted. The head now signs the commitment."))
     return redirect("requests:detail", pk=req.pk)
 
@@ -253,11 +249,8 @@ def commit(request, req):
         if not request.POST.get("agree"):
             messages.error(request, _("Tick the box to confirm you have read the request."))
         else:
-            try:
+            with refusal_to_message(request):
                 services.sign_commitment(req, actor=request.user, text=request.POST.get("text", ""))
-            except RequestError as exc:
-                messages.error(request, str(exc))
-            else:
                 messages.success(
                     request,
                     _("The commitment is signed. The request was checked against the conditions."),
@@ -269,7 +262,7 @@ def commit(request, req):
 @require_POST
 @policy.guard(A.CONFIRM_MEMBERSHIP, load=_load)
 def confirm(request, req):
-    try:
+    with refusal_to_message(request):
         if request.user.role == Role.HOST_HEAD:
             member = request.user.local_government
             services.confirm_membership(req, member, actor=request.user)
@@ -283,9 +276,6 @@ def confirm(request, req):
                 actor=request.user,
                 head_name=form.cleaned_data["head_name"],
             )
-    except RequestError as exc:
-        messages.error(request, str(exc))
-    else:
         messages.success(request, _("The confirmation is recorded."))
     return redirect("requests:detail", pk=req.pk)
 
@@ -293,11 +283,8 @@ def confirm(request, req):
 @require_POST
 @policy.guard(A.VIEW_REQUEST, load=_load)
 def reevaluate(request, req):
-    try:
+    with refusal_to_message(request):
         services.reevaluate(req, actor=request.user)
-    except RequestError as exc:
-        messages.error(request, str(exc))
-    else:
         messages.success(request, _("The conditions were checked again."))
     return redirect("requests:detail", pk=req.pk)
 
@@ -309,11 +296,8 @@ def decide(request, req):
     if not form.is_valid():
         messages.error(request, _("Choose a decision."))
     else:
-        try:
+        with refusal_to_message(request):
             services.decide_request(req, actor=request.user, **form.cleaned_data)
-        except RequestError as exc:
-            messages.error(request, str(exc))
-        else:
             messages.success(request, _("The decision is recorded; the host sees it."))
     return redirect("requests:detail", pk=req.pk)
 
@@ -477,11 +461,8 @@ def rounds(request):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         year = data.pop("fiscal_year")
-        try:
+        with refusal_to_form(form):
             services.configure_round(year, actor=request.user, **data)
-        except RequestError as exc:
-            form.add_error(None, str(exc))
-        else:
             messages.success(request, _("The round is saved."))
             return redirect("requests:office")
     return render(
