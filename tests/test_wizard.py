@@ -5,7 +5,10 @@ import pytest
 from django import forms
 from django.core.exceptions import ImproperlyConfigured
 from django.http import Http404
+from django.utils import translation
 
+from ciodispatch.candidates import services as candidates
+from ciodispatch.candidates.pages import APPLICATION
 from ciodispatch.core.wizard import Page, Wizard
 
 # --- the mechanism, on a small wizard ---------------------------------------------------------
@@ -106,3 +109,23 @@ def test_a_page_of_no_section_is_refused():
         wizard.page(name)(type(name.upper(), (Page,), {}))
     with pytest.raises(ImproperlyConfigured, match="do not match"):
         wizard.page_for("a")
+
+
+# --- the two wizards ----------------------------------------------------------------------------
+
+
+def test_every_section_of_the_application_has_its_page_in_order():
+    assert APPLICATION.names() == candidates.SECTION_KEYS
+    assert APPLICATION.titles() == {s.key: s.title for s in candidates.sections()}
+
+
+def test_the_candidates_pages_show_every_section_of_the_wizard(client, personas):
+    client.force_login(personas.candidate1)
+    tasks = client.get("/candidates/application/").content.decode()
+    with translation.override("ja"):  # the pages' language
+        sections = [(name, str(title)) for name, title in APPLICATION.sections()]
+    for name, title in sections:
+        assert f'href="/candidates/application/{name}/"' in tasks
+        page = client.get(f"/candidates/application/{name}/")
+        assert page.status_code == 200 and f"<h1>{title}</h1>" in page.content.decode()
+    assert client.get("/candidates/application/nothing/").status_code == 404
