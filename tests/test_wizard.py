@@ -10,6 +10,10 @@ from django.utils import translation
 from ciodispatch.candidates import services as candidates
 from ciodispatch.candidates.pages import APPLICATION
 from ciodispatch.core.wizard import Page, Wizard
+from ciodispatch.requests import services as requests
+from ciodispatch.requests.models import DispatchRequest
+from ciodispatch.requests.pages import REQUEST
+from tests.requests.helpers import open_round
 
 # --- the mechanism, on a small wizard ---------------------------------------------------------
 
@@ -119,6 +123,13 @@ def test_every_section_of_the_application_has_its_page_in_order():
     assert APPLICATION.titles() == {s.key: s.title for s in candidates.sections()}
 
 
+def test_every_section_of_a_request_has_its_page_in_order():
+    assert REQUEST.names() == list(requests.SECTIONS)
+    assert {k: str(v) for k, v in REQUEST.titles().items()} == {
+        k: str(v) for k, v in requests.SECTION_TITLES.items()
+    }
+
+
 def test_the_candidates_pages_show_every_section_of_the_wizard(client, personas):
     client.force_login(personas.candidate1)
     tasks = client.get("/candidates/application/").content.decode()
@@ -129,3 +140,34 @@ def test_the_candidates_pages_show_every_section_of_the_wizard(client, personas)
         page = client.get(f"/candidates/application/{name}/")
         assert page.status_code == 200 and f"<h1>{title}</h1>" in page.content.decode()
     assert client.get("/candidates/application/nothing/").status_code == 404
+
+
+def test_the_request_pages_show_every_section_of_the_wizard(client, personas):
+    open_round()
+    client.force_login(personas.host1)
+    assert client.post("/requests/start/").status_code == 302
+    req = DispatchRequest.objects.get()
+    detail = client.get(f"/requests/{req.pk}/").content.decode()
+    with translation.override("ja"):
+        sections = [(name, str(title)) for name, title in REQUEST.sections()]
+    for name, title in sections:
+        assert f'href="/requests/{req.pk}/{name}/"' in detail
+        page = client.get(f"/requests/{req.pk}/{name}/")
+        assert page.status_code == 200 and f"<h1>{title}</h1>" in page.content.decode()
+    assert client.get(f"/requests/{req.pk}/nothing/").status_code == 404
+
+
+def test_a_refused_kpi_page_lists_the_refusal_above_its_rows(client, personas):
+    open_round()
+    client.force_login(personas.host1)
+    client.post("/requests/start/")
+    req = DispatchRequest.objects.get()
+    empty = {"kpis-TOTAL_FORMS": "1", "kpis-INITIAL_FORMS": "0", "kpis-MIN_NUM_FORMS": "0"}
+    response = client.post(f"/requests/{req.pk}/kpis/", {**empty, "kpis-MAX_NUM_FORMS": "20"})
+    with translation.override("ja"):
+        refusal = translation.gettext(
+            "Give at least one KPI with its baseline, so progress can be measured."
+        )
+    body = response.content.decode()
+    assert response.status_code == 200 and 'class="error-summary"' in body and refusal in body
+    assert not req.kpis.exists()

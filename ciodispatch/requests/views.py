@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import F, Q
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,11 +17,11 @@ from ciodispatch.localgov.regions import Region, prefecture_codes_of
 from ciodispatch.requests import forms, services
 from ciodispatch.requests.eligibility import evaluate
 from ciodispatch.requests.models import DispatchRequest, RequestRound
+from ciodispatch.requests.pages import REQUEST
 from ciodispatch.requests.services import RequestError
 
 A = policy.Action
 S = DispatchRequest.State
-SECTION_TITLES = services.SECTION_TITLES
 
 
 def _load(request, pk, **kwargs):
@@ -91,10 +90,7 @@ def start(request):
 
 @policy.guard(A.VIEW_REQUEST, load=_load)
 def detail(request, req):
-    tasks = [
-        {"key": key, "title": SECTION_TITLES[key], "status": services.section_status(req, key)}
-        for key in services.SECTIONS
-    ]
+    tasks = REQUEST.task_list(req)
     user = request.user
     members = req.members()
     confirmed = {c.member_id: c for c in req.confirmations.all()}
@@ -129,108 +125,36 @@ def detail(request, req):
     )
 
 
-def _section_form(req, key, data=None):
-    if key == "basics":
-        return forms.BasicsForm(
-            data, initial={"title": req.title, "goals": req.goals, "challenges": req.challenges}
-        )
-    if key == "cio":
-        return forms.CioWantedForm(
-            data,
-            initial={
-                "skill_roles": req.skill_roles,
-                "term_months": req.term_months,
-                "start_date": req.start_date,
-                "work_pattern": req.work_pattern,
-                "days_per_week": req.days_per_week,
-                "work_place": req.work_place,
-                "appointment_form": req.appointment_form,
-            },
-        )
-    if key == "budget":
-        return forms.BudgetForm(
-            data,
-            initial={
-                "budget_yen": req.budget_yen,
-                "pay_yen_per_month": req.pay_yen_per_month,
-                "no_vendors": req.no_vendors,
-                "vendors": "\n".join(req.vendors),
-            },
-        )
-    if key == "people":
-        return forms.PeopleForm(
-            data,
-            staff=services.staff_of(req),
-            initial={
-                "authority_statement": req.authority_statement,
-                "liaison": req.liaison_id,
-                "counterpart": req.counterpart_id,
-            },
-        )
-    raise Http404
-
-
 @policy.guard(A.EDIT_REQUEST, load=_load)
 def section(request, req):
-    key = request.resolver_match.kwargs["section"]
-    if key not in SECTION_TITLES:
-        raise Http404
+    page = REQUEST.page_for(request.resolver_match.kwargs["section"])
     post = request.POST if request.method == "POST" else None
-    formset = None
-    if key == "kpis":
-        form = None
-        formset = forms.KPIFormSet(
-            post, prefix="kpis", initial=list(req.kpis.values("name", "unit", "baseline", "target"))
-        )
-        valid = post is not None and formset.is_valid()
-    else:
-        form = _section_form(req, key, post)
-        valid = post is not None and form.is_valid()
+    form = page.form(req, post, None)
+    formset = page.formset(req, post)
     errors = []
-    if valid:
+    if post is not None and page.is_valid(form, formset):
+        # Kept by hand: the KPI page has no form, so it lists the refusal above its rows.
         try:
-            _save(req, key, form, formset, request.user)
+            page.save(req, form, formset, actor=request.user)
         except RequestError as exc:
             errors.append(str(exc))
             if form is not None:
                 form.add_error(None, str(exc))
         else:
-            messages.success(request, _("“%s” is saved.") % SECTION_TITLES[key])
+            messages.success(request, _("“%s” is saved.") % page.title)
             return redirect("requests:detail", pk=req.pk)
     return render(
         request,
-        "requests/section.html",
+        page.template,
         {
             "req": req,
-            "key": key,
-            "title": SECTION_TITLES[key],
+            "key": page.name,
+            "title": page.title,
             "form": form,
             "formset": formset,
             "errors": errors,
         },
     )
-
-
-def _save(req, key, form, formset, actor):
-    if key == "kpis":
-        rows = [f.cleaned_data for f in formset if f.cleaned_data.get("used")]
-        services.save_kpis(
-            req,
-            actor=actor,
-            kpis=[
-                services.KPIInput(r["name"], r["unit"], r["baseline"], r["target"]) for r in rows
-            ],
-        )
-        return
-    data = form.cleaned_data
-    if key == "basics":
-        services.save_basics(req, actor=actor, **data)
-    elif key == "cio":
-        services.save_cio_wanted(req, actor=actor, **data)
-    elif key == "budget":
-        services.save_budget(req, actor=actor, **data)
-    else:
-        services.save_people(req, actor=actor, **data)
 
 
 @require_POST
