@@ -234,6 +234,7 @@ def review(request, app):
                 continue
             scores[criterion.pk] = (int(raw), comment)
         if not errors:
+            # Kept by hand: the scores are no form; a refusal joins the page's list of errors.
             try:
                 services.submit_scores(assignment, actor=request.user, scores=scores)
             except CandidateError as exc:

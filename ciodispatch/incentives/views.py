@@ -167,6 +167,7 @@ def edit_costs(request, claim):
                 for number, f in enumerate(formset.forms, start=1)
                 if not f.is_blank()
             ]
+            # Kept by hand: the rows are a formset; a refusal shows above them, status 400.
             try:
                 services.save_costs(claim, rows, actor=request.user)
             except REFUSED as exc:
@@ -231,6 +232,7 @@ def evidence_file(request, claim):
 @require_POST
 @policy.guard(A.EDIT_CLAIM, load=_load_claim)
 def submit_claim(request, claim):
+    # Kept by hand: a refusal shows beside the submit button on the claim page, status 400.
     try:
         services.submit_claim(claim, actor=request.user)
     except REFUSED as exc:

@@ -179,6 +179,7 @@ def report_edit(request, dispatch):
     plan = ActionPlan.objects.filter(dispatch=dispatch).first()
     report = MonthlyReport.objects.filter(dispatch=dispatch, month=month).first()
     refusal = None
+    # Kept by hand: a month that cannot be written gets its own page (status 400), not a form.
     try:
         if not dispatch.is_running:
             raise ProgressError(

@@ -232,6 +232,7 @@ def challenges(request, assessment):
 def check(request, assessment):
     error = None
     if request.method == "POST":
+        # Kept by hand: a refusal joins the list of what is missing, above the answers.
         try:
             services.submit_assessment(assessment, actor=request.user)
         except ReadinessError as exc:

@@ -304,6 +304,7 @@ def completion(request, enrolment):
                 % enrolment.user.display_name,
             )
             return redirect("training:roster", pk=enrolment.session_id)
+    # Kept by hand: the roster's message names the person the refusal is about.
     try:
         enrolment = services.record_completion(enrolment, score, actor=request.user)
     except services.TrainingError as exc:
