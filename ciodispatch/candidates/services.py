@@ -44,13 +44,14 @@ from ciodispatch.candidates.models import (
 )
 from ciodispatch.core import uploads
 from ciodispatch.core.dates import fiscal_year
+from ciodispatch.core.errors import Refusal
 from ciodispatch.localgov.regions import Region
 
 A = policy.Action
 S = Application.State
 
 
-class CandidateError(ValueError):
+class CandidateError(Refusal, ValueError):
     """A change was refused; the message says what to do. Nothing was written."""
 
 

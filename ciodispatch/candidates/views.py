@@ -24,10 +24,12 @@ from ciodispatch.candidates.models import (
     ReviewAssignment,
     ReviewRound,
 )
+from ciodispatch.candidates.pages import APPLICATION
 from ciodispatch.candidates.personal_data import personal_data, personal_data_pdf
 from ciodispatch.candidates.pool import pool_csv, pool_xlsx, search_pool
 from ciodispatch.candidates.rules import visible_applications
 from ciodispatch.candidates.services import CandidateError
+from ciodispatch.core.errors import refusal_to_form, refusal_to_message
 from ciodispatch.core.exports import download
 
 A = policy.Action
@@ -62,7 +64,7 @@ def register(request):
     form = forms.RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusal_to_form(form):
             user = services.register_candidate(
                 username=data["username"],
                 email=data["email"],
@@ -70,25 +72,15 @@ def register(request):
                 family_name=data["family_name"],
                 given_name=data["given_name"],
             )
-        except CandidateError as exc:
-            form.add_error(None, str(exc))
-        else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Your account is ready. Fill in your application below."))
             return redirect("candidates:application")
     return render(request, "candidates/register.html", {"form": form})
 
 
-def _task_list(app):
-    return [
-        {"key": s.key, "title": s.title, "status": services.section_status(app, s.key)}
-        for s in services.sections()
-    ]
-
-
 @policy.guard(A.VIEW_APPLICATION, load=_own_application)
 def application(request, app):
-    tasks = _task_list(app)
+    tasks = APPLICATION.task_list(app)
     history = AuditEvent.objects.filter(
         object_type="candidates.application",
         object_id=str(app.pk),
@@ -107,17 +99,6 @@ def application(request, app):
     )
 
 
-def _section_context(app, key):
-    titles = {s.key: s.title for s in services.sections()}
-    if key not in titles:
-        raise Http404
-    return {"app": app, "key": key, "title": titles[key]}
-
-
-def _yes_no(value):
-    return None if value is None else ("yes" if value else "no")
-
-
 def _locked_notice(request, app):
     """A submitted application is no longer edited: say so and show it, rather than a 403."""
     messages.info(request, _("The application has been submitted and can no longer be changed."))
@@ -128,76 +109,22 @@ def _locked_notice(request, app):
 def edit_section(request, app, key=None):
     if not policy.can(request.user, A.EDIT_APPLICATION, app):
         return _locked_notice(request, app)
-    key = request.resolver_match.kwargs["section"]
-    context = _section_context(app, key)
+    page = APPLICATION.page_for(request.resolver_match.kwargs["section"])
     post = request.POST if request.method == "POST" else None
-    formset = None
-    if key == "identity":
-        form = forms.IdentityForm(
-            post, initial={f: getattr(app, f) for f in services.IDENTITY_FIELDS}
-        )
-    elif key == "career":
-        form = forms.CareerIntroForm(
-            post,
-            initial={"has_public_sector_experience": _yes_no(app.has_public_sector_experience)},
-        )
-        formset = forms.CareerFormSet(
-            post,
-            prefix="career",
-            initial=list(
-                app.career.values(
-                    "organisation", "role", "start_year", "end_year", "public_sector", "description"
-                )
-            ),
-        )
-    elif key == "skills":
-        initial = {}
-        for claim in app.skills.all():
-            initial[f"{claim.role}_level"] = claim.level
-            initial[f"{claim.role}_evidence"] = claim.evidence
-        form = forms.SkillsForm(post, initial=initial)
-    elif key == "domains":
-        form = forms.DomainsForm(post, initial={"domains": app.domains, "other": app.domains_other})
-    elif key == "availability":
-        form = forms.AvailabilityForm(
-            post,
-            initial={
-                "earliest_start": app.earliest_start,
-                "term_months": app.term_months,
-                "work_pattern": app.work_pattern,
-                "days_per_week": app.days_per_week,
-                "work_place": app.work_place,
-                "regions": app.regions,
-            },
-        )
-    elif key == "vendors":
-        form = forms.VendorIntroForm(post, initial={"none": app.no_vendor_affiliations})
-        formset = forms.AffiliationFormSet(
-            post,
-            prefix="vendors",
-            initial=list(
-                app.vendor_affiliations.values("vendor", "kind", "start_date", "end_date")
-            ),
-        )
-    elif key == "motivation":
-        form = forms.MotivationForm(post, initial={"motivation": app.motivation})
-    elif key == "documents":
-        form = forms.DocumentsForm(post, request.FILES or None)
-    else:
-        form = forms.ConsentForm(post, initial={"agree": bool(app.consent_version)})
-    if post is not None and form.is_valid() and (formset is None or formset.is_valid()):
-        try:
-            _save_section(app, key, form, formset, request.user)
-        except CandidateError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("“%s” is saved.") % context["title"])
+    form = page.form(app, post, request.FILES or None)
+    formset = page.formset(app, post)
+    if post is not None and page.is_valid(form, formset):
+        with refusal_to_form(form):
+            page.save(app, form, formset, actor=request.user)
+            messages.success(request, _("“%s” is saved.") % page.title)
             return redirect("candidates:application")
     return render(
         request,
-        "candidates/section.html",
+        page.template,
         {
-            **context,
+            "app": app,
+            "key": page.name,
+            "title": page.title,
             "form": form,
             "formset": formset,
             "consent_version": settings.PERSONAL_DATA_CONSENT_VERSION,
@@ -205,64 +132,17 @@ def edit_section(request, app, key=None):
     )
 
 
-def _save_section(app, key, form, formset, actor):
-    data = form.cleaned_data
-    if key == "identity":
-        services.save_identity(app, actor=actor, **data)
-    elif key == "career":
-        entries = [
-            services.CareerInput(
-                organisation=f["organisation"],
-                role=f["role"],
-                start_year=f["start_year"],
-                end_year=f["end_year"],
-                public_sector=f["public_sector"],
-                description=f["description"],
-            )
-            for f in (row.cleaned_data for row in formset)
-            if f.get("used")
-        ]
-        services.save_career(
-            app,
-            actor=actor,
-            entries=entries,
-            has_public_sector_experience=data["has_public_sector_experience"] == "yes",
-        )
-    elif key == "skills":
-        services.save_skills(app, actor=actor, claims=data["claims"])
-    elif key == "domains":
-        services.save_domains(app, actor=actor, domains=data["domains"], other=data["other"])
-    elif key == "availability":
-        services.save_availability(app, actor=actor, **data)
-    elif key == "vendors":
-        affiliations = [
-            services.AffiliationInput(f["vendor"], f["kind"], f["start_date"], f["end_date"])
-            for f in (row.cleaned_data for row in formset)
-            if f.get("used")
-        ]
-        services.save_vendor_affiliations(
-            app, actor=actor, none=data["none"], affiliations=affiliations
-        )
-    elif key == "motivation":
-        services.save_motivation(app, actor=actor, motivation=data["motivation"])
-    elif key == "documents":
-        services.upload_cv(app, actor=actor, upload=data["cv"])
-    else:
-        services.give_consent(app, actor=actor, version=settings.PERSONAL_DATA_CONSENT_VERSION)
-
-
 @policy.guard(A.VIEW_APPLICATION, load=_own_application)
 def check_answers(request, app):
     if not policy.can(request.user, A.EDIT_APPLICATION, app):
         return _locked_notice(request, app)
-    problems = {s.title: services.section_problems(app, s.key) for s in services.sections()}
+    problems = {
+        title: services.section_problems(app, name) for name, title in APPLICATION.sections()
+    }
     problems = {title: items for title, items in problems.items() if items}
     if request.method == "POST":
-        try:
+        with refusal_to_message(request):
             services.submit_application(app, actor=request.user)
-        except CandidateError as exc:
-            messages.error(request, str(exc))
-        else:
             messages.success(
                 request,
                 _("Your application is submitted. We e-mail you at each step of the review."),
@@ -305,11 +185,8 @@ def my_data_pdf(request, app):
 @require_POST
 @policy.guard(A.REQUEST_DELETION, load=_own_application)
 def request_deletion(request, app):
-    try:
+    with refusal_to_message(request):
         services.request_deletion(app, actor=request.user)
-    except CandidateError as exc:
-        messages.error(request, str(exc))
-    else:
         messages.success(
             request,
             _("Your request is received. The programme office will erase your data and tell you."),
@@ -359,6 +236,7 @@ def review(request, app):
                 continue
             scores[criterion.pk] = (int(raw), comment)
         if not errors:
+            # Kept by hand: the scores are no form; a refusal joins the page's list of errors.
             try:
                 services.submit_scores(assignment, actor=request.user, scores=scores)
             except CandidateError as exc:
@@ -479,11 +357,8 @@ def _render_detail(request, app, *, status=200, **bound_forms):
 
 
 def _office_action(request, app, call, success):
-    try:
+    with refusal_to_message(request):
         call()
-    except CandidateError as exc:
-        messages.error(request, str(exc))
-    else:
         messages.success(request, success)
     return redirect("candidates:application_detail", pk=app.pk)
 
@@ -608,11 +483,8 @@ def _load_deletion(request, pk):
 @policy.guard(A.COMPLETE_DELETION)
 def complete_deletion(request, pk):
     deletion = _load_deletion(request, pk)
-    try:
+    with refusal_to_message(request):
         services.complete_deletion(deletion, actor=request.user, note=request.POST.get("note", ""))
-    except CandidateError as exc:
-        messages.error(request, str(exc))
-    else:
         messages.success(request, _("The personal data is erased. The audit trail is kept."))
     return redirect("candidates:deletions")
 
@@ -625,11 +497,8 @@ def _load_round(request, year):
 def criteria(request, review_round):
     form = forms.CriterionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_to_form(form):
             services.save_criterion(review_round, actor=request.user, **form.cleaned_data)
-        except CandidateError as exc:
-            form.add_error(None, str(exc))
-        else:
             messages.success(request, _("The criterion is saved."))
             return redirect("candidates:criteria", year=review_round.fiscal_year)
     return render(request, "candidates/criteria.html", {"round": review_round, "form": form})

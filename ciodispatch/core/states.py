@@ -12,11 +12,12 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from ciodispatch.audit.services import record
+from ciodispatch.core.errors import Refusal
 
 MACHINES: list["StateMachine"] = []
 
 
-class TransitionRefused(Exception):
+class TransitionRefused(Refusal):
     """A state change the transition table does not allow; the message says which."""
 
 

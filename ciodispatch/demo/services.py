@@ -14,6 +14,7 @@ from faker import Faker
 from ciodispatch.accounts import services as accounts
 from ciodispatch.accounts.models import Role, User
 from ciodispatch.accounts.passwords import DEMO_PASSWORD
+from ciodispatch.core.errors import Refusal
 from ciodispatch.localgov.models import LocalGovernment, LocalGovernmentGroup
 from ciodispatch.localgov.services import BUNDLED_REGISTRY, create_group, import_local_governments
 
@@ -42,7 +43,7 @@ DEMO_CONTACTS = (
 )
 
 
-class DemoRefused(RuntimeError):
+class DemoRefused(Refusal, RuntimeError):
     pass
 
 

@@ -18,6 +18,7 @@ from ciodispatch import policy
 from ciodispatch.audit.services import record
 from ciodispatch.candidates.availability import conflicting_vendors, unavailable_reason
 from ciodispatch.candidates.models import Application
+from ciodispatch.core.errors import Refusal
 from ciodispatch.core.mail import mail_after_commit
 from ciodispatch.dispatches.models import (
     DISPATCH_STATES,
@@ -37,7 +38,7 @@ logger = logging.getLogger(__name__)
 S = Dispatch.State
 
 
-class DispatchError(ValueError):
+class DispatchError(Refusal, ValueError):
     """A refused change to a dispatch; the message says what to do."""
 
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from ciodispatch import policy
 from ciodispatch.candidates.models import Application
+from ciodispatch.core.errors import refusal_to_form, refusal_to_message
 from ciodispatch.core.exports import csv_bytes, download
 from ciodispatch.dispatches import forms, queries, services
 from ciodispatch.dispatches.models import Dispatch, Evaluation, Extension
@@ -42,17 +43,11 @@ def _posted(request):
     return request.POST if request.method == "POST" else None
 
 
-def _refused(request, exc: Exception) -> None:
-    messages.error(request, str(exc))
-
-
 def _button(request, dispatch, call, success: str, anchor: str):
     """A one-button step: call the service, say what happened (or why not), go back."""
-    try:
+    with refusal_to_message(request):
         call()
         messages.success(request, success)
-    except DispatchError as exc:
-        _refused(request, exc)
     return _back(dispatch, anchor)
 
 
@@ -62,11 +57,8 @@ def _form_step(
     """A step with a form: on a valid post call the service with the cleaned data; a refusal
     shows on the form (nothing saved), success goes back to the dispatch."""
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_to_form(form):
             call(**form.cleaned_data)
-        except DispatchError as exc:
-            form.add_error(None, str(exc))
-        else:
             messages.success(request, success)
             return _back(dispatch, anchor)
     return render(request, template, {"dispatch": dispatch, "form": form, **context})
@@ -209,7 +201,7 @@ def answer(request, dispatch):
     if not _can_answer(request.user, dispatch):
         raise PermissionDenied
     side = "cio" if policy.can(request.user, A.ANSWER_AS_CIO, dispatch) else "host"
-    try:
+    with refusal_to_message(request):
         if request.POST.get("answer") == "accept":
             services.accept(dispatch, actor=request.user, side=side)
             messages.success(request, _("You accepted the dispatch."))
@@ -223,8 +215,6 @@ def answer(request, dispatch):
             messages.success(request, _("You declined the dispatch; the office has been told."))
         else:
             raise DispatchError(_("Choose to accept or to decline."))
-    except DispatchError as exc:
-        _refused(request, exc)
     return _back(dispatch, "answer")
 
 
@@ -314,7 +304,7 @@ def extension(request, dispatch):
 def decide_extension(request, dispatch):
     extension = get_object_or_404(Extension, pk=request.resolver_match.kwargs["pk"])
     form = forms.ExtensionDecisionForm(request.POST)
-    try:
+    with refusal_to_message(request):
         if not form.is_valid():
             raise DispatchError(_("Choose to approve or to refuse."))
         approve = form.cleaned_data["decision"] == "approve"
@@ -324,8 +314,6 @@ def decide_extension(request, dispatch):
         messages.success(
             request, _("The extension is approved.") if approve else _("The extension is refused.")
         )
-    except DispatchError as exc:
-        _refused(request, exc)
     return _back(dispatch, "extension")
 
 
@@ -335,14 +323,11 @@ def fill(request, dispatch):
     form = forms.FillPlaceForm(_posted(request), candidates=candidates)
     if request.method == "POST" and form.is_valid():
         application = get_object_or_404(Application, pk=form.cleaned_data["application"])
-        try:
+        with refusal_to_form(form):
             new = services.fill_place(
                 dispatch, application=application, actor=request.user,
                 reason=form.cleaned_data["reason"],
             )  # fmt: skip
-        except DispatchError as exc:
-            form.add_error(None, str(exc))
-        else:
             messages.success(request, _("The place is offered to %s.") % application.full_name)
             return redirect("dispatches:detail", new.pk)
     return render(
@@ -377,13 +362,10 @@ def evaluate(request, dispatch):
         return _back(dispatch, "evaluation")
     form = forms.EvaluationForm(_posted(request), kind=kind)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_to_form(form):
             services.submit_evaluation(
                 dispatch, actor=request.user, kind=kind, **form.service_values()
             )
-        except DispatchError as exc:
-            form.add_error(None, str(exc))
-        else:
             messages.success(request, _("Thank you: your evaluation is submitted."))
             return _back(dispatch, "evaluation")
     return render(
@@ -396,12 +378,8 @@ def evaluate(request, dispatch):
 @require_POST
 @policy.guard(A.DRAFT_CASE_FROM_DISPATCH, load=_load)
 def case_draft(request, dispatch):
-    from ciodispatch.knowhow.services import KnowhowError
-
-    try:
+    with refusal_to_message(request):
         case = services.draft_case(dispatch, actor=request.user)
-    except (DispatchError, KnowhowError) as exc:
-        _refused(request, exc)
-        return _back(dispatch, "evaluation")
-    messages.success(request, _("A case draft is ready: check it and send it for review."))
-    return redirect("knowhow:case_manage", case.pk)
+        messages.success(request, _("A case draft is ready: check it and send it for review."))
+        return redirect("knowhow:case_manage", case.pk)
+    return _back(dispatch, "evaluation")

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from ciodispatch import policy
 from ciodispatch.audit.services import record
 from ciodispatch.core.dates import fiscal_year, fiscal_year_bounds, format_fiscal_year
+from ciodispatch.core.errors import Refusal
 from ciodispatch.core.mail import mail_after_commit
 from ciodispatch.core.uploads import check_upload
 from ciodispatch.dispatches.models import Dispatch
@@ -56,7 +57,7 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
-class IncentiveError(ValueError):
+class IncentiveError(Refusal, ValueError):
     """A refused change to incentives; the message says what to fix. Nothing was written."""
 
 

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from ciodispatch import policy
 from ciodispatch.core.dates import fiscal_year, format_fiscal_year
+from ciodispatch.core.errors import refusal_to_form
 from ciodispatch.core.exports import download
 from ciodispatch.core.states import TransitionRefused
 from ciodispatch.dispatches.models import Dispatch
@@ -89,16 +90,13 @@ def start_claim(request, dispatch):
     years = services.claim_fiscal_years(dispatch)
     form = forms.StartClaimForm(request.POST, years=_year_choices(years))
     if form.is_valid():
-        try:
+        with refusal_to_form(form):
             claim = services.start_claim(
                 dispatch,
                 actor=request.user,
                 programme=form.cleaned_data["programme"],
                 fiscal_year=form.cleaned_data["fiscal_year"],
             )
-        except REFUSED as exc:
-            form.add_error(None, str(exc))
-        else:
             messages.success(request, _("The draft claim was created; enter its costs."))
             return redirect("incentives:costs", pk=claim.pk)
     return _dispatch_page(request, dispatch, form=form, status=400)
@@ -169,6 +167,7 @@ def edit_costs(request, claim):
                 for number, f in enumerate(formset.forms, start=1)
                 if not f.is_blank()
             ]
+            # Kept by hand: the rows are a formset; a refusal shows above them, status 400.
             try:
                 services.save_costs(claim, rows, actor=request.user)
             except REFUSED as exc:
@@ -198,16 +197,13 @@ def edit_costs(request, claim):
 def add_evidence(request, claim):
     form = forms.EvidenceForm(request.POST, request.FILES)
     if form.is_valid():
-        try:
+        with refusal_to_form(form, field="file"):
             services.add_evidence(
                 claim,
                 actor=request.user,
                 upload=form.cleaned_data["file"],
                 title=form.cleaned_data["title"],
             )
-        except REFUSED as exc:
-            form.add_error("file", str(exc))
-        else:
             messages.success(request, _("The evidence file was attached."))
             return redirect("incentives:claim", pk=claim.pk)
     return _claim_page(request, claim, status=400, evidence_form=form)
@@ -236,6 +232,7 @@ def evidence_file(request, claim):
 @require_POST
 @policy.guard(A.EDIT_CLAIM, load=_load_claim)
 def submit_claim(request, claim):
+    # Kept by hand: a refusal shows beside the submit button on the claim page, status 400.
     try:
         services.submit_claim(claim, actor=request.user)
     except REFUSED as exc:
@@ -253,7 +250,7 @@ def decide_claim(request, claim):
     form = forms.DecisionForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusal_to_form(form):
             if data["decision"] == "approve":
                 services.approve_claim(
                     claim,
@@ -268,9 +265,6 @@ def decide_claim(request, claim):
             else:
                 services.return_claim(claim, actor=request.user, reason=data["reason"])
                 messages.success(request, _("The claim was returned to the host."))
-        except REFUSED as exc:
-            form.add_error(None, str(exc))
-        else:
             return redirect("incentives:claim", pk=claim.pk)
     return _claim_page(request, claim, status=400, decision_form=form)
 
@@ -280,11 +274,8 @@ def decide_claim(request, claim):
 def record_payment(request, claim):
     form = forms.PaymentForm(request.POST)
     if form.is_valid():
-        try:
+        with refusal_to_form(form):
             services.record_payment(claim, actor=request.user, paid_on=form.cleaned_data["paid_on"])
-        except REFUSED as exc:
-            form.add_error(None, str(exc))
-        else:
             messages.success(request, _("The payment was recorded."))
             return redirect("incentives:claim", pk=claim.pk)
     return _claim_page(request, claim, status=400, payment_form=form)
@@ -341,11 +332,8 @@ def _budget_page(request, year, budget_form=None, status=200):
     if request.GET.get("dispatches") and what_if_form.is_valid():
         data = what_if_form.cleaned_data
         rule = data.get("rule") or summary.estimate_rule
-        try:
+        with refusal_to_form(what_if_form, field="yearly_costs"):
             costs = services.parse_yen(data.get("yearly_costs") or "", _("Eligible costs"))
-        except IncentiveError as exc:
-            what_if_form.add_error("yearly_costs", str(exc))
-        else:
             if rule is not None and data.get("dispatches"):
                 result = queries.what_if(summary, rule, data["dispatches"], costs)
     if budget_form is None and policy.can(request.user, A.SET_BUDGET):
@@ -379,11 +367,8 @@ def set_budget(request):
     form = forms.BudgetForm(request.POST)
     if form.is_valid():
         year = form.cleaned_data["fiscal_year"]
-        try:
+        with refusal_to_form(form, field="amount"):
             services.set_budget(year, form.cleaned_data["amount"], actor=request.user)
-        except REFUSED as exc:
-            form.add_error("amount", str(exc))
-        else:
             messages.success(request, _("The budget was saved."))
             return redirect(reverse("incentives:budget") + f"?year={year}")
     return _budget_page(request, _selected_year(request), budget_form=form, status=400)
@@ -462,16 +447,13 @@ def _edit_rule(request, base):
     if request.method == "POST":
         form = forms.RuleForm(request.POST)
         if form.is_valid():
-            try:
+            with refusal_to_form(form):
                 rule = services.save_rule(
                     form.cleaned_data["programme"],
                     form.cleaned_data["fiscal_year"],
                     _rule_input(form),
                     actor=request.user,
                 )
-            except REFUSED as exc:
-                form.add_error(None, str(exc))
-            else:
                 messages.success(
                     request, _("Version %(v)s of the rule was saved.") % {"v": rule.version}
                 )

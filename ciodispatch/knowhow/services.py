@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from ciodispatch import policy
 from ciodispatch.audit.services import record
 from ciodispatch.candidates.choices import Domain
+from ciodispatch.core.errors import Refusal
 from ciodispatch.core.programme import Challenge
 from ciodispatch.core.uploads import check_pdf, check_upload
 from ciodispatch.knowhow import search
@@ -61,7 +62,7 @@ CASE_FIELDS = (
 )
 
 
-class KnowhowError(ValueError):
+class KnowhowError(Refusal, ValueError):
     """A change was refused; the message says what to do. Nothing was written."""
 
 

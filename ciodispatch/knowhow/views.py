@@ -10,13 +10,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ciodispatch import policy
+from ciodispatch.core.errors import refusal_to_form, refusal_to_message
 from ciodispatch.core.exports import csv_bytes, download
-from ciodispatch.core.states import TransitionRefused
 from ciodispatch.knowhow import forms, queries, recommendations, services
 from ciodispatch.knowhow.models import LICENCE, LICENCE_URL, Award, Case, CaseAttachment, Manual
 from ciodispatch.knowhow.render import markdown_to_html
 from ciodispatch.knowhow.rules import visible_cases
-from ciodispatch.knowhow.services import KnowhowError
 from ciodispatch.localgov.models import LocalGovernment
 
 A = policy.Action
@@ -286,16 +285,13 @@ def case_new(request):
     fixed = _fixed_government(request.user)
     form = forms.CaseForm(request.POST or None, fixed_government=fixed)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_to_form(form):
             fields = form.service_fields()
             case = services.create_case_draft(
                 local_governments=form.cleaned_data["local_governments"],
                 actor=request.user,
                 **fields,
             )
-        except KnowhowError as exc:
-            form.add_error(None, str(exc))
-        else:
             messages.success(request, _("The draft is saved."))
             return redirect("knowhow:case_manage", pk=case.pk)
     return render(request, "knowhow/case_form.html", {"form": form, "case": None})
@@ -311,7 +307,7 @@ def case_edit(request, case):
         with_note=case.is_published,
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_to_form(form):
             services.update_case(
                 case,
                 actor=request.user,
@@ -319,9 +315,6 @@ def case_edit(request, case):
                 note=form.cleaned_data.get("note", ""),
                 **form.service_fields(),
             )
-        except KnowhowError as exc:
-            form.add_error(None, str(exc))
-        else:
             messages.success(request, _("The case is saved."))
             return redirect("knowhow:case_manage", pk=case.pk)
     return render(request, "knowhow/case_form.html", {"form": form, "case": case})
@@ -351,11 +344,9 @@ def case_manage(request, case):
 @require_POST
 @policy.guard(A.SUBMIT_CASE, load=_any_case)
 def case_submit(request, case):
-    try:
+    with refusal_to_message(request):
         services.submit_case(case, actor=request.user)
         messages.success(request, _("The case is sent to the office for review."))
-    except KnowhowError as exc:
-        messages.error(request, str(exc))
     return redirect("knowhow:case_manage", pk=case.pk)
 
 
@@ -364,7 +355,7 @@ def case_submit(request, case):
 def case_decide(request, case):
     decision = request.POST.get("decision")
     reason = request.POST.get("reason", "")
-    try:
+    with refusal_to_message(request):
         if decision == "publish":
             services.publish_case(case, actor=request.user)
             messages.success(request, _("The case is published."))
@@ -379,8 +370,6 @@ def case_decide(request, case):
             messages.success(request, _("The case is a draft again."))
         else:
             messages.error(request, _("Choose a decision."))
-    except (KnowhowError, TransitionRefused) as exc:
-        messages.error(request, str(exc))
     return redirect("knowhow:case_manage", pk=case.pk)
 
 
@@ -389,7 +378,7 @@ def case_decide(request, case):
 def case_attach(request, case):
     form = forms.AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
-        try:
+        with refusal_to_message(request):
             services.add_attachment(
                 case,
                 actor=request.user,
@@ -397,8 +386,6 @@ def case_attach(request, case):
                 title=form.cleaned_data["title"],
             )
             messages.success(request, _("The file is attached."))
-        except KnowhowError as exc:
-            messages.error(request, str(exc))
     else:
         messages.error(request, _("Give the attachment a title and choose a file."))
     return redirect("knowhow:case_manage", pk=case.pk)
@@ -412,11 +399,9 @@ def _attachment_case(request, pk, **kwargs):
 @policy.guard(A.EDIT_CASE, load=_attachment_case)
 def attachment_remove(request, case):
     item = get_object_or_404(case.attachments, pk=request.resolver_match.kwargs["pk"])
-    try:
+    with refusal_to_message(request):
         services.remove_attachment(item, actor=request.user)
         messages.success(request, _("The attachment is removed."))
-    except KnowhowError as exc:
-        messages.error(request, str(exc))
     return redirect("knowhow:case_manage", pk=case.pk)
 
 
@@ -424,11 +409,8 @@ def attachment_remove(request, case):
 def award_record(request):
     form = forms.AwardForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_to_form(form):
             services.record_award(actor=request.user, **form.cleaned_data)
-        except KnowhowError as exc:
-            form.add_error(None, str(exc))
-        else:
             messages.success(request, _("The award is recorded."))
             return redirect("knowhow:awards")
     return render(
@@ -477,7 +459,7 @@ def manual_new(request):
     form = forms.ManualForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusal_to_form(form):
             manual = services.create_manual(
                 title=data["title"],
                 actor=request.user,
@@ -489,9 +471,6 @@ def manual_new(request):
                 courses=data["courses"],
                 pdf=form.pdf_bytes(),
             )
-        except KnowhowError as exc:
-            form.add_error(None, str(exc))
-        else:
             messages.success(request, _("The manual is saved as a draft."))
             return redirect("knowhow:manual_manage", pk=manual.pk)
     return render(request, "knowhow/manual_form.html", {"form": form, "manual": None})
@@ -507,7 +486,7 @@ def manual_manage(request, manual):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusal_to_form(form):
             services.update_manual(
                 manual,
                 actor=request.user,
@@ -521,9 +500,6 @@ def manual_manage(request, manual):
                 courses=data["courses"],
                 pdf=form.pdf_bytes(),
             )
-        except KnowhowError as exc:
-            form.add_error(None, str(exc))
-        else:
             messages.success(request, _("The new version is saved."))
             return redirect("knowhow:manual_manage", pk=manual.pk)
     return render(
@@ -536,7 +512,7 @@ def manual_manage(request, manual):
 @require_POST
 @policy.guard(A.MANAGE_MANUALS, load=_any_manual)
 def manual_decide(request, manual):
-    try:
+    with refusal_to_message(request):
         if request.POST.get("decision") == "publish":
             services.publish_manual(manual, actor=request.user)
             messages.success(request, _("The manual is published."))
@@ -545,6 +521,4 @@ def manual_decide(request, manual):
                 manual, actor=request.user, reason=request.POST.get("reason", "")
             )
             messages.success(request, _("The manual is withdrawn from the public pages."))
-    except (KnowhowError, TransitionRefused) as exc:
-        messages.error(request, str(exc))
     return redirect("knowhow:manual_manage", pk=manual.pk)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from ciodispatch import policy
 from ciodispatch.audit.services import record
 from ciodispatch.core import heartbeat
+from ciodispatch.core.errors import Refusal
 from ciodispatch.localgov.codes import InvalidCode, parse_code
 from ciodispatch.localgov.models import (
     REGISTRY_IMPORT_STATES,
@@ -64,7 +65,7 @@ class RowError:
         return _("line %(line)s, column %(column)s: %(message)s") % self.as_dict()
 
 
-class RegistryImportError(Exception):
+class RegistryImportError(Refusal):
     """The file was refused; nothing was written. ``errors`` lists every problem by line."""
 
     def __init__(self, errors: list[RowError]):
@@ -357,7 +358,7 @@ def fail_stalled_imports() -> int:
     return heartbeat.fail_stalled(RegistryImport.objects.all())
 
 
-class GroupError(ValueError):
+class GroupError(Refusal, ValueError):
     """A group was refused; the message says what to change."""
 
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ciodispatch import policy
-from ciodispatch.core.errors import NotFoundWithReason
+from ciodispatch.core.errors import NotFoundWithReason, refusal_to_form
 from ciodispatch.localgov import services
 from ciodispatch.localgov.codes import InvalidCode, parse_code
 from ciodispatch.localgov.forms import GroupForm, LocalGovernmentFilterForm
@@ -122,16 +122,13 @@ def group_create(request):
         raise Http404(_("This page is for prefecture coordinators."))
     form = GroupForm(request.POST or None, prefecture_code=lead.prefecture_code)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_to_form(form):
             group = services.create_group(
                 name=form.cleaned_data["name"],
                 lead=lead,
                 members=list(form.cleaned_data["members"]),
                 actor=request.user,
             )
-        except services.GroupError as exc:
-            form.add_error(None, str(exc))
-        else:
             messages.success(request, _("The group “%s” is created.") % group.name)
             return redirect("localgov:group", pk=group.pk)
     return render(request, "localgov/group_form.html", {"form": form, "lead": lead})

@@ -25,6 +25,7 @@ from ciodispatch.candidates import availability
 from ciodispatch.candidates.availability import conflicting_vendors, participating_application
 from ciodispatch.candidates.models import Application
 from ciodispatch.core import heartbeat
+from ciodispatch.core.errors import Refusal
 from ciodispatch.core.mail import mail_after_commit
 from ciodispatch.localgov.regions import Region, region_of
 from ciodispatch.matchround.models import (
@@ -48,7 +49,7 @@ MAX_CANDIDATE_CHOICES = 20
 MAX_SEED = 2**53 - 1
 
 
-class MatchRoundError(ValueError):
+class MatchRoundError(Refusal, ValueError):
     """A refused change to a matching round; the message says what to do."""
 
 

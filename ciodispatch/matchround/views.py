@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from ciodispatch import policy
 from ciodispatch.candidates.models import Application
+from ciodispatch.core.errors import refusal_to_form, refusal_to_message
 from ciodispatch.core.exports import csv_bytes, download, xlsx_bytes
 from ciodispatch.matchround import forms, queries, services
 from ciodispatch.matchround.models import MatchRound, MatchRun, Post
@@ -78,12 +79,9 @@ def _reordered(ids: list[int], post_data) -> list[int]:
 
 def _save_ranking(request, field: str, save, saved_message: str) -> None:
     """Save the ranking posted in ``field`` (with a no-script button applied), with a message."""
-    try:
+    with refusal_to_message(request):
         ids = _reordered(_ids(request.POST.getlist(field)), request.POST)
         save(ids)
-    except MatchRoundError as exc:
-        messages.error(request, str(exc))
-    else:
         messages.success(request, saved_message % len(ids))
 
 
@@ -124,7 +122,7 @@ def configure(request, request_round):
     if request.method == "POST" and form.is_valid():
         regions, prefectures = form.caps()
         data = form.cleaned_data
-        try:
+        with refusal_to_form(form):
             match_round = services.configure_round(
                 request_round,
                 actor=request.user,
@@ -139,9 +137,6 @@ def configure(request, request_round):
                 conflict_years=data["conflict_years"],
                 seed=data["seed"],
             )
-        except MatchRoundError as exc:
-            form.add_error(None, str(exc))
-        else:
             messages.success(request, _("The round's settings are saved."))
             return redirect("matchround:office_detail", pk=match_round.pk)
     return render(
@@ -202,14 +197,11 @@ def office_detail(request, match_round):
 def advance(request, pk):
     match_round = get_object_or_404(MatchRound, pk=pk)
     target = request.POST.get("phase", "")
-    try:
+    with refusal_to_message(request):
         if target == Phase.CANDIDATES_RANK:
             services.open_candidate_ranking(match_round, actor=request.user)
         else:
             services.advance(match_round, target, actor=request.user)
-    except (MatchRoundError, ValueError) as exc:
-        messages.error(request, str(exc))
-    else:
         messages.success(
             request, _("The round is now in the phase “%s”.") % match_round.get_phase_display()
         )
@@ -220,13 +212,10 @@ def advance(request, pk):
 @policy.guard(A.CONFIGURE_MATCH_ROUND)
 def post_capacity(request, pk):
     post = get_object_or_404(Post, pk=pk)
-    try:
+    with refusal_to_message(request):
         services.set_post_capacity(
             post, _ids([request.POST.get("capacity")])[0], actor=request.user
         )
-    except MatchRoundError as exc:
-        messages.error(request, str(exc))
-    else:
         messages.success(request, _("The capacity of %s is saved.") % post)
     return redirect("matchround:office_detail", pk=post.match_round_id)
 
@@ -234,15 +223,13 @@ def post_capacity(request, pk):
 @require_POST
 @policy.guard(A.RUN_MATCH, load=_load_round)
 def run(request, match_round):
-    try:
+    with refusal_to_message(request):
         run = services.start_run(
             match_round, actor=request.user, reason=request.POST.get("reason", "")
         )
-    except MatchRoundError as exc:
-        messages.error(request, str(exc))
-        return redirect("matchround:office_detail", pk=match_round.pk)
-    messages.success(request, _("The match is queued; this page shows its progress."))
-    return redirect("matchround:run_detail", pk=run.pk)
+        messages.success(request, _("The match is queued; this page shows its progress."))
+        return redirect("matchround:run_detail", pk=run.pk)
+    return redirect("matchround:office_detail", pk=match_round.pk)
 
 
 @policy.guard(A.VIEW_MATCH_ROUNDS, load=_load_run)
@@ -291,16 +278,14 @@ def publish(request, match_round):
     if not form.is_valid():
         messages.error(request, _("Tick the box to confirm you have reviewed the result."))
         return redirect("matchround:run_detail", pk=run.pk)
-    try:
+    with refusal_to_message(request):
         services.publish(match_round, run, actor=request.user)
-    except MatchRoundError as exc:
-        messages.error(request, str(exc))
-        return redirect("matchround:run_detail", pk=run.pk)
-    messages.success(
-        request,
-        _("The result is published; participants can read it and the dispatches are proposed."),
-    )
-    return redirect("matchround:office_detail", pk=match_round.pk)
+        messages.success(
+            request,
+            _("The result is published; participants can read it and the dispatches are proposed."),
+        )
+        return redirect("matchround:office_detail", pk=match_round.pk)
+    return redirect("matchround:run_detail", pk=run.pk)
 
 
 @policy.guard(A.EXPORT_MATCH_RESULT, load=_load_run)
@@ -549,11 +534,8 @@ def applicant(request, pairing):
     form = forms.InterviewForm(request.POST or None)
     can_record = policy.can(request.user, A.RANK_CANDIDATES, post)
     if request.method == "POST" and can_record and form.is_valid():
-        try:
+        with refusal_to_form(form):
             services.record_interview(post, application, actor=request.user, **form.cleaned_data)
-        except MatchRoundError as exc:
-            form.add_error(None, str(exc))
-        else:
             messages.success(request, _("The interview is recorded."))
             return redirect("matchround:applicant", pk=post.pk, application=application.pk)
     return render(

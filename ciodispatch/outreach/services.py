@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from ciodispatch import policy
 from ciodispatch.audit.services import record
 from ciodispatch.core.dates import fiscal_year as fiscal_year_of
+from ciodispatch.core.errors import Refusal
 from ciodispatch.core.programme import Challenge
 from ciodispatch.localgov.models import LocalGovernment
 from ciodispatch.outreach.models import (
@@ -42,7 +43,7 @@ RequestState = SupportRequest.State
 MAX_CAPACITY = 50
 
 
-class OutreachError(ValueError):
+class OutreachError(Refusal, ValueError):
     """A change was refused; the message says what to do. Nothing was written."""
 
 

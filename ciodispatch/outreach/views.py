@@ -12,13 +12,12 @@ from django.views.decorators.http import require_POST
 from ciodispatch import policy
 from ciodispatch.accounts import roles
 from ciodispatch.core.dates import fiscal_year
+from ciodispatch.core.errors import refusal_to_form, refusal_to_message
 from ciodispatch.core.exports import csv_bytes, download
-from ciodispatch.core.states import TransitionRefused
 from ciodispatch.outreach import forms, services
 from ciodispatch.outreach.documents import event_ics
 from ciodispatch.outreach.models import Event, Registration, SupportOffer, SupportRequest
 from ciodispatch.outreach.rules import visible_events, visible_offers, visible_support_requests
-from ciodispatch.outreach.services import OutreachError
 
 A = policy.Action
 RS = SupportRequest.State
@@ -128,13 +127,10 @@ def offer_new(request):
     }
     form = forms.OfferForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_to_form(form):
             offer = services.create_offer(
                 own, actor=request.user, **_offer_fields(form.cleaned_data)
             )
-        except OutreachError as exc:
-            form.add_error(None, str(exc))
-        else:
             messages.success(request, _("The offer is saved as a draft. Submit it to the office."))
             return redirect("outreach:offer", pk=offer.pk)
     return render(request, "outreach/offer_form.html", {"form": form, "offer": None})
@@ -145,11 +141,8 @@ def offer_edit(request, offer):
     initial = {k: getattr(offer, k) for k in _offer_fields(vars(offer))}
     form = forms.OfferForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_to_form(form):
             services.update_offer(offer, actor=request.user, **_offer_fields(form.cleaned_data))
-        except OutreachError as exc:
-            form.add_error(None, str(exc))
-        else:
             messages.success(request, _("The offer is saved."))
             return redirect("outreach:offer", pk=offer.pk)
     return render(request, "outreach/offer_form.html", {"form": form, "offer": offer})
@@ -186,11 +179,8 @@ def offer_detail(request, offer):
 
 
 def _offer_action(request, offer, action, success):
-    try:
+    with refusal_to_message(request):
         action()
-    except (OutreachError, TransitionRefused) as exc:
-        messages.error(request, str(exc))
-    else:
         messages.success(request, success)
     return redirect("outreach:offer", pk=offer.pk)
 
@@ -258,13 +248,10 @@ def request_new(request):
         offer = SupportOffer.objects.filter(pk=offer_id, state=SupportOffer.State.PUBLISHED).first()
     form = forms.SupportRequestForm(request.POST or None, offer=offer)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_to_form(form):
             support = services.request_support(
                 own, actor=request.user, offer=offer, **form.cleaned_data
             )
-        except OutreachError as exc:
-            form.add_error(None, str(exc))
-        else:
             messages.success(
                 request,
                 _("Your request is sent. The office matches it and tells you its decision."),
@@ -322,16 +309,13 @@ def request_decide(request, support):
         messages.error(request, _("Choose a decision (and, to approve, an offer that fits)."))
         return redirect("outreach:request", pk=support.pk)
     data = form.cleaned_data
-    try:
+    with refusal_to_message(request):
         if data["decision"] == "approve":
             services.approve_support_request(
                 support, actor=request.user, offer=data["offer"], comment=data["comment"]
             )
         else:
             services.decline_support_request(support, actor=request.user, comment=data["comment"])
-    except (OutreachError, TransitionRefused) as exc:
-        messages.error(request, str(exc))
-    else:
         messages.success(request, _("The decision is recorded; both governments are told."))
     return redirect("outreach:request", pk=support.pk)
 
@@ -339,13 +323,10 @@ def request_decide(request, support):
 @require_POST
 @policy.guard(A.WITHDRAW_SUPPORT_REQUEST, load=_load_support)
 def request_withdraw(request, support):
-    try:
+    with refusal_to_message(request):
         services.withdraw_support_request(
             support, actor=request.user, reason=request.POST.get("reason", "")
         )
-    except (OutreachError, TransitionRefused) as exc:
-        messages.error(request, str(exc))
-    else:
         messages.success(request, _("Your request is withdrawn."))
     return redirect("outreach:request", pk=support.pk)
 
@@ -353,11 +334,8 @@ def request_withdraw(request, support):
 @require_POST
 @policy.guard(A.DECIDE_SUPPORT_REQUEST, load=_load_support)
 def request_cancel(request, support):
-    try:
+    with refusal_to_message(request):
         services.cancel_support(support, actor=request.user, reason=request.POST.get("reason", ""))
-    except (OutreachError, TransitionRefused) as exc:
-        messages.error(request, str(exc))
-    else:
         messages.success(request, _("The support is cancelled; its place returns to the offer."))
     return redirect("outreach:request", pk=support.pk)
 
@@ -366,11 +344,8 @@ def request_cancel(request, support):
 def request_visit(request, support):
     form = forms.VisitForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_to_form(form):
             services.record_visit(support, actor=request.user, **form.cleaned_data)
-        except (OutreachError, TransitionRefused) as exc:
-            form.add_error(None, str(exc))
-        else:
             messages.success(request, _("The visit and its report are recorded."))
             return redirect("outreach:request", pk=support.pk)
     return render(request, "outreach/visit_form.html", {"form": form, "support": support})
@@ -474,29 +449,30 @@ def event_register(request, event):
                 status=400,
             )
         fields = {k: form.cleaned_data[k] for k in ("name", "email", "organisation")}
-    try:
+    with refusal_to_message(request):
         registration = services.register(event, actor=user, **fields)
-    except OutreachError as exc:
-        messages.error(request, str(exc))
-        return redirect("outreach:event", pk=event.pk)
-    if not user.is_authenticated:
-        # The same answer whether the address was new or already registered: the mail says
-        # which (a place or the waiting list) and holds the link to cancel.
-        messages.success(
-            request,
-            _(
-                "Thank you. We have sent an e-mail to the address you gave: it says whether you "
-                "have a place or are on the waiting list, and holds the link to cancel."
-            ),
-        )
-        return redirect("outreach:event", pk=event.pk)
-    if registration.state == Registration.State.CONFIRMED:
-        messages.success(request, _("Your place is confirmed. A confirmation is sent by e-mail."))
-    else:
-        messages.warning(
-            request,
-            _("The event is full: you are on the waiting list. We e-mail you if a place frees up."),
-        )
+        if not user.is_authenticated:
+            # The same answer whether the address was new or already registered: the mail says
+            # which (a place or the waiting list) and holds the link to cancel.
+            messages.success(
+                request,
+                _(
+                    "Thank you. We have sent an e-mail to the address you gave: it says whether "
+                    "you have a place or are on the waiting list, and holds the link to cancel."
+                ),
+            )
+        elif registration.state == Registration.State.CONFIRMED:
+            messages.success(
+                request, _("Your place is confirmed. A confirmation is sent by e-mail.")
+            )
+        else:
+            messages.warning(
+                request,
+                _(
+                    "The event is full: you are on the waiting list. We e-mail you if a place "
+                    "frees up."
+                ),
+            )
     return redirect("outreach:event", pk=event.pk)
 
 
@@ -511,11 +487,8 @@ def event_calendar(request, event):
 @require_POST
 @policy.guard(A.CANCEL_REGISTRATION, load=_load_registration)
 def registration_cancel(request, registration):
-    try:
+    with refusal_to_message(request):
         services.cancel_registration(registration, actor=request.user)
-    except (OutreachError, TransitionRefused) as exc:
-        messages.error(request, str(exc))
-    else:
         messages.success(request, _("The registration is cancelled."))
     if policy.can(request.user, A.VIEW_EVENT_ROSTER, registration.event):
         return redirect("outreach:roster", pk=registration.event_id)
@@ -526,11 +499,8 @@ def registration_cancel(request, registration):
 def cancel_by_link(request, token):
     registration = get_object_or_404(Registration.objects.select_related("event"), token=token)
     if request.method == "POST":
-        try:
+        with refusal_to_message(request):
             services.cancel_registration(registration, actor=request.user, token=token)
-        except (OutreachError, TransitionRefused) as exc:
-            messages.error(request, str(exc))
-        else:
             messages.success(request, _("Your registration is cancelled."))
         registration.refresh_from_db()
     return render(
@@ -552,11 +522,8 @@ def cancel_by_link(request, token):
 def event_new(request):
     form = forms.EventForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_to_form(form):
             event = services.create_event(actor=request.user, **form.cleaned_data)
-        except OutreachError as exc:
-            form.add_error(None, str(exc))
-        else:
             messages.success(request, _("The event is saved as a draft; publish it when ready."))
             return redirect("outreach:event", pk=event.pk)
     return render(request, "outreach/event_form.html", {"form": form})
@@ -565,11 +532,8 @@ def event_new(request):
 @require_POST
 @policy.guard(A.MANAGE_EVENTS, load=_load_event)
 def event_publish(request, event):
-    try:
+    with refusal_to_message(request):
         services.publish_event(event, actor=request.user)
-    except TransitionRefused as exc:
-        messages.error(request, str(exc))
-    else:
         messages.success(request, _("The event is published."))
     return redirect("outreach:event", pk=event.pk)
 
@@ -577,11 +541,8 @@ def event_publish(request, event):
 @require_POST
 @policy.guard(A.MANAGE_EVENTS, load=_load_event)
 def event_cancel(request, event):
-    try:
+    with refusal_to_message(request):
         services.cancel_event(event, actor=request.user, reason=request.POST.get("reason", ""))
-    except (OutreachError, TransitionRefused) as exc:
-        messages.error(request, str(exc))
-    else:
         messages.success(request, _("The event is cancelled; everyone registered is told."))
     return redirect("outreach:event", pk=event.pk)
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from ciodispatch import policy
 from ciodispatch.audit.services import record
+from ciodispatch.core.errors import Refusal
 from ciodispatch.core.mail import mail_after_commit
 from ciodispatch.core.uploads import reencode_image
 from ciodispatch.dispatches.models import Dispatch
@@ -57,7 +58,7 @@ START_MEASURE_LEAD_DAYS = 31
 WIN_SEARCH_KIND = "win"
 
 
-class ProgressError(ValueError):
+class ProgressError(Refusal, ValueError):
     """A refused change to a dispatch's progress; the message says what to fix."""
 
 

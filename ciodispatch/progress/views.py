@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ciodispatch import policy
+from ciodispatch.core.errors import refusal_to_form, refusal_to_message
 from ciodispatch.dispatches.models import Dispatch
 from ciodispatch.progress import forms, queries, services
 from ciodispatch.progress.models import (
@@ -126,7 +127,7 @@ def plan_edit(request, dispatch):
         form = forms.PlanForm(request.POST, kpis=kpis, **counts)
         if form.is_valid():
             goals, milestones, people = form.inputs()
-            try:
+            with refusal_to_form(form):
                 plan = services.save_plan(
                     dispatch,
                     actor=request.user,
@@ -142,8 +143,6 @@ def plan_edit(request, dispatch):
                 else:
                     messages.success(request, _("The action plan is saved."))
                 return _back(dispatch, "#plan")
-            except ProgressError as exc:
-                form.add_error(None, str(exc))
         status = 400
     else:
         initial = forms.PlanForm.initial_for(plan) if plan else {}
@@ -181,6 +180,7 @@ def report_edit(request, dispatch):
     plan = ActionPlan.objects.filter(dispatch=dispatch).first()
     report = MonthlyReport.objects.filter(dispatch=dispatch, month=month).first()
     refusal = None
+    # Kept by hand: a month that cannot be written gets its own page (status 400), not a form.
     try:
         if not dispatch.is_running:
             raise ProgressError(
@@ -205,7 +205,7 @@ def report_edit(request, dispatch):
     if request.method == "POST":
         form = forms.ReportForm(request.POST, milestones=milestones)
         if form.is_valid():
-            try:
+            with refusal_to_form(form):
                 report = services.save_report(
                     dispatch,
                     actor=request.user,
@@ -223,8 +223,6 @@ def report_edit(request, dispatch):
                 return redirect(
                     reverse("progress:report_edit", args=[dispatch.pk]) + f"?month={month:%Y-%m}"
                 )
-            except ProgressError as exc:
-                form.add_error(None, str(exc))
         status = 400
     else:
         if report is not None:
@@ -279,13 +277,11 @@ def report_detail(request, dispatch):
 def _comment(request, dispatch, *, plan=None, report=None, back):
     form = forms.CommentForm(request.POST)
     if form.is_valid():
-        try:
+        with refusal_to_message(request):
             services.comment(
                 actor=request.user, body=form.cleaned_data["body"], plan=plan, report=report
             )
             messages.success(request, _("Your comment is added."))
-        except ProgressError as exc:
-            messages.error(request, str(exc))
     else:
         messages.error(request, _("Write your comment (at most 4000 characters)."))
     return back
@@ -318,7 +314,7 @@ def win_new(request, dispatch):
     if request.method == "POST":
         form = forms.WinForm(request.POST, request.FILES)
         if form.is_valid():
-            try:
+            with refusal_to_form(form):
                 services.post_win(
                     dispatch,
                     actor=request.user,
@@ -329,8 +325,6 @@ def win_new(request, dispatch):
                 )
                 messages.success(request, _("The small win is posted."))
                 return _back(dispatch, "#wins")
-            except ProgressError as exc:
-                form.add_error(None, str(exc))
         status = 400
     else:
         form = forms.WinForm()
@@ -344,7 +338,7 @@ def win_new(request, dispatch):
 def win_publish(request, dispatch):
     win = request.small_win
     publish = request.POST.get("publish") == "1"
-    try:
+    with refusal_to_message(request):
         services.publish_win(win, actor=request.user, publish=publish)
         messages.success(
             request,
@@ -352,8 +346,6 @@ def win_publish(request, dispatch):
             if publish
             else _("The small win is taken off the portal."),
         )
-    except ProgressError as exc:
-        messages.error(request, str(exc))
     return _back(dispatch, "#wins")
 
 
@@ -382,7 +374,7 @@ def measurement_new(request, dispatch):
         form = forms.MeasurementForm(request.POST, kpis=kpis)
         if form.is_valid():
             d = form.cleaned_data
-            try:
+            with refusal_to_form(form):
                 services.record_measurement(
                     dispatch,
                     actor=request.user,
@@ -395,8 +387,6 @@ def measurement_new(request, dispatch):
                 )
                 messages.success(request, _("The KPI value is recorded."))
                 return _back(dispatch, "#kpis")
-            except ProgressError as exc:
-                form.add_error(None, str(exc))
         status = 400
     else:
         form = forms.MeasurementForm(kpis=kpis, initial={"measured_on": timezone.localdate()})

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from ciodispatch import policy
 from ciodispatch.accounts.models import HOST_ROLES, User
 from ciodispatch.audit.services import record
+from ciodispatch.core.errors import Refusal
 from ciodispatch.core.programme import Challenge
 from ciodispatch.localgov.models import LocalGovernment
 from ciodispatch.readiness.definitions import DEFINITIONS, QuestionnaireDefinition
@@ -43,12 +44,8 @@ GAP_THRESHOLD = 60
 EVIDENCE_MAX_LENGTH = 2000
 
 
-class ReadinessError(ValueError):
+class ReadinessError(Refusal, ValueError):
     """A readiness change was refused; the message says what to do. Nothing was written."""
-
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 # --- the questionnaire ---------------------------------------------------------------------

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from ciodispatch import policy
 from ciodispatch.accounts.models import Organisation
+from ciodispatch.core.errors import refusal_to_form, refusal_to_message
 from ciodispatch.core.programme import Challenge
 from ciodispatch.localgov.models import LocalGovernment
 from ciodispatch.readiness import forms, services
@@ -120,10 +121,9 @@ def local_government(request, local_government):
 def start(request, local_government):
     draft = services.draft_of(local_government)
     if draft is None:
-        try:
+        with refusal_to_message(request):
             draft = services.start_assessment(local_government, actor=request.user)
-        except ReadinessError as exc:
-            messages.error(request, str(exc))
+        if draft is None:  # refused: the message says why
             return redirect("readiness:own")
     return redirect("readiness:tasks", draft.pk)
 
@@ -199,11 +199,8 @@ def dimension(request, assessment):
     )
     title = Dimension(key).label
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_to_form(form):
             services.save_answers(assessment, form.cleaned_data["answers"], actor=request.user)
-        except ReadinessError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
-        else:
             messages.success(request, _("“%s” is saved.") % title)
             following = _next_section(key)
             if "return" in request.POST or following is None:
@@ -225,11 +222,8 @@ def challenges(request, assessment):
         initial=services.challenge_ratings(assessment),
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_to_form(form):
             services.save_challenges(assessment, form.cleaned_data, actor=request.user)
-        except ReadinessError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
-        else:
             messages.success(request, _("The six common challenges are saved."))
             return redirect("readiness:check", assessment.pk)
     return render(request, "readiness/challenges.html", {"assessment": assessment, "form": form})
@@ -239,6 +233,7 @@ def challenges(request, assessment):
 def check(request, assessment):
     error = None
     if request.method == "POST":
+        # Kept by hand: a refusal joins the list of what is missing, above the answers.
         try:
             services.submit_assessment(assessment, actor=request.user)
         except ReadinessError as exc:

@@ -14,6 +14,7 @@ from ciodispatch import policy
 from ciodispatch.accounts.models import HOST_ROLES, Role, User
 from ciodispatch.audit.services import record
 from ciodispatch.candidates.choices import MAX_TERM_MONTHS, MIN_TERM_MONTHS, SkillRole, WorkPattern
+from ciodispatch.core.errors import Refusal
 from ciodispatch.core.programme import Challenge
 from ciodispatch.localgov.models import LocalGovernment, LocalGovernmentGroup
 from ciodispatch.requests.eligibility import evaluate
@@ -30,7 +31,7 @@ A = policy.Action
 S = DispatchRequest.State
 
 
-class RequestError(ValueError):
+class RequestError(Refusal, ValueError):
     """A change was refused; the message says what to do. Nothing was written."""
 
 

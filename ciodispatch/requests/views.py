@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import F, Q
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from ciodispatch import policy
 from ciodispatch.accounts.models import Role
+from ciodispatch.core.errors import refusal_to_form, refusal_to_message
 from ciodispatch.core.exports import csv_bytes, download, xlsx_bytes
 from ciodispatch.core.programme import Challenge
 from ciodispatch.localgov.models import LocalGovernmentGroup
@@ -17,12 +17,12 @@ from ciodispatch.localgov.regions import Region, prefecture_codes_of
 from ciodispatch.requests import forms, services
 from ciodispatch.requests.eligibility import evaluate
 from ciodispatch.requests.models import DispatchRequest, RequestRound
+from ciodispatch.requests.pages import REQUEST
 from ciodispatch.requests.rules import visible_requests
 from ciodispatch.requests.services import RequestError
 
 A = policy.Action
 S = DispatchRequest.State
-SECTION_TITLES = services.SECTION_TITLES
 
 
 def _load(request, pk, **kwargs):
@@ -71,7 +71,7 @@ def start(request):
     if request_round is None:
         messages.error(request, _("No request round is open."))
         return redirect("requests:mine")
-    try:
+    with refusal_to_message(request):
         if request.POST.get("group"):
             form = forms.JointStartForm(request.POST, groups=_groups_led_by(request.user))
             if not form.is_valid():
@@ -84,18 +84,13 @@ def start(request):
             if own is None:
                 raise PermissionDenied
             created = services.start_request(request_round, actor=request.user, host=own)
-    except RequestError as exc:
-        messages.error(request, str(exc))
-        return redirect("requests:mine")
-    return redirect("requests:detail", pk=created.pk)
+        return redirect("requests:detail", pk=created.pk)
+    return redirect("requests:mine")
 
 
 @policy.guard(A.VIEW_REQUEST, load=_load)
 def detail(request, req):
-    tasks = [
-        {"key": key, "title": SECTION_TITLES[key], "status": services.section_status(req, key)}
-        for key in services.SECTIONS
-    ]
+    tasks = REQUEST.task_list(req)
     user = request.user
     members = req.members()
     confirmed = {c.member_id: c for c in req.confirmations.all()}
@@ -130,81 +125,31 @@ def detail(request, req):
     )
 
 
-def _section_form(req, key, data=None):
-    if key == "basics":
-        return forms.BasicsForm(
-            data, initial={"title": req.title, "goals": req.goals, "challenges": req.challenges}
-        )
-    if key == "cio":
-        return forms.CioWantedForm(
-            data,
-            initial={
-                "skill_roles": req.skill_roles,
-                "term_months": req.term_months,
-                "start_date": req.start_date,
-                "work_pattern": req.work_pattern,
-                "days_per_week": req.days_per_week,
-                "work_place": req.work_place,
-                "appointment_form": req.appointment_form,
-            },
-        )
-    if key == "budget":
-        return forms.BudgetForm(
-            data,
-            initial={
-                "budget_yen": req.budget_yen,
-                "pay_yen_per_month": req.pay_yen_per_month,
-                "no_vendors": req.no_vendors,
-                "vendors": "\n".join(req.vendors),
-            },
-        )
-    if key == "people":
-        return forms.PeopleForm(
-            data,
-            staff=services.staff_of(req),
-            initial={
-                "authority_statement": req.authority_statement,
-                "liaison": req.liaison_id,
-                "counterpart": req.counterpart_id,
-            },
-        )
-    raise Http404
-
-
 @policy.guard(A.EDIT_REQUEST, load=_load)
 def section(request, req):
-    key = request.resolver_match.kwargs["section"]
-    if key not in SECTION_TITLES:
-        raise Http404
+    page = REQUEST.page_for(request.resolver_match.kwargs["section"])
     post = request.POST if request.method == "POST" else None
-    formset = None
-    if key == "kpis":
-        form = None
-        formset = forms.KPIFormSet(
-            post, prefix="kpis", initial=list(req.kpis.values("name", "unit", "baseline", "target"))
-        )
-        valid = post is not None and formset.is_valid()
-    else:
-        form = _section_form(req, key, post)
-        valid = post is not None and form.is_valid()
+    form = page.form(req, post, None)
+    formset = page.formset(req, post)
     errors = []
-    if valid:
+    if post is not None and page.is_valid(form, formset):
+        # Kept by hand: the KPI page has no form, so it lists the refusal above its rows.
         try:
-            _save(req, key, form, formset, request.user)
+            page.save(req, form, formset, actor=request.user)
         except RequestError as exc:
             errors.append(str(exc))
             if form is not None:
                 form.add_error(None, str(exc))
         else:
-            messages.success(request, _("“%s” is saved.") % SECTION_TITLES[key])
+            messages.success(request, _("“%s” is saved.") % page.title)
             return redirect("requests:detail", pk=req.pk)
     return render(
         request,
-        "requests/section.html",
+        page.template,
         {
             "req": req,
-            "key": key,
-            "title": SECTION_TITLES[key],
+            "key": page.name,
+            "title": page.title,
             "form": form,
             "formset": formset,
             "errors": errors,
@@ -212,36 +157,11 @@ def section(request, req):
     )
 
 
-def _save(req, key, form, formset, actor):
-    if key == "kpis":
-        rows = [f.cleaned_data for f in formset if f.cleaned_data.get("used")]
-        services.save_kpis(
-            req,
-            actor=actor,
-            kpis=[
-                services.KPIInput(r["name"], r["unit"], r["baseline"], r["target"]) for r in rows
-            ],
-        )
-        return
-    data = form.cleaned_data
-    if key == "basics":
-        services.save_basics(req, actor=actor, **data)
-    elif key == "cio":
-        services.save_cio_wanted(req, actor=actor, **data)
-    elif key == "budget":
-        services.save_budget(req, actor=actor, **data)
-    else:
-        services.save_people(req, actor=actor, **data)
-
-
 @require_POST
 @policy.guard(A.EDIT_REQUEST, load=_load)
 def submit(request, req):
-    try:
+    with refusal_to_message(request):
         services.submit_request(req, actor=request.user)
-    except RequestError as exc:
-        messages.error(request, str(exc))
-    else:
         messages.success(request, _("The request is submitted. The head now signs the commitment."))
     return redirect("requests:detail", pk=req.pk)
 
@@ -253,11 +173,8 @@ def commit(request, req):
         if not request.POST.get("agree"):
             messages.error(request, _("Tick the box to confirm you have read the request."))
         else:
-            try:
+            with refusal_to_message(request):
                 services.sign_commitment(req, actor=request.user, text=request.POST.get("text", ""))
-            except RequestError as exc:
-                messages.error(request, str(exc))
-            else:
                 messages.success(
                     request,
                     _("The commitment is signed. The request was checked against the conditions."),
@@ -269,7 +186,7 @@ def commit(request, req):
 @require_POST
 @policy.guard(A.CONFIRM_MEMBERSHIP, load=_load)
 def confirm(request, req):
-    try:
+    with refusal_to_message(request):
         if request.user.role == Role.HOST_HEAD:
             member = request.user.local_government
             services.confirm_membership(req, member, actor=request.user)
@@ -283,9 +200,6 @@ def confirm(request, req):
                 actor=request.user,
                 head_name=form.cleaned_data["head_name"],
             )
-    except RequestError as exc:
-        messages.error(request, str(exc))
-    else:
         messages.success(request, _("The confirmation is recorded."))
     return redirect("requests:detail", pk=req.pk)
 
@@ -293,11 +207,8 @@ def confirm(request, req):
 @require_POST
 @policy.guard(A.VIEW_REQUEST, load=_load)
 def reevaluate(request, req):
-    try:
+    with refusal_to_message(request):
         services.reevaluate(req, actor=request.user)
-    except RequestError as exc:
-        messages.error(request, str(exc))
-    else:
         messages.success(request, _("The conditions were checked again."))
     return redirect("requests:detail", pk=req.pk)
 
@@ -309,11 +220,8 @@ def decide(request, req):
     if not form.is_valid():
         messages.error(request, _("Choose a decision."))
     else:
-        try:
+        with refusal_to_message(request):
             services.decide_request(req, actor=request.user, **form.cleaned_data)
-        except RequestError as exc:
-            messages.error(request, str(exc))
-        else:
             messages.success(request, _("The decision is recorded; the host sees it."))
     return redirect("requests:detail", pk=req.pk)
 
@@ -478,11 +386,8 @@ def rounds(request):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         year = data.pop("fiscal_year")
-        try:
+        with refusal_to_form(form):
             services.configure_round(year, actor=request.user, **data)
-        except RequestError as exc:
-            form.add_error(None, str(exc))
-        else:
             messages.success(request, _("The round is saved."))
             return redirect("requests:office")
     return render(

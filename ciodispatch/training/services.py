@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from ciodispatch import policy
 from ciodispatch.audit.services import record
 from ciodispatch.core.dates import fiscal_year
+from ciodispatch.core.errors import Refusal
 from ciodispatch.training.models import (
     CERTIFICATE_PREFIX,
     ENROLMENT_STATES,
@@ -34,15 +35,11 @@ from ciodispatch.training.models import (
 State = Enrolment.State
 
 
-class TrainingError(ValueError):
+class TrainingError(Refusal, ValueError):
     """A training change was refused; the message says what to do instead.
 
     ``field`` names the form field the problem is about, when there is one.
     """
-
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 def _score_value(value, *, field: str, what: str) -> int:

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from ciodispatch import policy
 from ciodispatch.accounts.models import User
+from ciodispatch.core.errors import refusal_to_form, refusal_to_message
 from ciodispatch.training import services
 from ciodispatch.training.documents import calendar_ics, certificate_pdf
 from ciodispatch.training.forms import CourseForm, EnrolPersonForm, SessionForm
@@ -40,11 +41,6 @@ def _with_seats(sessions):
     for session in sessions:
         session.remaining = max(session.capacity - session.taken, 0)
         yield session
-
-
-def _add_error(form, exc: services.TrainingError, fields=None):
-    field = (fields or {}).get(exc.field, exc.field)
-    form.add_error(field if field in form.fields else None, str(exc))
 
 
 @policy.guard(A.VIEW_TRAINING_CATALOGUE)
@@ -109,11 +105,8 @@ def session_detail(request, session):
 @require_POST
 @policy.guard(A.ENROL_IN_SESSION, load=_load_session)
 def enrol(request, session):
-    try:
+    with refusal_to_message(request):
         services.enrol(session, request.user, actor=request.user)
-    except services.TrainingError as exc:
-        messages.error(request, str(exc))
-    else:
         messages.success(
             request, _("You are enrolled. The session is now in your training and calendar.")
         )
@@ -123,11 +116,8 @@ def enrol(request, session):
 @require_POST
 @policy.guard(A.CANCEL_ENROLMENT, load=_load_enrolment)
 def cancel(request, enrolment):
-    try:
+    with refusal_to_message(request):
         services.cancel_enrolment(enrolment, actor=request.user)
-    except services.TrainingError as exc:
-        messages.error(request, str(exc))
-    else:
         messages.success(request, _("The place is cancelled."))
     if enrolment.user_id == request.user.pk:
         return redirect("training:session", pk=enrolment.session_id)
@@ -212,11 +202,8 @@ def certificate(request, enrolment):
 def course_create(request):
     form = CourseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_to_form(form):
             course = services.create_course(actor=request.user, **form.cleaned_data)
-        except services.TrainingError as exc:
-            _add_error(form, exc)
-        else:
             messages.success(
                 request, _("The course “%s” is created. Schedule its first session.") % course
             )
@@ -230,7 +217,7 @@ def session_create(request):
     form = SessionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusal_to_form(form, fields=SessionForm.SERVICE_FIELDS):
             session = services.schedule_session(
                 data["course"],
                 starts_at=form.starts_at(),
@@ -241,9 +228,6 @@ def session_create(request):
                 url=data["url"],
                 actor=request.user,
             )
-        except services.TrainingError as exc:
-            _add_error(form, exc, SessionForm.SERVICE_FIELDS)
-        else:
             messages.success(request, _("The session is scheduled. People can enrol now."))
             return redirect("training:roster", pk=session.pk)
     return render(request, "training/session_form.html", {"form": form})
@@ -279,11 +263,8 @@ def enrol_person(request, pk):
     form = EnrolPersonForm(request.POST, users=User.objects.filter(is_active=True))
     if form.is_valid():
         person = form.cleaned_data["user"]
-        try:
+        with refusal_to_message(request):
             services.enrol(session, person, actor=request.user)
-        except services.TrainingError as exc:
-            messages.error(request, str(exc))
-        else:
             messages.success(request, _("%s is enrolled.") % person.display_name)
     else:
         messages.error(request, _("Choose the person to enrol."))
@@ -297,11 +278,8 @@ def attendance(request, enrolment):
     if attended not in ("yes", "no"):
         messages.error(request, _("Choose attended or absent."))
     else:
-        try:
+        with refusal_to_message(request):
             services.record_attendance(enrolment, attended == "yes", actor=request.user)
-        except services.TrainingError as exc:
-            messages.error(request, str(exc))
-        else:
             messages.success(
                 request,
                 (_("%s attended.") if attended == "yes" else _("%s is recorded as absent."))
@@ -325,6 +303,7 @@ def completion(request, enrolment):
                 % enrolment.user.display_name,
             )
             return redirect("training:roster", pk=enrolment.session_id)
+    # Kept by hand: the roster's message names the person the refusal is about.
     try:
         enrolment = services.record_completion(enrolment, score, actor=request.user)
     except services.TrainingError as exc:

@@ -1,0 +1,162 @@
+"""The candidate's application as a multi-page form: one page per section of
+``services.sections()``, each with its form and the service that saves it."""
+
+from django.conf import settings
+
+from ciodispatch.candidates import forms, services
+from ciodispatch.core.wizard import Page, Wizard
+
+APPLICATION: Wizard = Wizard(
+    lambda: [(s.key, s.title) for s in services.sections()],
+    status=services.section_status,
+    template="candidates/section.html",
+)
+
+
+def _yes_no(value):
+    return None if value is None else ("yes" if value else "no")
+
+
+@APPLICATION.page("identity")
+class Identity(Page):
+    def form(self, app, data, files):
+        return forms.IdentityForm(
+            data, initial={f: getattr(app, f) for f in services.IDENTITY_FIELDS}
+        )
+
+    def save(self, app, form, formset, *, actor):
+        services.save_identity(app, actor=actor, **form.cleaned_data)
+
+
+@APPLICATION.page("career")
+class Career(Page):
+    def form(self, app, data, files):
+        return forms.CareerIntroForm(
+            data,
+            initial={"has_public_sector_experience": _yes_no(app.has_public_sector_experience)},
+        )
+
+    def formset(self, app, data):
+        return forms.CareerFormSet(
+            data,
+            prefix="career",
+            initial=list(
+                app.career.values(
+                    "organisation", "role", "start_year", "end_year", "public_sector", "description"
+                )
+            ),
+        )
+
+    def save(self, app, form, formset, *, actor):
+        entries = [
+            services.CareerInput(
+                organisation=f["organisation"],
+                role=f["role"],
+                start_year=f["start_year"],
+                end_year=f["end_year"],
+                public_sector=f["public_sector"],
+                description=f["description"],
+            )
+            for f in (row.cleaned_data for row in formset)
+            if f.get("used")
+        ]
+        services.save_career(
+            app,
+            actor=actor,
+            entries=entries,
+            has_public_sector_experience=form.cleaned_data["has_public_sector_experience"] == "yes",
+        )
+
+
+@APPLICATION.page("skills")
+class Skills(Page):
+    def form(self, app, data, files):
+        initial = {}
+        for claim in app.skills.all():
+            initial[f"{claim.role}_level"] = claim.level
+            initial[f"{claim.role}_evidence"] = claim.evidence
+        return forms.SkillsForm(data, initial=initial)
+
+    def save(self, app, form, formset, *, actor):
+        services.save_skills(app, actor=actor, claims=form.cleaned_data["claims"])
+
+
+@APPLICATION.page("domains")
+class Domains(Page):
+    def form(self, app, data, files):
+        return forms.DomainsForm(data, initial={"domains": app.domains, "other": app.domains_other})
+
+    def save(self, app, form, formset, *, actor):
+        data = form.cleaned_data
+        services.save_domains(app, actor=actor, domains=data["domains"], other=data["other"])
+
+
+@APPLICATION.page("availability")
+class Availability(Page):
+    def form(self, app, data, files):
+        return forms.AvailabilityForm(
+            data,
+            initial={
+                "earliest_start": app.earliest_start,
+                "term_months": app.term_months,
+                "work_pattern": app.work_pattern,
+                "days_per_week": app.days_per_week,
+                "work_place": app.work_place,
+                "regions": app.regions,
+            },
+        )
+
+    def save(self, app, form, formset, *, actor):
+        services.save_availability(app, actor=actor, **form.cleaned_data)
+
+
+@APPLICATION.page("vendors")
+class Vendors(Page):
+    def form(self, app, data, files):
+        return forms.VendorIntroForm(data, initial={"none": app.no_vendor_affiliations})
+
+    def formset(self, app, data):
+        return forms.AffiliationFormSet(
+            data,
+            prefix="vendors",
+            initial=list(
+                app.vendor_affiliations.values("vendor", "kind", "start_date", "end_date")
+            ),
+        )
+
+    def save(self, app, form, formset, *, actor):
+        affiliations = [
+            services.AffiliationInput(f["vendor"], f["kind"], f["start_date"], f["end_date"])
+            for f in (row.cleaned_data for row in formset)
+            if f.get("used")
+        ]
+        services.save_vendor_affiliations(
+            app, actor=actor, none=form.cleaned_data["none"], affiliations=affiliations
+        )
+
+
+@APPLICATION.page("motivation")
+class Motivation(Page):
+    def form(self, app, data, files):
+        return forms.MotivationForm(data, initial={"motivation": app.motivation})
+
+    def save(self, app, form, formset, *, actor):
+        services.save_motivation(app, actor=actor, motivation=form.cleaned_data["motivation"])
+
+
+@APPLICATION.page("documents")
+class Documents(Page):
+    def form(self, app, data, files):
+        return forms.DocumentsForm(data, files)
+
+    def save(self, app, form, formset, *, actor):
+        services.upload_cv(app, actor=actor, upload=form.cleaned_data["cv"])
+
+
+@APPLICATION.page("consent")
+class Consent(Page):
+    def form(self, app, data, files):
+        return forms.ConsentForm(data, initial={"agree": bool(app.consent_version)})
+
+    def save(self, app, form, formset, *, actor):
+        services.give_consent(app, actor=actor, version=settings.PERSONAL_DATA_CONSENT_VERSION)

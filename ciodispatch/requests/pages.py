@@ -1,0 +1,96 @@
+"""A dispatch request as a multi-page form: one page per section of ``services.SECTIONS``,
+each with its form (the KPIs: rows) and the service that saves it."""
+
+from ciodispatch.core.wizard import Page, Wizard
+from ciodispatch.requests import forms, services
+
+REQUEST: Wizard = Wizard(
+    lambda: [(key, services.SECTION_TITLES[key]) for key in services.SECTIONS],
+    status=services.section_status,
+    template="requests/section.html",
+)
+
+
+@REQUEST.page("basics")
+class Basics(Page):
+    def form(self, req, data, files):
+        return forms.BasicsForm(
+            data, initial={"title": req.title, "goals": req.goals, "challenges": req.challenges}
+        )
+
+    def save(self, req, form, formset, *, actor):
+        services.save_basics(req, actor=actor, **form.cleaned_data)
+
+
+@REQUEST.page("cio")
+class CioWanted(Page):
+    def form(self, req, data, files):
+        return forms.CioWantedForm(
+            data,
+            initial={
+                "skill_roles": req.skill_roles,
+                "term_months": req.term_months,
+                "start_date": req.start_date,
+                "work_pattern": req.work_pattern,
+                "days_per_week": req.days_per_week,
+                "work_place": req.work_place,
+                "appointment_form": req.appointment_form,
+            },
+        )
+
+    def save(self, req, form, formset, *, actor):
+        services.save_cio_wanted(req, actor=actor, **form.cleaned_data)
+
+
+@REQUEST.page("budget")
+class Budget(Page):
+    def form(self, req, data, files):
+        return forms.BudgetForm(
+            data,
+            initial={
+                "budget_yen": req.budget_yen,
+                "pay_yen_per_month": req.pay_yen_per_month,
+                "no_vendors": req.no_vendors,
+                "vendors": "\n".join(req.vendors),
+            },
+        )
+
+    def save(self, req, form, formset, *, actor):
+        services.save_budget(req, actor=actor, **form.cleaned_data)
+
+
+@REQUEST.page("people")
+class People(Page):
+    def form(self, req, data, files):
+        return forms.PeopleForm(
+            data,
+            staff=services.staff_of(req),
+            initial={
+                "authority_statement": req.authority_statement,
+                "liaison": req.liaison_id,
+                "counterpart": req.counterpart_id,
+            },
+        )
+
+    def save(self, req, form, formset, *, actor):
+        services.save_people(req, actor=actor, **form.cleaned_data)
+
+
+@REQUEST.page("kpis")
+class KPIs(Page):
+    """Rows only: no form above them."""
+
+    def formset(self, req, data):
+        return forms.KPIFormSet(
+            data, prefix="kpis", initial=list(req.kpis.values("name", "unit", "baseline", "target"))
+        )
+
+    def save(self, req, form, formset, *, actor):
+        rows = [f.cleaned_data for f in formset if f.cleaned_data.get("used")]
+        services.save_kpis(
+            req,
+            actor=actor,
+            kpis=[
+                services.KPIInput(r["name"], r["unit"], r["baseline"], r["target"]) for r in rows
+            ],
+        )
