@@ -6,3 +6,9 @@ class TrainingConfig(AppConfig):
     name = "ciodispatch.training"
     label = "training"
     verbose_name = _("Training")
+
+    def ready(self) -> None:
+        from ciodispatch.candidates.signals import candidate_erased
+        from ciodispatch.training.services import erase_calendar_feed
+
+        candidate_erased.connect(erase_calendar_feed, dispatch_uid="training.erase_calendar_feed")
