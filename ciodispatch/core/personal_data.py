@@ -30,23 +30,30 @@ class Erasure(StrEnum):
     KEEP = "kept"
 
 
-# Retention, per kind of record.
-CANDIDATE_FILE = (
-    "until the candidate asks for erasure, or CANDIDATE_RETENTION_DAYS (default 5 years) "
-    "after a closed file was last changed (purge_candidate_data, daily)"
-)
-REGISTRATION = (
-    "with the event; erased with a candidate whose account or address registered; "
-    "no automatic purge yet"
-)
-WORK_CONTACT = (
-    "as long as the record it belongs to; a work contact, changed by the organisation, "
-    "not erased with a candidate"
-)
-AUDIT = (
-    "kept for good (append-only); the labels and texts naming an erased candidate are "
-    "replaced by the pseudonym erased-<id>"
-)
+# Retention, per kind of record: the table names the kind, the legend under it says how long.
+CANDIDATE_FILE = "candidate file"
+REGISTRATION = "registration"
+WORK_CONTACT = "work record"
+AUDIT = "audit trail"
+RETENTION: dict[str, str] = {
+    CANDIDATE_FILE: (
+        "until the candidate asks for erasure (the office completes it), or "
+        "`CANDIDATE_RETENTION_DAYS` (default 5 years) after a closed file (draft, not selected, "
+        "expired, revoked, withdrawn) was last changed (`purge_candidate_data`, daily)"
+    ),
+    REGISTRATION: (
+        "with the event; erased with a candidate whose account or address registered; "
+        "no automatic purge yet"
+    ),
+    WORK_CONTACT: (
+        "as long as the record it belongs to; an official's work contact or role, changed by "
+        "their organisation, not erased with a candidate"
+    ),
+    AUDIT: (
+        "kept for good (append-only); the labels and texts naming an erased candidate are "
+        "replaced by the pseudonym `erased-<id>`"
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -161,4 +168,6 @@ def markdown_table() -> str:
         lines.append(
             f"| `{f.model}` | `{f.field}` | {f.holds} | {f.subject} | {f.erasure} | {f.retention} |"
         )
+    lines.append("")
+    lines.extend(f"- **{kind}**: {text}" for kind, text in RETENTION.items())
     return "\n".join(lines) + "\n"
