@@ -57,9 +57,9 @@ def test_the_heuristic_catches_what_it_says():
 
 def test_the_inventory_names_only_fields_that_exist():
     fields = {(label, field.name) for label, field in concrete_fields()}
-    unknown = [
-        f"{f.model}.{f.field}" for f in INVENTORY if (f.model, f.field) not in fields
-    ] + [f"{m}.{f}" for m, f in NOT_PERSONAL if (m, f) not in fields]
+    unknown = [f"{f.model}.{f.field}" for f in INVENTORY if (f.model, f.field) not in fields] + [
+        f"{m}.{f}" for m, f in NOT_PERSONAL if (m, f) not in fields
+    ]
     assert not unknown
     assert all(reason.strip() for reason in NOT_PERSONAL.values())
     assert not {(f.model, f.field) for f in INVENTORY} & NOT_PERSONAL.keys()
