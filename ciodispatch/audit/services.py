@@ -1,15 +1,14 @@
 """Writing the audit trail. Every state-changing service calls ``record`` inside its transaction."""
 
-import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import models
-from django.db.models import Q, TextField
-from django.db.models.functions import Cast
+from django.db.models import Q
 
 from ciodispatch.audit.models import AuditEvent
+from ciodispatch.core.personal_data import containing, replace_terms, search_terms
 
 SYSTEM_LABEL = "system"
 
@@ -47,22 +46,6 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     }
 
 
-def _replace(text: str, terms: Sequence[str], pseudonym: str) -> str:
-    for term in terms:
-        text = re.sub(re.escape(term), pseudonym, text, flags=re.IGNORECASE)
-    return text
-
-
-def _replace_in(value: Any, terms: Sequence[str], pseudonym: str) -> Any:
-    if isinstance(value, str):
-        return _replace(value, terms, pseudonym)
-    if isinstance(value, list):
-        return [_replace_in(v, terms, pseudonym) for v in value]
-    if isinstance(value, dict):
-        return {k: _replace_in(v, terms, pseudonym) for k, v in value.items()}
-    return value
-
-
 def pseudonymise(*, user_id: int, username: str, terms: Iterable[str], pseudonym: str) -> int:
     """Replace what names an erased person in the trail by their pseudonym (``erased-<id>``).
 
@@ -72,22 +55,13 @@ def pseudonymise(*, user_id: int, username: str, terms: Iterable[str], pseudonym
     case-insensitive) in ``actor_label``, ``object_repr``, ``reason`` and ``changes``. Who did
     what, when, to which object stays. Returns the number of events rewritten.
     """
-    terms = sorted({t.strip() for t in terms if t and len(t.strip()) >= 3}, key=len, reverse=True)
-    as_json = [json.dumps(t)[1:-1] for t in terms]  # SQLite keeps JSON with \\u escapes
+    terms = search_terms(terms)
     word = re.compile(rf"(?<![\w.@-]){re.escape(username)}(?![\w.@-])") if username else None
     condition = Q(actor_id=user_id)
     if username:
         condition |= Q(actor_label=username) | Q(object_repr__contains=username)
-    for term in [*terms, *as_json]:
-        condition |= (
-            Q(actor_label__icontains=term)
-            | Q(object_repr__icontains=term)
-            | Q(reason__icontains=term)
-            | Q(changes_as_text__icontains=term)
-        )
-    events = AuditEvent.objects.annotate(changes_as_text=Cast("changes", TextField())).filter(
-        condition
-    )
+    named = containing(AuditEvent, ("actor_label", "object_repr", "reason", "changes"), terms)
+    events = AuditEvent.objects.filter(condition | Q(pk__in=named.values("pk")))
     count = 0
     # The append-only manager refuses updates; this rewrite goes around it on purpose.
     writer: models.QuerySet[AuditEvent] = models.QuerySet(model=AuditEvent)
@@ -97,10 +71,10 @@ def pseudonymise(*, user_id: int, username: str, terms: Iterable[str], pseudonym
             actor_label = pseudonym
         object_repr = word.sub(pseudonym, event.object_repr) if word else event.object_repr
         values = {
-            "actor_label": _replace(actor_label, terms, pseudonym),
-            "object_repr": _replace(object_repr, terms, pseudonym)[:200],
-            "reason": _replace(event.reason, terms, pseudonym),
-            "changes": _replace_in(event.changes, terms, pseudonym),
+            "actor_label": replace_terms(actor_label, terms, pseudonym),
+            "object_repr": replace_terms(object_repr, terms, pseudonym)[:200],
+            "reason": replace_terms(event.reason, terms, pseudonym),
+            "changes": replace_terms(event.changes, terms, pseudonym),
         }
         if any(getattr(event, k) != v for k, v in values.items()):
             writer.filter(pk=event.pk).update(**values)

@@ -982,9 +982,10 @@ def _identifiers(app: Application, user: User) -> set[str]:
 
 def _erase(app: Application) -> None:
     """Remove the personal data of a file (core/personal_data.py lists every field and what
-    happens to it); keep its state and dates, which the audit needs. The other apps erase
-    their rows about the person when told (``signals.candidate_erased``); the audit trail keeps
-    its events, the texts naming the person replaced by ``erased-<id>``."""
+    happens to it); keep its state and dates, which the audit needs. Free text elsewhere that
+    spells the person's name, reading, address or telephone gets ``erased-<id>`` instead; the
+    other apps erase their rows about the person when told (``signals.candidate_erased``); the
+    audit trail keeps its events, the texts naming the person replaced by ``erased-<id>``."""
     user = app.user
     terms = _identifiers(app, user)
     emails = {e.lower() for e in (app.email, user.email) if e}
@@ -999,12 +1000,26 @@ def _erase(app: Application) -> None:
     Score.objects.filter(assignment__application=app).delete()
     app.interviews.all().delete()
     app.conflicts.update(reason="")
-    candidate_erased.send(sender=Application, application=app, user=user, emails=sorted(emails))
+    pseudonym = f"erased-{user.pk}"
+    mentions = personal_data.pseudonymise_mentions(terms, pseudonym)
+    if mentions:
+        record(
+            actor=None,
+            action="candidates.application.mentions_pseudonymised",
+            target=app,
+            changes=mentions,
+        )
+    candidate_erased.send(
+        sender=Application,
+        application=app,
+        user=user,
+        emails=sorted(emails),
+        pseudonym=pseudonym,
+    )
     for erasure in (Erasure.BLANK, Erasure.DELETE_FILE):
         _blank(app, APPLICATION, erasure)
     app.erased_at = timezone.now()
     app.save()
-    pseudonym = f"erased-{user.pk}"
     _blank(user, USER, Erasure.BLANK)
     user.username = pseudonym
     user.is_active = False

@@ -10,15 +10,23 @@ told by ``candidates.signals.candidate_erased``. docs/security.md shows this tab
 (``ciodispatch personal_data_inventory`` prints it; a test keeps the two equal).
 """
 
+import json
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
+
+from django.db import models
+from django.db.models import Q, TextField
+from django.db.models.functions import Cast
 
 
 class Subject(StrEnum):
     CANDIDATE = "candidate"  # a candidate or certified CIO (erasable on request or after retention)
     REGISTRANT = "registrant"  # whoever registers for an event (maybe a candidate)
     OFFICIAL = "official"  # staff of a local government or of the office, in their work role
+    NAMED = "whoever it names"  # free text others write, which may name a candidate or CIO
     ANYONE = "anyone"  # the audit trail: whoever acted
 
 
@@ -72,6 +80,15 @@ def _candidate(model: str, erasure: Erasure, holds: str, *fields: str) -> list[P
     ]
 
 
+def _mentions(model: str, holds: str, *fields: str) -> list[PersonalField]:
+    """Free text that may name a CIO: where it spells an erased candidate's name, reading,
+    address or telephone, that is replaced by erased-<id>; the rest stays."""
+    return [
+        PersonalField(model, f, holds, Subject.NAMED, Erasure.PSEUDONYMISE, WORK_CONTACT)
+        for f in fields
+    ]
+
+
 def _official(model: str, holds: str, *fields: str) -> list[PersonalField]:
     return [
         PersonalField(model, f, holds, Subject.OFFICIAL, Erasure.KEEP, WORK_CONTACT) for f in fields
@@ -118,14 +135,32 @@ INVENTORY: list[PersonalField] = [
     *_official("accounts.Organisation", "contact", "contact_email", "contact_phone"),
     *_official("outreach.SupportOffer", "contact", "contact_department", "contact_email"),
     *_official("outreach.SupportOffer", "contact", "contact_phone"),
-    *_official("outreach.Event", "speakers' names", "speakers"),
     *_official("requests.MemberConfirmation", "the head's name, as confirmed", "head_name"),
-    *_official("progress.Milestone", "who leads (staff)", "lead"),
-    *_official("progress.Participant", "followers and field staff", "name", "department"),
-    *_official("progress.PlanRevision", "the plan's people, as submitted", "content"),
+    # Files others upload to their records: kept with them.
     *_official("progress.SmallWin", "picture (re-encoded, no EXIF)", "picture"),
     *_official("incentives.ClaimEvidence", "evidence files (invoices, contracts)", "file"),
     *_official("knowhow.CaseAttachment", "attachments of published cases", "file"),
+    # Free text about a dispatch, its progress, claims and cases: may name the CIO.
+    *_mentions("outreach.Event", "speakers' names", "speakers"),
+    *_mentions("progress.Milestone", "who leads (staff or the CIO)", "title", "lead"),
+    *_mentions("progress.Participant", "followers and field staff", "name", "department"),
+    *_mentions("progress.PlanRevision", "the plan as submitted (its people)", "content", "note"),
+    *_mentions("progress.ActionPlan", "the plan", "summary"),
+    *_mentions("progress.MonthlyReport", "a monthly report", "blockers", "help_text"),
+    *_mentions("progress.MilestoneProgress", "a milestone's progress", "note"),
+    *_mentions("progress.Comment", "a comment on a plan or report", "body"),
+    *_mentions("progress.SmallWin", "a small win", "title", "body", "picture_alt"),
+    *_mentions("progress.KPIMeasurement", "a measurement's note", "note"),
+    *_mentions("dispatches.Dispatch", "reasons", "decline_reason", "end_reason"),
+    *_mentions("dispatches.Extension", "reasons", "reason", "decision_reason"),
+    *_mentions("dispatches.Evaluation", "evaluations of the CIO", "went_well", "to_improve"),
+    *_mentions("incentives.IncentiveClaim", "reasons", "adjustment_reason", "decision_reason"),
+    *_mentions("incentives.ClaimCost", "what a cost is (e.g. the CIO's pay)", "description"),
+    *_mentions("knowhow.Case", "a case (its people)", "title", "summary", "body", "roles"),
+    *_mentions("knowhow.Case", "a case's points", "challenges_other", "success_points"),
+    *_mentions("knowhow.Case", "a case's points and outcomes", "spread_points", "outcomes"),
+    *_mentions("knowhow.CaseVersion", "a published version of a case", "snapshot"),
+    *_mentions("candidates.DeletionRequest", "the office's note", "note"),
     # The audit trail: whoever acted, and what about.
     PersonalField("audit.AuditEvent", "actor_label", "user name", Subject.ANYONE, P, AUDIT),
     PersonalField("audit.AuditEvent", "object_repr", "object label", Subject.ANYONE, P, AUDIT),
@@ -156,6 +191,63 @@ LOOKS_PERSONAL = re.compile(
 
 def fields_of(model: str, erasure: Erasure | None = None) -> list[PersonalField]:
     return [f for f in INVENTORY if f.model == model and (erasure is None or f.erasure == erasure)]
+
+
+def replace_terms(value: Any, terms: Sequence[str], pseudonym: str) -> Any:
+    """``value`` (text, or JSON data) with every occurrence of ``terms`` (case-insensitive)
+    replaced by ``pseudonym``."""
+    if isinstance(value, str):
+        for term in terms:
+            value = re.sub(re.escape(term), pseudonym, value, flags=re.IGNORECASE)
+        return value
+    if isinstance(value, list):
+        return [replace_terms(v, terms, pseudonym) for v in value]
+    if isinstance(value, dict):
+        return {k: replace_terms(v, terms, pseudonym) for k, v in value.items()}
+    return value
+
+
+def search_terms(terms: Iterable[str]) -> list[str]:
+    """The terms worth replacing (three characters or more), longest first."""
+    return sorted({t.strip() for t in terms if t and len(t.strip()) >= 3}, key=len, reverse=True)
+
+
+def containing(model: type[models.Model], fields: Iterable[str], terms: Sequence[str]):
+    """The rows of ``model`` with one of ``terms`` in one of ``fields`` (JSON fields as text,
+    in both the raw and the escaped form SQLite keeps)."""
+    annotations, condition = {}, Q(pk__in=[])
+    for name in fields:
+        column = name
+        if isinstance(model._meta.get_field(name), models.JSONField):
+            column = f"{name}_as_text"
+            annotations[column] = Cast(name, TextField())
+        for term in terms:
+            for form in {term, json.dumps(term)[1:-1]}:
+                condition |= Q(**{f"{column}__icontains": form})
+    return model._base_manager.annotate(**annotations).filter(condition)
+
+
+def pseudonymise_mentions(terms: Iterable[str], pseudonym: str) -> dict[str, int]:
+    """Replace ``terms`` by ``pseudonym`` in every field the inventory marks pseudonymised
+    outside the audit trail and the account (which their own code handles). The rows keep
+    their dates (``update`` leaves ``auto_now`` alone). Returns {model: rows changed}."""
+    from django.apps import apps
+
+    terms = search_terms(terms)
+    changed: dict[str, int] = {}
+    models_fields: dict[str, list[str]] = {}
+    for entry in INVENTORY:
+        if entry.erasure == Erasure.PSEUDONYMISE and entry.subject == Subject.NAMED:
+            models_fields.setdefault(entry.model, []).append(entry.field)
+    for label, fields in models_fields.items():
+        model = apps.get_model(label)
+        for row in containing(model, fields, terms):
+            values = {f: replace_terms(getattr(row, f), terms, pseudonym) for f in fields}
+            values = {f: v for f, v in values.items() if v != getattr(row, f)}
+            if values:
+                model._base_manager.filter(pk=row.pk).update(**values)
+                changed[label] = changed.get(label, 0) + 1
+    return changed
 
 
 def markdown_table() -> str:

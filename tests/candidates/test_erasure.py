@@ -16,12 +16,15 @@ from ciodispatch.audit.models import AuditEvent
 from ciodispatch.candidates import services
 from ciodispatch.candidates.services import Decision
 from ciodispatch.core.personal_data import INVENTORY, Subject
+from ciodispatch.knowhow.models import Case
+from ciodispatch.knowhow.search import search
 from ciodispatch.matchround import services as matchround
 from ciodispatch.outreach import services as outreach
 from ciodispatch.outreach.models import Registration
 from ciodispatch.training import services as training
 from ciodispatch.training.models import CalendarFeed
 from tests.candidates.helpers import submitted_application
+from tests.knowhow.helpers import published as published_case
 from tests.matchround.helpers import build_round, second_reviewer
 from tests.outreach.helpers import event
 
@@ -147,6 +150,13 @@ def _everything_about_the_candidate(personas, monkeypatch):
         email="Hanako.Yamada@x.jp",
     )
     training.reset_calendar_token(user, actor=user)
+    # Others' free text that names them: a published case (text, JSON and the search index).
+    published_case(
+        office,
+        title="山田花子CIOとの基幹系刷新",
+        body="外部CIOの山田 花子氏が調達を見直した。",
+        roles={"leader": "山田 花子（外部CIO）"},
+    )
     app.refresh_from_db()
     return app
 
@@ -167,7 +177,7 @@ def test_after_erasure_nothing_names_the_person_but_the_pseudonymous_audit(
     assert {
         "candidates.Application", "accounts.User", "candidates.Score",
         "candidates.ConflictDeclaration", "matchround.Interview", "outreach.Registration",
-        "audit.AuditEvent",
+        "audit.AuditEvent", "knowhow.Case", "knowhow.SearchEntry",
     } <= set(before)  # fmt: skip
     candidate_models = {f.model for f in INVENTORY if f.subject == Subject.CANDIDATE}
     for label in candidate_models | {"outreach.Registration"}:
@@ -193,3 +203,7 @@ def test_after_erasure_nothing_names_the_person_but_the_pseudonymous_audit(
         > 5
     )
     assert AuditEvent.objects.filter(reason__contains=pseudonym).exists()
+    # Others' text keeps what it says, with the pseudonym in place of the name.
+    case = Case.objects.get()
+    assert case.roles == {"leader": f"{pseudonym}（外部CIO）"} and pseudonym in case.body
+    assert search("基幹系刷新", kind="case").ids == [case.pk]
