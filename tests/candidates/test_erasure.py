@@ -12,10 +12,12 @@ from django.core import mail
 from django.db import models
 from django.utils import timezone
 
+from ciodispatch.accounts.models import User
 from ciodispatch.audit.models import AuditEvent
 from ciodispatch.candidates import services
+from ciodispatch.candidates.models import Application
 from ciodispatch.candidates.services import Decision
-from ciodispatch.core.personal_data import INVENTORY, Subject
+from ciodispatch.core.personal_data import INVENTORY, Erasure, Subject
 from ciodispatch.knowhow.models import Case
 from ciodispatch.knowhow.search import search
 from ciodispatch.matchround import services as matchround
@@ -188,6 +190,24 @@ def test_after_erasure_nothing_names_the_person_but_the_pseudonymous_audit(
     _erase(app, personas.office, django_capture_on_commit_callbacks)
 
     assert _hits(terms) == {}
+    # Every candidate field of the inventory has had done to it what the inventory says.
+    for entry in INVENTORY:
+        if entry.subject not in (Subject.CANDIDATE, Subject.REGISTRANT):
+            continue
+        model = apps.get_model(entry.model)
+        rows = model._base_manager.all()
+        if model is Application:
+            rows = rows.filter(pk=app.pk)
+        elif model is User:
+            rows = rows.filter(pk=user.pk)
+        values = list(rows.values_list(entry.field, flat=True))
+        where = f"{entry.model}.{entry.field}"
+        if entry.erasure == Erasure.DELETE_ROW:
+            assert values == [], where
+        elif entry.erasure == Erasure.PSEUDONYMISE:
+            assert values == [f"erased-{user.pk}"], where
+        else:
+            assert values and all(v in (None, "", [], {}) for v in values), where
     assert cv_file not in _stored_files(settings.MEDIA_ROOT)
     for label in ("candidates.CareerEntry", "candidates.SkillClaim", "candidates.Score"):
         assert not apps.get_model(label).objects.exists(), label
