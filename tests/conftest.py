@@ -32,6 +32,20 @@ def private_media_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def one_recipient_per_message():
+    """Every message the system sends goes to one person: exactly one address in To, none in
+    Cc or Bcc, so no one learns another's address (docs/security.md)."""
+    yield
+    from django.core import mail
+
+    for message in getattr(mail, "outbox", []):
+        assert len(message.to) == 1 and not message.cc and not message.bcc, (
+            f"a message to several people: {message.subject!r} to {message.to} "
+            f"cc {message.cc} bcc {message.bcc}; send through core.mail.mail_after_commit"
+        )
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -11,9 +11,25 @@ def test_demo_is_refused_outside_demo_mode(registry, settings):
     assert not User.objects.exists()
 
 
-def test_demo_builds_the_accounts_of_the_readme_and_can_run_twice(client, registry, settings):
+def test_demo_builds_the_accounts_of_the_readme_and_can_run_twice(
+    client, registry, settings, django_capture_on_commit_callbacks
+):
     settings.DEMO_MODE = True
-    load_demo(candidates=30)
+    with django_capture_on_commit_callbacks(execute=True):  # as the command commits
+        load_demo(candidates=30)
+    # The candidates the demo erases have no CV left in storage; the others keep theirs.
+    from pathlib import Path
+
+    from ciodispatch.candidates.models import Application
+
+    stored = {p.name for p in Path(settings.MEDIA_ROOT).rglob("cv-*.pdf")}
+    erased = Application.objects.filter(erased_at__isnull=False)
+    assert erased.exists()
+    assert not stored & {f"cv-{pk}.pdf" for pk in erased.values_list("pk", flat=True)}
+    assert stored == {
+        name.rsplit("/", 1)[-1]
+        for name in Application.objects.exclude(cv="").values_list("cv", flat=True)
+    }
     load_demo(candidates=30)
     roles = dict(
         User.objects.exclude(username__startswith="demo-")

@@ -1,10 +1,14 @@
 """Writing the audit trail. Every state-changing service calls ``record`` inside its transaction."""
 
+import re
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import models
+from django.db.models import Q
 
 from ciodispatch.audit.models import AuditEvent
+from ciodispatch.core.personal_data import containing, replace_terms, search_terms
 
 SYSTEM_LABEL = "system"
 
@@ -40,3 +44,39 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
         for key in sorted(set(before) | set(after))
         if before.get(key) != after.get(key)
     }
+
+
+def pseudonymise(*, user_id: int, username: str, terms: Iterable[str], pseudonym: str) -> int:
+    """Replace what names an erased person in the trail by their pseudonym (``erased-<id>``).
+
+    The one rewrite the append-only log allows, and only of these texts: ``actor_label`` of the
+    person's own acts; their user name where it stands as a word in ``object_repr``; and every
+    occurrence of ``terms`` (their name as written, its reading, their addresses and telephone,
+    case-insensitive) in ``actor_label``, ``object_repr``, ``reason`` and ``changes``. Who did
+    what, when, to which object stays. Returns the number of events rewritten.
+    """
+    terms = search_terms(terms)
+    word = re.compile(rf"(?<![\w.@-]){re.escape(username)}(?![\w.@-])") if username else None
+    condition = Q(actor_id=user_id)
+    if username:
+        condition |= Q(actor_label=username) | Q(object_repr__contains=username)
+    named = containing(AuditEvent, ("actor_label", "object_repr", "reason", "changes"), terms)
+    events = AuditEvent.objects.filter(condition | Q(pk__in=named.values("pk")))
+    count = 0
+    # The append-only manager refuses updates; this rewrite goes around it on purpose.
+    writer: models.QuerySet[AuditEvent] = models.QuerySet(model=AuditEvent)
+    for event in events:
+        actor_label = event.actor_label
+        if event.actor_id == user_id or actor_label == username:
+            actor_label = pseudonym
+        object_repr = word.sub(pseudonym, event.object_repr) if word else event.object_repr
+        values = {
+            "actor_label": replace_terms(actor_label, terms, pseudonym),
+            "object_repr": replace_terms(object_repr, terms, pseudonym)[:200],
+            "reason": replace_terms(event.reason, terms, pseudonym),
+            "changes": replace_terms(event.changes, terms, pseudonym),
+        }
+        if any(getattr(event, k) != v for k, v in values.items()):
+            writer.filter(pk=event.pk).update(**values)
+            count += 1
+    return count

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +17,7 @@ from django.utils.translation import gettext as _
 from ciodispatch import policy
 from ciodispatch.accounts import services as accounts
 from ciodispatch.accounts.models import Role, User
-from ciodispatch.audit.services import record
+from ciodispatch.audit.services import pseudonymise, record
 from ciodispatch.candidates.choices import (
     MAX_TERM_MONTHS,
     MIN_TERM_MONTHS,
@@ -42,10 +41,14 @@ from ciodispatch.candidates.models import (
     SkillClaim,
     VendorAffiliation,
 )
-from ciodispatch.core import uploads
+from ciodispatch.candidates.signals import candidate_erased
+from ciodispatch.core import personal_data, uploads
 from ciodispatch.core.dates import fiscal_year
 from ciodispatch.core.errors import Refusal
+from ciodispatch.core.mail import mail_after_commit
+from ciodispatch.core.personal_data import Erasure
 from ciodispatch.localgov.regions import Region
+from ciodispatch.training.services import erase_calendar_feed
 
 A = policy.Action
 S = Application.State
@@ -501,12 +504,7 @@ def give_consent(app: Application, *, actor, version: str) -> Application:
 
 
 def _notify(app: Application, subject: str, body: str) -> None:
-    address = app.email or app.user.email
-    if not address:
-        return
-    transaction.on_commit(
-        lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address], fail_silently=True)
-    )
+    mail_after_commit([app.email or app.user.email], subject, body)
 
 
 def _move(app: Application, target: str, *, actor, reason: str = "", extra=(), notify=True):
@@ -930,6 +928,7 @@ def expire_certifications(today: dt.date | None = None) -> int:
 # Personal data: deletion on request, and after the retention period
 # ---------------------------------------------------------------------------------------
 
+APPLICATION, USER = "candidates.Application", "accounts.User"
 ERASABLE_STATES = (S.DRAFT, S.REJECTED, S.EXPIRED, S.REVOKED, S.WITHDRAWN)
 
 
@@ -944,32 +943,80 @@ def request_deletion(app: Application, *, actor) -> DeletionRequest:
     return request
 
 
+def _blank(instance, model: str, erasure: Erasure) -> None:
+    for entry in personal_data.fields_of(model, erasure):
+        field = instance._meta.get_field(entry.field)
+        if field.has_default():
+            value = field.get_default()
+        else:
+            value = None if field.null else ""
+        setattr(instance, entry.field, value)
+
+
+def _identifiers(app: Application, user: User) -> set[str]:
+    """What names the person in free text: their name as written (with and without the space),
+    its reading, their addresses and telephone, their user name and file names."""
+    names = {
+        f"{family}{space}{given}"
+        for family, given in (
+            (app.family_name, app.given_name),
+            (app.family_name_kana, app.given_name_kana),
+            (user.last_name, user.first_name),
+        )
+        if family and given
+        for space in (" ", "　", "")
+    }
+    files = {app.cv.name, app.cv.name.rsplit("/", 1)[-1]} if app.cv and app.cv.name else set()
+    return {*names, app.email, user.email, app.phone, *files} - {""}
+
+
 def _erase(app: Application) -> None:
-    """Remove the personal data of a file; keep its state and dates, which the audit needs."""
+    """Remove the personal data of a file (core/personal_data.py lists every field and what
+    happens to it); keep its state and dates, which the audit needs. Free text elsewhere that
+    spells the person's name, reading, address or telephone gets ``erased-<id>`` instead; the
+    other apps erase their rows about the person when told (``signals.candidate_erased``); the
+    audit trail keeps its events, the texts naming the person replaced by ``erased-<id>``."""
+    user = app.user
+    terms = _identifiers(app, user)
+    emails = {e.lower() for e in (app.email, user.email) if e}
+    username = user.username
     if app.cv and app.cv.name:
-        name: str = app.cv.name
+        cv_name: str = app.cv.name
         storage = app.cv.storage
-        transaction.on_commit(lambda: storage.delete(name))
+        transaction.on_commit(lambda: storage.delete(cv_name))
     app.career.all().delete()
     app.skills.all().delete()
     app.vendor_affiliations.all().delete()
     Score.objects.filter(assignment__application=app).delete()
     app.interviews.all().delete()
     app.conflicts.update(reason="")
-    for name in IDENTITY_FIELDS:
-        setattr(app, name, None if name == "date_of_birth" else "")
-    app.family_name = app.given_name = ""
-    app.domains, app.domains_other, app.regions = [], "", []
-    app.motivation = app.decision_reason = ""
-    app.cv = ""
+    pseudonym = f"erased-{user.pk}"
+    mentions = personal_data.pseudonymise_mentions(terms, pseudonym)
+    if mentions:
+        record(
+            actor=None,
+            action="candidates.application.mentions_pseudonymised",
+            target=app,
+            changes=mentions,
+        )
+    erase_calendar_feed(user)
+    candidate_erased.send(
+        sender=Application,
+        application=app,
+        user=user,
+        emails=sorted(emails),
+        pseudonym=pseudonym,
+    )
+    for erasure in (Erasure.BLANK, Erasure.DELETE_FILE):
+        _blank(app, APPLICATION, erasure)
     app.erased_at = timezone.now()
     app.save()
-    user = app.user
-    user.username = f"erased-{user.pk}"
-    user.email = user.first_name = user.last_name = ""
+    _blank(user, USER, Erasure.BLANK)
+    user.username = pseudonym
     user.is_active = False
     user.set_unusable_password()
     user.save()
+    pseudonymise(user_id=user.pk, username=username, terms=terms, pseudonym=pseudonym)
 
 
 @transaction.atomic

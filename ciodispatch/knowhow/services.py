@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from ciodispatch import policy
 from ciodispatch.audit.services import record
 from ciodispatch.candidates.choices import Domain
+from ciodispatch.core import personal_data
 from ciodispatch.core.errors import Refusal
 from ciodispatch.core.programme import Challenge
 from ciodispatch.core.uploads import check_pdf, check_upload
@@ -637,3 +638,13 @@ def rebuild_index() -> tuple[int, int]:
         changes={"cases": len(cases), "manuals": len(manuals)},
     )
     return len(cases), len(manuals)
+
+
+def reindex_pseudonymised_cases(sender, *, pseudonym: str, **kwargs) -> None:
+    """A published case that named an erased candidate now reads ``erased-<id>``: its search
+    entry is rebuilt, so the index no longer holds the name (told by ``candidates.signals``)."""
+    fields = [f.field for f in personal_data.fields_of("knowhow.Case")]
+    for case in personal_data.containing(Case, fields, [pseudonym]).filter(
+        state=Case.State.PUBLISHED
+    ):
+        _index_case(case)

@@ -768,3 +768,12 @@ def publish(match_round: MatchRound, run: MatchRun, *, actor) -> MatchRound:
         changes={"run": run.pk, "snapshot_hash": run.snapshot_hash},
     )
     return match_round
+
+
+def erase_interview_notes(sender, *, application: Application, **kwargs) -> None:
+    """A host's notes on an erased candidate are personal data about them: blanked. The
+    interview's date stays, as the round's record (told by ``candidates.signals``)."""
+    interviews = Interview.objects.filter(application=application)
+    for interview in interviews:
+        record(actor=None, action="matchround.interview.erased", target=interview)
+    interviews.update(notes="", interviewers="")

@@ -11,9 +11,9 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from ciodispatch import policy
 from ciodispatch.audit.services import record
 from ciodispatch.core.dates import fiscal_year as fiscal_year_of
 from ciodispatch.core.errors import Refusal
+from ciodispatch.core.mail import mail_after_commit
 from ciodispatch.core.programme import Challenge
 from ciodispatch.localgov.models import LocalGovernment
 from ciodispatch.outreach.models import (
@@ -48,15 +49,9 @@ class OutreachError(Refusal, ValueError):
 
 
 def _mail(addresses: Iterable[str], subject: str, body: str) -> None:
-    """Send after the commit, so a rolled-back change never sends mail."""
-    recipients = sorted({a for a in addresses if a})
-    if not recipients:
-        return
-    transaction.on_commit(
-        lambda: send_mail(
-            subject, body, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=True
-        )
-    )
+    """Send after the commit, so a rolled-back change never sends mail; one message per
+    address, so no registrant sees another's address."""
+    mail_after_commit(addresses, subject, body)
 
 
 def _clean_choices(values: Iterable[str], allowed: Iterable[str]) -> list[str]:
@@ -747,3 +742,26 @@ def waiting_position(registration: Registration) -> int | None:
         state=Registration.State.WAITLISTED, created_at__lte=registration.created_at
     ).exclude(created_at=registration.created_at, pk__gt=registration.pk)
     return earlier.count()
+
+
+def erase_registrations(sender, *, user, emails: Iterable[str], **kwargs) -> int:
+    """Delete the event registrations of an erased candidate: those made with their account or
+    with one of their addresses (told by ``candidates.signals``). A place still held at an
+    upcoming event is cancelled first, through the person's own cancellation path, so the
+    first person waiting gets it as if they had cancelled. Returns the number deleted."""
+    addresses = sorted({e.strip().lower() for e in emails if e and e.strip()})
+    condition = Q(user=user) if user is not None else Q(pk__in=[])
+    for address in addresses:
+        condition |= Q(email__iexact=address)
+    registrations = list(Registration.objects.filter(condition).order_by("pk"))
+    for registration in registrations:
+        if registration.state != Registration.State.CANCELLED:
+            cancel_registration(registration, actor=None, token=registration.token)
+        record(
+            actor=None,
+            action="outreach.registration.erased",
+            target=registration,
+            changes={"event": registration.event_id},
+        )
+    Registration.objects.filter(pk__in=[r.pk for r in registrations]).delete()
+    return len(registrations)

@@ -429,3 +429,13 @@ def completions_for_users(users: Iterable, track: str) -> dict[int, Enrolment]:
     for enrolment in completed:
         found[enrolment.user_id] = enrolment  # later ones replace earlier ones
     return found
+
+
+def erase_calendar_feed(user) -> None:
+    """An erased candidate's secret calendar address goes (called by the candidates' erasure,
+    which sits above training).
+    The enrolments stay: completion and certificate numbers are the programme's record, and
+    they name only the account, renamed erased-<id>."""
+    for feed in CalendarFeed.objects.filter(user=user):
+        record(actor=None, action="training.calendar_feed_erased", target=feed)
+        feed.delete()

@@ -104,7 +104,8 @@ def test_deletion_on_request_keeps_only_what_the_audit_needs(personas, pool):
     assert not search_pool().filter(pk=app.pk).exists()
     import os
 
-    assert os.path.exists(cv_path)  # deleted after commit; the test's transaction never commits
+    # Deleted after commit, which this test never reaches (test_erasure.py commits).
+    assert os.path.exists(cv_path)
 
 
 def test_retention_purges_only_closed_files_past_the_period(personas, settings, monkeypatch):
