@@ -159,6 +159,16 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 
+# Anonymous forms (event registration, candidate sign-up): posts allowed per client address
+# (REMOTE_ADDR; see core/ratelimit.py behind a proxy) and per e-mail address in a window;
+# mail that such a form sets off goes at most once per address and kind per interval.
+ANONYMOUS_POSTS_PER_CLIENT = envint("ANONYMOUS_POSTS_PER_CLIENT", 20, minimum=1)
+ANONYMOUS_POSTS_PER_EMAIL = envint("ANONYMOUS_POSTS_PER_EMAIL", 5, minimum=1)
+ANONYMOUS_POST_WINDOW_MINUTES = envint("ANONYMOUS_POST_WINDOW_MINUTES", 60, minimum=1)
+MAIL_REPEAT_MINUTES = envint("MAIL_REPEAT_MINUTES", 60, minimum=1)
+# A public event registration holds no place until its address confirms by the mailed link.
+EVENT_CONFIRMATION_HOURS = envint("EVENT_CONFIRMATION_HOURS", 24, minimum=1)
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", not (DEBUG or DEMO_MODE))
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

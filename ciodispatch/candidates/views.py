@@ -28,6 +28,7 @@ from ciodispatch.candidates.personal_data import personal_data, personal_data_pd
 from ciodispatch.candidates.pool import pool_csv, pool_xlsx, search_pool
 from ciodispatch.candidates.services import CandidateError
 from ciodispatch.core.exports import download
+from ciodispatch.core.ratelimit import limit_anonymous_posts
 
 A = policy.Action
 S = Application.State
@@ -57,6 +58,7 @@ def _load_assignment(request, pk):
 
 
 @policy.guard(A.REGISTER_AS_CANDIDATE)
+@limit_anonymous_posts("candidates.register", email_field="email")
 def register(request):
     form = forms.RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
