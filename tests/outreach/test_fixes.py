@@ -2,6 +2,7 @@
 
 import datetime as dt
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -17,7 +18,13 @@ from ciodispatch.outreach import services
 from ciodispatch.outreach.models import Registration, SupportOffer, SupportRequest
 from ciodispatch.outreach.services import OutreachError
 from tests.conftest import verified_client
-from tests.outreach.helpers import event, offer_fields, published_offer, support_request
+from tests.outreach.helpers import (
+    event,
+    offer_fields,
+    public_registration,
+    published_offer,
+    support_request,
+)
 
 R = Registration.State
 RS = SupportRequest.State
@@ -25,7 +32,7 @@ REPORT = "視察を受け入れ、救急搬送の受入れ照会の運用と課�
 
 
 def _public(talk, name, email):
-    return services.register(talk, actor=AnonymousUser(), name=name, email=email)
+    return public_registration(talk, name, email)
 
 
 def _stale(support):
@@ -238,10 +245,16 @@ def test_the_public_gets_the_meeting_address_and_an_absolute_link_when_confirmed
             f"/events/{talk.pk}/register/",
             {"name": "青木 美咲", "email": "aoki@example.jp", "consent": "on"},
         )
+    (asking,) = mailoutbox
+    # Before the address confirms, nothing is reserved and no meeting address is given.
+    assert secret not in asking.body and not Registration.objects.exists()
+    confirm = re.search(r"https://cio\.example\.jp(/events/confirm/\S+/)", asking.body).group(1)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(confirm)
         _public(talk, "待機 太郎", "wait@example.jp")
     place = Registration.objects.get(email="aoki@example.jp")
     link = f"https://cio.example.jp/events/cancel/{place.token}/"
-    confirmed, waiting = mailoutbox
+    confirmed, waiting = mailoutbox[1], mailoutbox[3]  # each after its confirmation mail
     assert secret in confirmed.body and link in confirmed.body
     assert secret not in waiting.body and "https://cio.example.jp/events/cancel/" in waiting.body
     # The page after registering says only that a mail is on its way; the link shows it.
