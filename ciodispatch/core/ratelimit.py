@@ -37,7 +37,8 @@ from ciodispatch.core.models import RateLimitWindow
 
 def _key(value: str) -> str:
     """A keyed hash of the address: the table holds no address, yet equal ones meet."""
-    return hmac.new(settings.SECRET_KEY.encode(), value.encode(), hashlib.sha256).hexdigest()
+    secret = str(settings.SECRET_KEY).encode()
+    return hmac.new(secret, value.encode(), hashlib.sha256).hexdigest()
 
 
 def consume(scope: str, value: str, *, limit: int, window: dt.timedelta) -> dt.datetime | None:
