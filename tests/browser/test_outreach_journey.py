@@ -12,7 +12,9 @@ from tests.conftest import PASSWORD, current_token, enrol_totp
 from tests.outreach.helpers import event, published_offer
 
 
-def test_the_public_reads_the_statistics_map_and_registers_for_an_event(journey, personas):
+def test_the_public_reads_the_statistics_map_and_registers_for_an_event(
+    journey, personas, settings
+):
     # Given a published case talk with one place
     talk = event(personas.office, capacity=1, title="事例発表会：救急搬送IT変革に学ぶ")
     page = journey.page
@@ -54,6 +56,18 @@ def test_the_public_reads_the_statistics_map_and_registers_for_an_event(journey,
     journey.check_accessibility()
     cancel_link = re.search(r"https?://\S+/events/cancel/\S+/", mail.outbox[-1].body).group(0)
     assert page.url.endswith(re.sub(r"^https?://[^/]+", "", cancel_link))
+
+    # When the form is sent again with that address beyond the limit (one a window, here)
+    settings.ANONYMOUS_POSTS_PER_EMAIL = 1
+    journey.open(f"/events/{talk.pk}/")
+    page.locator("#id_name").fill("青木 美咲")
+    page.locator("#id_email").fill("aoki@example.jp")
+    page.locator("#id_consent").check()
+    page.locator("main form.form button[type=submit]").click()
+
+    # Then a page in the site's layout says, in words, when to try again
+    expect(page.locator("#retry-after")).to_contain_text(re.compile("以降|after"))
+    journey.check_accessibility()
 
 
 def test_a_host_requests_support_and_the_office_approves_it(
