@@ -170,6 +170,7 @@ class Action(StrEnum):
     REGISTER_FOR_EVENT = "outreach.event.register"
     CANCEL_REGISTRATION = "outreach.registration.cancel"
     CANCEL_REGISTRATION_BY_LINK = "outreach.registration.cancel_by_link"
+    CONFIRM_REGISTRATION_BY_LINK = "outreach.registration.confirm_by_link"
     MANAGE_EVENTS = "outreach.event.manage"
     VIEW_EVENT_ROSTER = "outreach.event.roster"
     # portal: public landing page, statistics, open data

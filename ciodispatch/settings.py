@@ -171,6 +171,16 @@ SIGN_IN_ADDRESS_FAILURE_LIMIT = envint("SIGN_IN_ADDRESS_FAILURE_LIMIT", 20, mini
 OFFICE_IDLE_TIMEOUT_MINUTES = envint("OFFICE_IDLE_TIMEOUT_MINUTES", 30, minimum=1)
 IDLE_TIMEOUT_MINUTES = envint("IDLE_TIMEOUT_MINUTES", 120, minimum=1)
 
+# Anonymous forms (event registration, candidate sign-up): posts allowed per client address
+# (REMOTE_ADDR; see core/ratelimit.py behind a proxy) and per e-mail address in a window;
+# mail that such a form sets off goes at most once per address and kind per interval.
+ANONYMOUS_POSTS_PER_CLIENT = envint("ANONYMOUS_POSTS_PER_CLIENT", 20, minimum=1)
+ANONYMOUS_POSTS_PER_EMAIL = envint("ANONYMOUS_POSTS_PER_EMAIL", 5, minimum=1)
+ANONYMOUS_POST_WINDOW_MINUTES = envint("ANONYMOUS_POST_WINDOW_MINUTES", 60, minimum=1)
+MAIL_REPEAT_MINUTES = envint("MAIL_REPEAT_MINUTES", 60, minimum=1)
+# A public event registration holds no place until its address confirms by the mailed link.
+EVENT_CONFIRMATION_HOURS = envint("EVENT_CONFIRMATION_HOURS", 24, minimum=1)
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", not (DEBUG or DEMO_MODE))
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

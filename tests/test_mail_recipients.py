@@ -3,12 +3,11 @@
 import ast
 from pathlib import Path
 
-from django.contrib.auth.models import AnonymousUser
 from django.core import mail
 
 import ciodispatch
 from ciodispatch.outreach import services as outreach
-from tests.outreach.helpers import event
+from tests.outreach.helpers import event, public_registration
 
 
 def test_cancelling_an_event_mails_each_registrant_separately(
@@ -16,9 +15,7 @@ def test_cancelling_an_event_mails_each_registrant_separately(
 ):
     talk = event(personas.office, capacity=5)
     for number in range(3):
-        outreach.register(
-            talk, actor=AnonymousUser(), name=f"参加者{number}", email=f"p{number}@example.jp"
-        )
+        public_registration(talk, f"参加者{number}", f"p{number}@example.jp")
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         outreach.cancel_event(talk, actor=personas.office, reason="台風のため")

@@ -31,6 +31,7 @@ from ciodispatch.candidates.rules import visible_applications
 from ciodispatch.candidates.services import CandidateError
 from ciodispatch.core.errors import refusal_to_form, refusal_to_message
 from ciodispatch.core.exports import download
+from ciodispatch.core.ratelimit import limit_anonymous_posts
 
 A = policy.Action
 S = Application.State
@@ -60,6 +61,7 @@ def _load_assignment(request, pk):
 
 
 @policy.guard(A.REGISTER_AS_CANDIDATE)
+@limit_anonymous_posts("candidates.register", email_field="email")
 def register(request):
     form = forms.RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -1,4 +1,4 @@
-"""Abstract models shared by several apps (core itself stores nothing)."""
+"""Abstract models shared by several apps, and core's one table: the rate-limit windows."""
 
 import datetime as dt
 
@@ -84,3 +84,26 @@ class BackgroundRun(models.Model):
 
 def _local(moment) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S")
+
+
+class RateLimitWindow(models.Model):
+    """How many attempts one key made in its current window (``core.ratelimit``).
+
+    ``scope`` names what is limited (a form and what it is counted by, or a kind of mail);
+    ``key`` is a keyed hash of the client or e-mail address, so no address is stored. A row
+    whose window has ended is reused by the next attempt, or deleted by
+    ``ciodispatch purge_rate_limits``.
+    """
+
+    scope = models.CharField(max_length=120)
+    key = models.CharField(max_length=64)
+    window_ends_at = models.DateTimeField(db_index=True)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key"], name="ratelimit_one_row_per_key")
+        ]
+
+    def __str__(self):
+        return f"{self.scope}: {self.count} until {self.window_ends_at:%Y-%m-%d %H:%M}"

@@ -43,6 +43,7 @@ CANDIDATE_FILE = "candidate file"
 REGISTRATION = "registration"
 WORK_CONTACT = "work record"
 AUDIT = "audit trail"
+PENDING_REGISTRATION = "registration waiting for its confirmation link"
 RETENTION: dict[str, str] = {
     CANDIDATE_FILE: (
         "until the candidate asks for erasure (the office completes it), or "
@@ -52,6 +53,11 @@ RETENTION: dict[str, str] = {
     REGISTRATION: (
         "with the event; erased with a candidate whose account or address registered; "
         "no automatic purge yet"
+    ),
+    PENDING_REGISTRATION: (
+        "until the link is confirmed (it becomes a registration) or expires "
+        "(`EVENT_CONFIRMATION_HOURS`, default 24 hours; deleted by `purge_registration_holds`, "
+        "daily); erased with a candidate whose address it holds"
     ),
     WORK_CONTACT: (
         "as long as the record it belongs to; an official's work contact or role, changed by "
@@ -128,6 +134,12 @@ INVENTORY: list[PersonalField] = [
     # Event registrations: a candidate's are deleted with the file (by account or address).
     *[
         PersonalField("outreach.Registration", f, holds, Subject.REGISTRANT, R, REGISTRATION)
+        for f, holds in (("name", "name"), ("email", "e-mail"), ("organisation", "employer"))
+    ],
+    *[
+        PersonalField(
+            "outreach.PendingRegistration", f, holds, Subject.REGISTRANT, R, PENDING_REGISTRATION
+        )
         for f, holds in (("name", "name"), ("email", "e-mail"), ("organisation", "employer"))
     ],
     # Officials' work contacts and names in their role: kept with their records.

@@ -240,9 +240,14 @@ def _register_all(event: Event, users, public, *, as_of: dt.datetime | None = No
         for user in users:
             services.register(event, actor=user)
         for name, email, organisation in public:
-            services.register(
+            # Each member of the public confirms by the link mailed to them.
+            pending = services.request_registration(
                 event, actor=AnonymousUser(), name=name, email=email, organisation=organisation
             )
+            if pending is not None:
+                services.confirm_registration(
+                    pending.token, actor=AnonymousUser(), join_waiting_list=True
+                )
 
     if as_of is None:
         run()

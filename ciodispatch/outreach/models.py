@@ -334,3 +334,34 @@ REGISTRATION_STATES = StateMachine.define(
         ],
     },
 )
+
+
+class PendingRegistration(models.Model):
+    """A member of the public asked for a place; nothing is reserved until the address
+    confirms by the link mailed to it (double opt-in).
+
+    It takes no place and is on no roster, count, CSV or statistic: a script that types
+    addresses it does not read cannot fill an event. Confirming (``confirm_registration``)
+    turns it into a ``Registration`` and deletes it; one left unconfirmed expires after
+    ``EVENT_CONFIRMATION_HOURS`` and ``ciodispatch purge_registration_holds`` deletes it.
+    """
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="pending")
+    name = models.CharField(_("full name"), max_length=60)
+    email = models.EmailField(_("e-mail"))
+    organisation = models.CharField(_("organisation"), max_length=100, blank=True)
+    # The secret of the confirmation link; single use (the row goes when it is used).
+    token = models.CharField(max_length=64, unique=True, default=_new_token, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("registration awaiting confirmation")
+        verbose_name_plural = _("registrations awaiting confirmation")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "email"], name="one_pending_per_address")
+        ]
+
+    def __str__(self):
+        return f"{self.event}: {self.name} (unconfirmed)"

@@ -19,7 +19,11 @@ rule(
 
 
 # The secret token in the link e-mailed to the person is the proof; the service checks it.
-rule(Action.VIEW_EVENTS, Action.CANCEL_REGISTRATION_BY_LINK)(roles.anyone)
+rule(
+    Action.VIEW_EVENTS,
+    Action.CANCEL_REGISTRATION_BY_LINK,
+    Action.CONFIRM_REGISTRATION_BY_LINK,
+)(roles.anyone)
 
 
 @rule(Action.VIEW_SUPPORT)

@@ -22,7 +22,7 @@ from ciodispatch import policy
 from ciodispatch.audit.services import record
 from ciodispatch.core.dates import fiscal_year as fiscal_year_of
 from ciodispatch.core.errors import Refusal
-from ciodispatch.core.mail import mail_after_commit
+from ciodispatch.core.mail import mail_after_commit, mail_once_after_commit
 from ciodispatch.core.programme import Challenge
 from ciodispatch.localgov.models import LocalGovernment
 from ciodispatch.outreach.models import (
@@ -32,6 +32,7 @@ from ciodispatch.outreach.models import (
     SUPPORT_REQUEST_STATES,
     Event,
     EventKind,
+    PendingRegistration,
     Registration,
     SupportKind,
     SupportOffer,
@@ -567,57 +568,64 @@ def _registrant(actor):
     return actor if actor is not None and actor.is_authenticated else None
 
 
-@transaction.atomic
-def register(
-    event: Event, *, actor, name: str = "", email: str = "", organisation: str = ""
-) -> Registration:
-    """A place if one is free, else a place on the waiting list (first come, first served).
+def _open_for_registration(event: Event, actor) -> None:
+    if not policy.can(actor, A.REGISTER_FOR_EVENT, event):
+        raise OutreachError(
+            _(
+                "Registration for this event is closed: it has started, or it was cancelled. "
+                "See the events page for others."
+            )
+        )
 
-    A signed-in user registers as themselves; a member of the public gives a name and an
-    e-mail address, and receives the link that cancels the registration. A member of the
-    public who registers an address again gets that registration's mail again (the caller
-    cannot tell the two apart, so neither can the page).
-    """
+
+def _link_kind(event: Event) -> str:
+    # One mail per address per event in the interval: registering for two events in one
+    # hour still mails both, while 30 posts for one event mail one.
+    return f"outreach.registration.link.{event.pk}"
+
+
+@transaction.atomic
+def register(event: Event, *, actor) -> Registration:
+    """A signed-in user registers as themselves: a place if one is free, else a place on the
+    waiting list (first come, first served). The account's address needs no confirmation;
+    members of the public go through ``request_registration``."""
     user = _registrant(actor)
+    if user is None:
+        raise OutreachError(_("Sign in first, or register with your name and e-mail address."))
     # Lock the event: two people cannot both take its last place.
     event = Event.objects.select_for_update().get(pk=event.pk)
     policy.require(actor, A.REGISTER_FOR_EVENT, event)
-    if user is not None:
-        name = name.strip() or user.display_name
-        email = email.strip() or user.email
-    name, email, organisation = name.strip(), email.strip().lower(), organisation.strip()
-    if not name:
-        raise OutreachError(_("Enter your name."))
+    name, email = user.display_name.strip(), user.email.strip().lower()
     try:
         validate_email(email)
     except ValidationError as exc:
         raise OutreachError(
-            _("Enter a valid e-mail address: we send the confirmation there.")
+            _("Your account has no valid e-mail address; ask the office to add one.")
         ) from exc
     active = event.registrations.exclude(state=Registration.State.CANCELLED)
-    if user is None:
-        existing = active.filter(email=email).first()
-        if existing is not None:
-            # The same answer as a new registration, so the page never tells whether an
-            # address is registered: the address's owner is mailed their link again.
-            record(
-                actor=None,
-                action="outreach.registration.link_resent",
-                target=existing,
-                changes={"event": event.pk, "public": True},
-            )
-            _mail([existing.email], *_registration_message(existing))
-            return existing
-    if (user is not None and active.filter(user=user).exists()) or active.filter(
-        email=email
-    ).exists():
+    if active.filter(user=user).exists() or active.filter(email=email).exists():
         raise OutreachError(_("You are already registered for this event."))
-    confirmed = active.filter(state=Registration.State.CONFIRMED).count()
-    state = (
-        Registration.State.CONFIRMED
-        if confirmed < event.capacity
-        else Registration.State.WAITLISTED
-    )
+    return _take_place(event, user=user, name=name, email=email, organisation="")
+
+
+def _take_place(
+    event: Event, *, user, name: str, email: str, organisation: str, waiting_list: bool = True
+) -> Registration:
+    """Create the registration under the event's lock: a place if one is free, else the
+    waiting list (or, with ``waiting_list`` False, a refusal that says so)."""
+    confirmed = event.registrations.filter(state=Registration.State.CONFIRMED).count()
+    if confirmed < event.capacity:
+        state = Registration.State.CONFIRMED
+    elif waiting_list:
+        state = Registration.State.WAITLISTED
+    else:
+        raise OutreachError(
+            _(
+                "The event became full while your registration awaited confirmation. You can "
+                "join the waiting list with the button below: if a place frees up, the first "
+                "person waiting gets it and is told by e-mail."
+            )
+        )
     registration = Registration.objects.create(
         event=event, user=user, name=name, email=email, organisation=organisation, state=state
     )
@@ -627,8 +635,172 @@ def register(
         target=registration,
         changes={"event": event.pk, "state": state, "public": user is None},
     )
-    _mail([email], *_registration_message(registration))
+    subject, body = _registration_message(registration)
+    mail_once_after_commit(email, kind=_link_kind(event), subject=subject, body=body)
     return registration
+
+
+def confirmation_deadline() -> dt.datetime:
+    """Until when a registration asked for now may be confirmed."""
+    return timezone.now() + dt.timedelta(hours=settings.EVENT_CONFIRMATION_HOURS)
+
+
+@transaction.atomic
+def request_registration(
+    event: Event, *, actor, name: str, email: str, organisation: str = ""
+) -> PendingRegistration | None:
+    """A member of the public asks for a place with a name and an e-mail address.
+
+    Nothing is reserved: the address is mailed a confirmation link (``confirm_registration``
+    takes the place). An address already registered is mailed its registration's link again,
+    and one already awaiting confirmation its confirmation link again (with a new deadline),
+    so the caller learns nothing about the address and must answer the same in every case.
+    Each kind of mail goes to an address at most once per ``MAIL_REPEAT_MINUTES``. Returns
+    the pending registration (None when the address was already registered).
+    """
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    policy.require(actor, A.REGISTER_FOR_EVENT, event)
+    name, email, organisation = name.strip(), email.strip().lower(), organisation.strip()
+    if not name:
+        raise OutreachError(_("Enter your name."))
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise OutreachError(
+            _("Enter a valid e-mail address: we send the confirmation link there.")
+        ) from exc
+    existing = (
+        event.registrations.exclude(state=Registration.State.CANCELLED).filter(email=email).first()
+    )
+    if existing is not None:
+        record(
+            actor=None,
+            action="outreach.registration.link_resent",
+            target=existing,
+            changes={"event": event.pk, "public": True},
+        )
+        subject, body = _registration_message(existing)
+        mail_once_after_commit(existing.email, kind=_link_kind(event), subject=subject, body=body)
+        return None
+    pending = event.pending.filter(email=email).first()
+    if pending is not None and pending.expires_at <= timezone.now():
+        pending.delete()
+        pending = None
+    if pending is None:
+        pending = PendingRegistration.objects.create(
+            event=event,
+            name=name,
+            email=email,
+            organisation=organisation,
+            expires_at=confirmation_deadline(),
+        )
+        action = "outreach.registration.requested"
+    else:
+        pending.expires_at = confirmation_deadline()
+        pending.save(update_fields=["expires_at"])
+        action = "outreach.registration.request_resent"
+    record(actor=None, action=action, target=pending, changes={"event": event.pk, "public": True})
+    subject, body = _confirmation_message(pending)
+    mail_once_after_commit(
+        email, kind=f"outreach.registration.confirm.{event.pk}", subject=subject, body=body
+    )
+    return pending
+
+
+def _confirmation_message(pending: PendingRegistration) -> tuple[str, str]:
+    event = pending.event
+    subject = _("[CIO Dispatch] Confirm your registration: %s") % event.title
+    body = _(
+        "Someone, we hope you, asked for a place at this event with this e-mail address.\n\n"
+        "Event: %(title)s\nStarts: %(starts)s\nWhere: %(where)s\n\n"
+        "Nothing is reserved yet. To take a place (or a place on the waiting list if the "
+        "event is full), open this link by %(deadline)s and press the button on the page:\n"
+        "%(link)s\n\n"
+        "If it was not you, ignore this mail: the request is deleted when the link expires."
+    ) % {
+        "title": event.title,
+        "starts": timezone.localtime(event.starts_at).strftime("%Y-%m-%d %H:%M"),
+        "where": event.location_label,
+        "deadline": timezone.localtime(pending.expires_at).strftime("%Y-%m-%d %H:%M"),
+        "link": confirmation_link(pending),
+    }
+    return subject, body
+
+
+def confirmation_link(pending: PendingRegistration) -> str:
+    return settings.SITE_URL + reverse("outreach:confirm_by_link", args=[pending.token])
+
+
+def pending_for_link(token: str) -> PendingRegistration | None:
+    """The unconfirmed registration a link names, if it exists and has not expired."""
+    return (
+        PendingRegistration.objects.select_related("event")
+        .filter(token=token, expires_at__gt=timezone.now())
+        .first()
+    )
+
+
+@transaction.atomic
+def confirm_registration(token: str, *, actor, join_waiting_list: bool = False) -> Registration:
+    """The address's owner followed the mailed link and confirms: now a place is taken (or,
+    if the event is full, a place on the waiting list, when ``join_waiting_list`` says they
+    accept it; otherwise a refusal saying so). The link works once."""
+    found = PendingRegistration.objects.filter(token=token).values_list("event_id", flat=True)
+    event_id = found.first()
+    if event_id is None:
+        raise OutreachError(
+            _(
+                "This confirmation link is not valid any more: it works once, for %(hours)s "
+                "hours. If you confirmed already, the e-mail sent then holds your "
+                "registration's link; otherwise register again on the event's page."
+            )
+            % {"hours": settings.EVENT_CONFIRMATION_HOURS}
+        )
+    # Lock the event first, then read the pending registration under that lock.
+    event = Event.objects.select_for_update().get(pk=event_id)
+    pending = PendingRegistration.objects.filter(token=token).first()
+    if pending is None or pending.expires_at <= timezone.now():
+        raise OutreachError(
+            _(
+                "This confirmation link has expired (links work for %(hours)s hours), so "
+                "nothing was reserved. Register again on the event's page."
+            )
+            % {"hours": settings.EVENT_CONFIRMATION_HOURS}
+        )
+    _open_for_registration(event, actor)
+    existing = (
+        event.registrations.exclude(state=Registration.State.CANCELLED)
+        .filter(email=pending.email)
+        .first()
+    )
+    if existing is not None:
+        pending.delete()
+        return existing
+    registration = _take_place(
+        event,
+        user=None,
+        name=pending.name,
+        email=pending.email,
+        organisation=pending.organisation,
+        waiting_list=join_waiting_list,
+    )
+    pending.delete()
+    return registration
+
+
+def purge_expired_pending(now: dt.datetime | None = None) -> int:
+    """Delete the registrations whose confirmation link expired (run daily)."""
+    expired = PendingRegistration.objects.filter(expires_at__lte=now or timezone.now())
+    count = expired.count()
+    if count:
+        with transaction.atomic():
+            expired.delete()
+            record(
+                actor=None,
+                action="outreach.registration.unconfirmed_purged",
+                changes={"count": count},
+            )
+    return count
 
 
 def _registration_message(registration: Registration) -> tuple[str, str]:
@@ -750,9 +922,9 @@ def erase_registrations(sender, *, user, emails: Iterable[str], **kwargs) -> int
     upcoming event is cancelled first, through the person's own cancellation path, so the
     first person waiting gets it as if they had cancelled. Returns the number deleted."""
     addresses = sorted({e.strip().lower() for e in emails if e and e.strip()})
-    condition = Q(user=user) if user is not None else Q(pk__in=[])
-    for address in addresses:
-        condition |= Q(email__iexact=address)
+    condition = _any_address(addresses)
+    if user is not None:
+        condition |= Q(user=user)
     registrations = list(Registration.objects.filter(condition).order_by("pk"))
     for registration in registrations:
         if registration.state != Registration.State.CANCELLED:
@@ -764,4 +936,21 @@ def erase_registrations(sender, *, user, emails: Iterable[str], **kwargs) -> int
             changes={"event": registration.event_id},
         )
     Registration.objects.filter(pk__in=[r.pk for r in registrations]).delete()
+    # Requests still waiting for their confirmation link hold the name and the address too.
+    pending = PendingRegistration.objects.filter(_any_address(addresses))
+    if pending.exists():
+        record(
+            actor=None,
+            action="outreach.pending_registrations_erased",
+            target=None,
+            changes={"count": pending.count()},
+        )
+        pending.delete()
     return len(registrations)
+
+
+def _any_address(addresses: list[str]) -> Q:
+    condition = Q(pk__in=[])
+    for address in addresses:
+        condition |= Q(email__iexact=address)
+    return condition

@@ -36,4 +36,5 @@ urlpatterns = [
         name="registration_cancel",
     ),
     path("events/cancel/<str:token>/", views.cancel_by_link, name="cancel_by_link"),
+    path("events/confirm/<str:token>/", views.confirm_by_link, name="confirm_by_link"),
 ]

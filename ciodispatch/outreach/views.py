@@ -1,5 +1,6 @@
 import re
 
+from django.conf import settings
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import HttpResponse
@@ -12,8 +13,10 @@ from django.views.decorators.http import require_POST
 from ciodispatch import policy
 from ciodispatch.accounts import roles
 from ciodispatch.core.dates import fiscal_year
-from ciodispatch.core.errors import refusal_to_form, refusal_to_message
+from ciodispatch.core.errors import Refusal, refusal_to_form, refusal_to_message
 from ciodispatch.core.exports import csv_bytes, download
+from ciodispatch.core.ratelimit import limit_anonymous_posts
+from ciodispatch.core.templatetags.jpdates import wareki_datetime
 from ciodispatch.outreach import forms, services
 from ciodispatch.outreach.documents import event_ics
 from ciodispatch.outreach.models import Event, Registration, SupportOffer, SupportRequest
@@ -422,46 +425,21 @@ def event_detail(request, event):
             "can_manage": policy.can(user, A.MANAGE_EVENTS, event),
             "reason_form": forms.ReasonForm(),
             "is_past": event.ends_at < timezone.now(),
+            "confirmation_hours": settings.EVENT_CONFIRMATION_HOURS,
         },
     )
 
 
 @require_POST
 @policy.guard(A.REGISTER_FOR_EVENT, load=_load_event)
+@limit_anonymous_posts("outreach.event_register", email_field="email")
 def event_register(request, event):
     user = request.user
-    fields = {}
     if not user.is_authenticated:
-        form = forms.RegistrationForm(request.POST)
-        if not form.is_valid():
-            confirmed = event.confirmed_count()
-            return render(
-                request,
-                "outreach/event_detail.html",
-                {
-                    "event": event,
-                    "confirmed": confirmed,
-                    "free": max(event.capacity - confirmed, 0),
-                    "waiting": event.waiting_count(),
-                    "can_register": True,
-                    "form": form,
-                },
-                status=400,
-            )
-        fields = {k: form.cleaned_data[k] for k in ("name", "email", "organisation")}
+        return _register_public(request, event)
     with refusal_to_message(request):
-        registration = services.register(event, actor=user, **fields)
-        if not user.is_authenticated:
-            # The same answer whether the address was new or already registered: the mail says
-            # which (a place or the waiting list) and holds the link to cancel.
-            messages.success(
-                request,
-                _(
-                    "Thank you. We have sent an e-mail to the address you gave: it says whether "
-                    "you have a place or are on the waiting list, and holds the link to cancel."
-                ),
-            )
-        elif registration.state == Registration.State.CONFIRMED:
+        registration = services.register(event, actor=user)
+        if registration.state == Registration.State.CONFIRMED:
             messages.success(
                 request, _("Your place is confirmed. A confirmation is sent by e-mail.")
             )
@@ -474,6 +452,90 @@ def event_register(request, event):
                 ),
             )
     return redirect("outreach:event", pk=event.pk)
+
+
+def _register_public(request, event):
+    form = forms.RegistrationForm(request.POST)
+    if not form.is_valid():
+        confirmed = event.confirmed_count()
+        return render(
+            request,
+            "outreach/event_detail.html",
+            {
+                "event": event,
+                "confirmed": confirmed,
+                "free": max(event.capacity - confirmed, 0),
+                "waiting": event.waiting_count(),
+                "can_register": True,
+                "form": form,
+                "confirmation_hours": settings.EVENT_CONFIRMATION_HOURS,
+            },
+            status=400,
+        )
+    fields = {k: form.cleaned_data[k] for k in ("name", "email", "organisation")}
+    with refusal_to_message(request):
+        services.request_registration(event, actor=request.user, **fields)
+        # The same answer whether the address is new, awaiting confirmation or registered: the
+        # mail says which, and only the address's owner reads it.
+        messages.success(
+            request,
+            _(
+                "Thank you. Please check your e-mail: we have sent a message to the address you "
+                "gave. Nothing is reserved yet: a place is held for you only when you open the "
+                "link in that message and confirm, by %(deadline)s. (If the address was "
+                "registered already, the message holds the link to your registration instead.)"
+            )
+            % {"deadline": wareki_datetime(services.confirmation_deadline())},
+        )
+    return redirect("outreach:event", pk=event.pk)
+
+
+@policy.guard(A.CONFIRM_REGISTRATION_BY_LINK)
+@limit_anonymous_posts("outreach.confirm_by_link")
+def confirm_by_link(request, token):
+    error = ""
+    if request.method == "POST":
+        # Kept by hand: the confirmation page shows the refusal beside its buttons (join the
+        # waiting list instead), not as a message on another page.
+        try:
+            registration = services.confirm_registration(
+                token,
+                actor=request.user,
+                join_waiting_list=request.POST.get("waiting_list") == "yes",
+            )
+        except Refusal as exc:
+            error = exc.message
+        else:
+            if registration.state == Registration.State.CONFIRMED:
+                messages.success(
+                    request,
+                    _("Your place is confirmed. We have e-mailed you the address of this page."),
+                )
+            else:
+                messages.warning(
+                    request,
+                    _(
+                        "You are on the waiting list. We e-mail you if a place frees up; the "
+                        "address of this page is in the e-mail too."
+                    ),
+                )
+            return redirect("outreach:cancel_by_link", token=registration.token)
+    pending = services.pending_for_link(token)
+    context = {"pending": pending, "error": error}
+    if pending is not None:
+        event = pending.event
+        confirmed = event.confirmed_count()
+        context |= {
+            "event": event,
+            "free": max(event.capacity - confirmed, 0),
+            "is_open": policy.can(request.user, A.REGISTER_FOR_EVENT, event),
+        }
+    return render(
+        request,
+        "outreach/registration_confirm.html",
+        context,
+        status=200 if pending is not None else 404,
+    )
 
 
 @policy.guard(A.VIEW_EVENT, load=_load_event)
@@ -496,6 +558,7 @@ def registration_cancel(request, registration):
 
 
 @policy.guard(A.CANCEL_REGISTRATION_BY_LINK)
+@limit_anonymous_posts("outreach.cancel_by_link")
 def cancel_by_link(request, token):
     registration = get_object_or_404(Registration.objects.select_related("event"), token=token)
     if request.method == "POST":

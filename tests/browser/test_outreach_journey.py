@@ -12,7 +12,9 @@ from tests.conftest import PASSWORD, current_token, enrol_totp
 from tests.outreach.helpers import event, published_offer
 
 
-def test_the_public_reads_the_statistics_map_and_registers_for_an_event(journey, personas):
+def test_the_public_reads_the_statistics_map_and_registers_for_an_event(
+    journey, personas, settings
+):
     # Given a published case talk with one place
     talk = event(personas.office, capacity=1, title="事例発表会：救急搬送IT変革に学ぶ")
     page = journey.page
@@ -31,18 +33,40 @@ def test_the_public_reads_the_statistics_map_and_registers_for_an_event(journey,
     journey.open("/events/")
     journey.check_accessibility()
     page.get_by_role("link", name=talk.title).click()
+    expect(page.locator("#what-happens-next")).to_be_visible()
     journey.check_accessibility()
     page.locator("#id_name").fill("青木 美咲")
     page.locator("#id_email").fill("aoki@example.jp")
     page.locator("#id_consent").check()
     page.locator("main form.form button[type=submit]").click()
 
-    # Then the page says a mail is on its way, and the link in it shows the confirmed place
-    expect(page.locator(".notice--success, .messages")).to_contain_text(re.compile("メール|e-mail"))
+    # Then the page says to check the mail, and that nothing is held until they confirm
+    expect(page.locator(".notice--success")).to_contain_text(re.compile("メール|e-mail"))
+    expect(page.locator("#places")).to_contain_text(re.compile("定員1名中0名確定|0 of 1 taken"))
     journey.check_accessibility()
-    link = re.search(r"https?://\S+/events/cancel/\S+/", mail.outbox[-1].body).group(0)
+
+    # When they open the confirmation link in the mail and confirm
+    link = re.search(r"https?://\S+/events/confirm/\S+/", mail.outbox[-1].body).group(0)
     journey.open(re.sub(r"^https?://[^/]+", "", link))
+    journey.check_accessibility()
+    page.locator("main form button[type=submit]").click()
+
+    # Then their place is confirmed, on the page whose link the next mail holds
     expect(page.locator("#registration-state")).to_contain_text(re.compile("確定|Confirmed"))
+    journey.check_accessibility()
+    cancel_link = re.search(r"https?://\S+/events/cancel/\S+/", mail.outbox[-1].body).group(0)
+    assert page.url.endswith(re.sub(r"^https?://[^/]+", "", cancel_link))
+
+    # When the form is sent again with that address beyond the limit (one a window, here)
+    settings.ANONYMOUS_POSTS_PER_EMAIL = 1
+    journey.open(f"/events/{talk.pk}/")
+    page.locator("#id_name").fill("青木 美咲")
+    page.locator("#id_email").fill("aoki@example.jp")
+    page.locator("#id_consent").check()
+    page.locator("main form.form button[type=submit]").click()
+
+    # Then a page in the site's layout says, in words, when to try again
+    expect(page.locator("#retry-after")).to_contain_text(re.compile("以降|after"))
     journey.check_accessibility()
 
 

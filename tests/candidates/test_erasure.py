@@ -22,13 +22,13 @@ from ciodispatch.knowhow.models import Case
 from ciodispatch.knowhow.search import search
 from ciodispatch.matchround import services as matchround
 from ciodispatch.outreach import services as outreach
-from ciodispatch.outreach.models import Registration
+from ciodispatch.outreach.models import PendingRegistration, Registration
 from ciodispatch.training import services as training
 from ciodispatch.training.models import CalendarFeed
 from tests.candidates.helpers import submitted_application
 from tests.knowhow.helpers import published as published_case
 from tests.matchround.helpers import build_round, second_reviewer
-from tests.outreach.helpers import event
+from tests.outreach.helpers import event, public_registration
 
 
 def _erase(app, office, django_capture_on_commit_callbacks):
@@ -74,12 +74,17 @@ def test_erasure_removes_the_candidates_event_registrations(
     # One with the account, one as a member of the public with the file's address.
     outreach.register(talk, actor=personas.candidate1)
     other = event(personas.office, capacity=5, title="講演会：ベンダー対峙")
-    outreach.register(other, actor=AnonymousUser(), name="山田 花子", email=app.email)
+    public_registration(other, "山田 花子", app.email)
+    # And one still waiting for its confirmation link.
+    third = event(personas.office, capacity=5, title="講演会：調達改革")
+    outreach.request_registration(third, actor=AnonymousUser(), name="山田 花子", email=app.email)
     assert Registration.objects.filter(email=app.email).count() == 2
+    assert PendingRegistration.objects.filter(email=app.email).count() == 1
     email = app.email
     _erase(app, personas.office, django_capture_on_commit_callbacks)
     assert not Registration.objects.filter(email__iexact=email).exists()
     assert not Registration.objects.filter(user=app.user).exists()
+    assert not PendingRegistration.objects.filter(email__iexact=email).exists()
     assert not Registration.objects.filter(name__contains="山田").exists()
     mail.outbox.clear()
 
@@ -145,11 +150,14 @@ def _everything_about_the_candidate(personas, monkeypatch):
         interviewers="総務課長", notes="山田 花子さんは意欲が高い",
     )  # fmt: skip
     outreach.register(event(office, capacity=5), actor=user)
-    outreach.register(
-        event(office, capacity=5, title="講演会"),
+    public_registration(
+        event(office, capacity=5, title="講演会"), "山田 花子", "Hanako.Yamada@x.jp"
+    )
+    outreach.request_registration(
+        event(office, capacity=5, title="研修会"),
         actor=AnonymousUser(),
         name="山田 花子",
-        email="Hanako.Yamada@x.jp",
+        email="hanako.yamada@x.jp",
     )
     training.reset_calendar_token(user, actor=user)
     # Others' free text that names them: a published case (text, JSON and the search index).

@@ -6,12 +6,16 @@ match (no offer yet). Events: one published and upcoming, one draft, one past; h
 member of the public registered for the published one.
 """
 
-from django.contrib.auth.models import AnonymousUser
-
 from ciodispatch.outreach import services
 from ciodispatch.policy import Action as A
 from tests.matrix import OFFICE, PEOPLE
-from tests.outreach.helpers import event, offer_fields, published_offer, support_request
+from tests.outreach.helpers import (
+    event,
+    offer_fields,
+    public_registration,
+    published_offer,
+    support_request,
+)
 
 HOSTS = {"host1", "host1_head", "host2", "host_fukuoka"}
 COORDINATORS = {"pref1", "pref_fukuoka"}
@@ -52,6 +56,7 @@ ROWS: list = [
     (A.CANCEL_REGISTRATION, "ot_reg_host1", OFFICE | {"host1"}),
     (A.CANCEL_REGISTRATION, "ot_reg_public", OFFICE),
     (A.CANCEL_REGISTRATION_BY_LINK, None, EVERYONE),
+    (A.CONFIRM_REGISTRATION_BY_LINK, None, EVERYONE),
     (A.MANAGE_EVENTS, None, OFFICE),
     (A.VIEW_EVENT_ROSTER, "ot_event", OFFICE),
     (A.VIEW_PORTAL, None, EVERYONE),
@@ -74,9 +79,7 @@ def build_objects(personas) -> dict:
     req_open = support_request(personas.host_fukuoka, None)
     upcoming = event(office, capacity=10)
     reg_host1 = services.register(upcoming, actor=personas.host1)
-    reg_public = services.register(
-        upcoming, actor=AnonymousUser(), name="青木 美咲", email="aoki@example.jp"
-    )
+    reg_public = public_registration(upcoming, "青木 美咲", "aoki@example.jp")
     return {
         "ot_lg_saga": lg("410004"),
         "ot_lg_taku": lg("412040"),

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from ciodispatch.core.dates import fiscal_year
@@ -55,3 +56,12 @@ def event(office, *, capacity=2, days_ahead=10, publish=True, **overrides):
     if publish:
         services.publish_event(created, actor=office)
     return created
+
+
+def public_registration(event_, name, email, *, join_waiting_list=True):
+    """A member of the public registers and confirms by the mailed link's token."""
+    pending = services.request_registration(event_, actor=AnonymousUser(), name=name, email=email)
+    assert pending is not None, "the address was registered already"
+    return services.confirm_registration(
+        pending.token, actor=AnonymousUser(), join_waiting_list=join_waiting_list
+    )

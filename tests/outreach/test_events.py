@@ -1,6 +1,7 @@
 """Events: capacity, the waiting list and its promotion, public registration, ICS."""
 
 import datetime as dt
+import re
 import threading
 import time
 
@@ -17,13 +18,17 @@ from ciodispatch.outreach.documents import event_ics
 from ciodispatch.outreach.models import Registration
 from ciodispatch.outreach.services import OutreachError
 from tests.conftest import verified_client
-from tests.outreach.helpers import event
+from tests.outreach.helpers import event, public_registration
 
 R = Registration.State
 
 
 def public(event_, name, email):
-    return services.register(event_, actor=AnonymousUser(), name=name, email=email)
+    return public_registration(event_, name, email)
+
+
+def ask(event_, name, email):
+    return services.request_registration(event_, actor=AnonymousUser(), name=name, email=email)
 
 
 def test_places_go_first_come_first_served_then_to_the_waiting_list(personas):
@@ -42,10 +47,10 @@ def test_one_registration_per_person(personas):
     services.register(talk, actor=personas.host1)
     with pytest.raises(OutreachError, match="already registered"):
         services.register(talk, actor=personas.host1)
-    first = public(talk, "青木 美咲", "aoki@example.jp")
+    public(talk, "青木 美咲", "aoki@example.jp")
     # The public gets the same answer again (their mail is sent again), never a second place.
-    assert public(talk, "青木 美咲", "AOKI@example.jp") == first
-    assert talk.registrations.count() == 2
+    assert ask(talk, "青木 美咲", "AOKI@example.jp") is None
+    assert talk.registrations.count() == 2 and not talk.pending.exists()
 
 
 def test_a_cancellation_promotes_the_first_person_waiting_and_is_audited(
@@ -104,7 +109,7 @@ def test_no_registration_for_a_draft_cancelled_or_past_event(personas):
         services.register(cancelled, actor=personas.host1)
     past = event(personas.office, days_ahead=-3)
     with pytest.raises(PermissionDenied):
-        public(past, "青木 美咲", "aoki@example.jp")
+        ask(past, "青木 美咲", "aoki@example.jp")
 
 
 @pytest.mark.parametrize(
@@ -131,9 +136,9 @@ def test_an_event_ends_after_it_starts_and_only_the_office_creates_events(person
 def test_public_registration_needs_a_name_and_an_address(personas):
     talk = event(personas.office)
     with pytest.raises(OutreachError, match="name"):
-        public(talk, " ", "aoki@example.jp")
+        ask(talk, " ", "aoki@example.jp")
     with pytest.raises(OutreachError, match="valid e-mail"):
-        public(talk, "青木 美咲", "aoki")
+        ask(talk, "青木 美咲", "aoki")
 
 
 def test_the_calendar_file_describes_the_event(personas):
@@ -240,10 +245,16 @@ def test_the_public_gets_the_meeting_address_and_an_absolute_link_when_confirmed
             f"/events/{talk.pk}/register/",
             {"name": "青木 美咲", "email": "aoki@example.jp", "consent": "on"},
         )
+    (asking,) = mailoutbox
+    # Before the address confirms, nothing is reserved and no meeting address is given.
+    assert secret not in asking.body and not Registration.objects.exists()
+    confirm = re.search(r"https://cio\.example\.jp(/events/confirm/\S+/)", asking.body).group(1)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(confirm)
         public(talk, "待機 太郎", "wait@example.jp")
     place = Registration.objects.get(email="aoki@example.jp")
     link = f"https://cio.example.jp/events/cancel/{place.token}/"
-    confirmed, waiting = mailoutbox
+    confirmed, waiting = mailoutbox[1], mailoutbox[3]  # each after its confirmation mail
     assert secret in confirmed.body and link in confirmed.body
     assert secret not in waiting.body and "https://cio.example.jp/events/cancel/" in waiting.body
     # The page after registering says only that a mail is on its way; the link shows it.

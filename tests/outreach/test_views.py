@@ -50,28 +50,46 @@ def test_direct_support_is_for_officials_only(client, personas):
     assert client.get("/support/").status_code == 403
 
 
-def test_anyone_reads_the_events_and_registers_with_a_name_and_an_address(client, personas):
+def _mailed_link(message, kind):
+    return re.search(rf"https?://[^/\s]+(/events/{kind}/\S+/)", message.body).group(1)
+
+
+def test_anyone_reads_the_events_and_registers_with_a_name_and_an_address(
+    client, personas, mailoutbox, django_capture_on_commit_callbacks
+):
     talk = event(personas.office, capacity=1)
     listing = client.get("/events/")
     assert listing.status_code == 200 and talk.title in listing.content.decode()
-    page = client.get(f"/events/{talk.pk}/")
-    assert page.status_code == 200 and 'name="email"' in page.content.decode()
+    page = client.get(f"/events/{talk.pk}/").content.decode()
+    assert 'name="email"' in page and 'id="what-happens-next"' in page
     refused = client.post(f"/events/{talk.pk}/register/", {"name": "青木 美咲", "email": "x"})
     assert refused.status_code == 400
     data = {"name": "青木 美咲", "email": "aoki@example.jp", "consent": "on"}
-    response = client.post(f"/events/{talk.pk}/register/", data)
-    registration = Registration.objects.get()
-    # The page never shows the registration (nor whether the address was registered before).
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/events/{talk.pk}/register/", data)
     assert response["Location"] == f"/events/{talk.pk}/"
+    assert not Registration.objects.exists()  # nothing is held before the address confirms
+    confirm = _mailed_link(mailoutbox[-1], "confirm")
+    assert client.get(confirm).status_code == 200 and not Registration.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(confirm)
+    registration = Registration.objects.get()
+    assert done["Location"] == f"/events/cancel/{registration.token}/"
+    assert registration.state == Registration.State.CONFIRMED and registration.user is None
+    assert client.post(confirm).status_code == 404  # the link works once
+    # The page never shows the registration (nor whether the address was registered before).
     again = client.post(f"/events/{talk.pk}/register/", data, follow=True)
     assert registration.token not in again.content.decode()
     assert Registration.objects.count() == 1
-    assert registration.state == Registration.State.CONFIRMED and registration.user is None
-    # The next person goes on the waiting list; the first cancels through the link.
-    client.post(
-        f"/events/{talk.pk}/register/",
-        {"name": "井上 大輔", "email": "inoue@example.jp", "consent": "on"},
-    )
+    # The next person confirms into the waiting list; the first cancels through the link.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            f"/events/{talk.pk}/register/",
+            {"name": "井上 大輔", "email": "inoue@example.jp", "consent": "on"},
+        )
+    confirm = _mailed_link(mailoutbox[-1], "confirm")
+    assert 'name="waiting_list"' in client.get(confirm).content.decode()
+    client.post(confirm, {"waiting_list": "yes"})
     second = Registration.objects.get(email="inoue@example.jp")
     assert second.state == Registration.State.WAITLISTED
     client.post(f"/events/cancel/{registration.token}/")
