@@ -56,6 +56,7 @@ demo: install messages
 	@if [ ! -f var/.demo-loaded ]; then $(DEMO_ENV) $(BIN)/ciodispatch load_demo && touch var/.demo-loaded; fi
 	@echo "Serving the demo at http://$(HOST):$(PORT)/ (Ctrl-C stops it; accounts in README.md)"
 	@trap 'kill $$worker 2>/dev/null' EXIT; \
+	$(DEMO_ENV) $(BIN)/ciodispatch fail_stalled_runs -v0; \
 	$(DEMO_ENV) $(BIN)/ciodispatch db_worker --no-reload -v0 & worker=$$!; \
 	$(DEMO_ENV) $(BIN)/ciodispatch runserver --noreload $(HOST):$(PORT)
 
@@ -68,7 +69,10 @@ lint: install
 	$(BIN)/ruff format --check ciodispatch tests bench
 	SECRET_KEY=type-check-only $(BIN)/mypy ciodispatch/policy.py ciodispatch/api_support.py \
 	  ciodispatch/core/states.py ciodispatch/core/dates.py ciodispatch/localgov/codes.py \
-	  ciodispatch/*/services.py ciodispatch/matching
+	  ciodispatch/*/services.py ciodispatch/matching ciodispatch/core/errors.py \
+	  ciodispatch/core/wizard.py ciodispatch/core/heartbeat.py ciodispatch/core/uploads.py \
+	  ciodispatch/core/personal_data.py ciodispatch/core/middleware.py \
+	  ciodispatch/core/logfilters.py ciodispatch/core/mail.py ciodispatch/accounts/sessions.py
 	$(BIN)/lint-imports --no-cache
 
 test: install system-deps messages lint
