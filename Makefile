@@ -67,7 +67,7 @@ demo-reset:
 lint: install
 	$(BIN)/ruff check ciodispatch tests bench
 	$(BIN)/ruff format --check ciodispatch tests bench
-	SECRET_KEY=type-check-only $(BIN)/mypy ciodispatch/policy.py ciodispatch/api_support.py \
+	SECRET_KEY=type-check-only $(BIN)/mypy ciodispatch/policy ciodispatch/api_support.py \
 	  ciodispatch/core/states.py ciodispatch/core/dates.py ciodispatch/localgov/codes.py \
 	  ciodispatch/*/services.py ciodispatch/matching ciodispatch/core/errors.py \
 	  ciodispatch/core/wizard.py ciodispatch/core/heartbeat.py ciodispatch/core/uploads.py \

@@ -86,4 +86,4 @@ def test_group_members_see_the_group_others_do_not(client, personas, saga_group)
     assert saga_group.name in client.get("/local-governments/groups/").content.decode()
     client.force_login(personas.host_fukuoka)
     assert saga_group.name not in client.get("/local-governments/groups/").content.decode()
-    assert client.get(f"/local-governments/groups/{saga_group.pk}/").status_code == 403
+    assert client.get(f"/local-governments/groups/{saga_group.pk}/").status_code == 404

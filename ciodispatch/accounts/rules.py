@@ -1,7 +1,8 @@
 """Who may read and change an account and an organisation."""
 
 from ciodispatch.accounts import roles
-from ciodispatch.policy import Action, rule
+from ciodispatch.accounts.models import Organisation
+from ciodispatch.policy import Action, rule, seen_with
 
 rule(Action.VIEW_OWN_ACCOUNT)(roles.signed_in)
 
@@ -32,3 +33,7 @@ def change_organisation(user, organisation) -> bool:
         or roles.coordinated_prefecture(user) is not None
     )
     return works_for_it and user.organisation_id == organisation.pk
+
+
+# Who may know that one exists: others are answered 404, as for a missing one.
+seen_with(Organisation, Action.VIEW_ORGANISATION)

@@ -173,6 +173,13 @@ class Application(models.Model):
     def is_editable(self) -> bool:
         return self.state == self.State.DRAFT
 
+    # The states in which reviewers work on a file; their access ends with them.
+    REVIEW_STATES = (State.APPLIED, State.SCREENING, State.INTERVIEW)
+
+    @property
+    def is_under_review(self) -> bool:
+        return self.state in self.REVIEW_STATES
+
     def certification_valid_on(self, day: dt.date | None = None) -> bool:
         day = day or timezone.localdate()
         return (

@@ -4,7 +4,7 @@ from django.db.models import QuerySet
 
 from ciodispatch.accounts import roles
 from ciodispatch.candidates.models import Application
-from ciodispatch.policy import Action, rule
+from ciodispatch.policy import Action, rule, seen_with
 
 rule(
     Action.LIST_APPLICATIONS,
@@ -43,9 +43,10 @@ def own_draft_application(user, application) -> bool:
 
 @rule(Action.REVIEW_APPLICATION)
 def assigned_reviewer(user, application) -> bool:
-    """A reviewer reads and scores only what the office assigned them, and never a file
-    they declared a conflict with."""
-    if not roles.is_reviewer(user) or application is None:
+    """A reviewer reads and scores only what the office assigned them, only while the file
+    is under review (their access ends with the review), and never a file they declared a
+    conflict with."""
+    if not roles.is_reviewer(user) or application is None or not application.is_under_review:
         return False
     return (
         application.assignments.filter(reviewer=user).exists()
@@ -74,10 +75,16 @@ def visible_applications(
     if roles.is_candidate(user):
         return queryset.filter(user=user)
     if roles.is_reviewer(user):
-        return queryset.filter(assignments__reviewer=user).exclude(conflicts__reviewer=user)
+        return queryset.filter(
+            assignments__reviewer=user, state__in=Application.REVIEW_STATES
+        ).exclude(conflicts__reviewer=user)
     return queryset.none()
 
 
 @rule(Action.DECLARE_CONFLICT)
 def declare_conflict(user, application) -> bool:
     return roles.is_office(user) or assigned_reviewer(user, application)
+
+
+# Who may know that one exists: others are answered 404, as for a missing one.
+seen_with(Application, Action.VIEW_APPLICATION)

@@ -6,8 +6,8 @@ from django.db.models import Q, QuerySet
 
 from ciodispatch.accounts import roles
 from ciodispatch.accounts.models import Role
-from ciodispatch.dispatches.models import Dispatch
-from ciodispatch.policy import Action, rule
+from ciodispatch.dispatches.models import Dispatch, Evaluation, Extension
+from ciodispatch.policy import Action, rule, seen_with
 from ciodispatch.requests.rules import is_member_staff, speaks_for_request
 
 rule(Action.DECIDE_EXTENSION, Action.MANAGE_DISPATCHES, Action.ASSESS_DISPATCH)(roles.office)
@@ -104,3 +104,9 @@ def download_notice(user, dispatch) -> bool:
 @rule(Action.START_DISPATCH, Action.END_DISPATCH, Action.DRAFT_CASE_FROM_DISPATCH)
 def office_or_host(user, dispatch) -> bool:
     return dispatch is not None and (roles.is_office(user) or dispatch_host(user, dispatch))
+
+
+# Who may know that one exists: others are answered 404, as for a missing one.
+seen_with(Dispatch, Action.VIEW_DISPATCH)
+seen_with(Extension, Action.VIEW_DISPATCH, via="dispatch")
+seen_with(Evaluation, Action.VIEW_DISPATCH, via="dispatch")

@@ -5,8 +5,8 @@ from django.db.models import QuerySet
 
 from ciodispatch.accounts import roles
 from ciodispatch.dispatches.rules import dispatch_host
-from ciodispatch.incentives.models import IncentiveClaim
-from ciodispatch.policy import Action, rule
+from ciodispatch.incentives.models import ClaimEvidence, IncentiveClaim, IncentiveRule
+from ciodispatch.policy import Action, rule, seen_with
 
 rule(Action.LIST_CLAIMS, Action.DECIDE_CLAIM, Action.VIEW_INCENTIVE_RULES, Action.VIEW_BUDGET)(
     roles.office
@@ -60,3 +60,9 @@ def edit_claim(user, claim) -> bool:
         and claim.state == IncentiveClaim.State.DRAFT
         and dispatch_host(user, claim.dispatch)
     )
+
+
+# Who may know that one exists: others are answered 404, as for a missing one.
+seen_with(IncentiveClaim, Action.VIEW_CLAIM)
+seen_with(ClaimEvidence, Action.VIEW_CLAIM, via="claim")
+seen_with(IncentiveRule, Action.VIEW_INCENTIVE_RULES)

@@ -4,8 +4,8 @@ and the office, which reviews, publishes, keeps manuals and records the awards."
 from django.db.models import Q, QuerySet
 
 from ciodispatch.accounts import roles
-from ciodispatch.knowhow.models import Case
-from ciodispatch.policy import Action, rule
+from ciodispatch.knowhow.models import Case, CaseAttachment
+from ciodispatch.policy import Action, rule, seen_with
 
 
 def is_case_author(user, case) -> bool:
@@ -72,3 +72,8 @@ def submit_case(user, case) -> bool:
 @rule(Action.VIEW_RECOMMENDATIONS)
 def gets_recommendations(user, obj) -> bool:
     return roles.host_local_government(user) is not None or roles.is_candidate(user)
+
+
+# Who may know that one exists: others are answered 404, as for a missing one.
+seen_with(Case, Action.VIEW_CASE)
+seen_with(CaseAttachment, Action.VIEW_CASE, via="case")

@@ -3,8 +3,8 @@
 from django.db.models import Q, QuerySet
 
 from ciodispatch.accounts import roles
-from ciodispatch.localgov.models import LocalGovernmentGroup
-from ciodispatch.policy import Action, rule
+from ciodispatch.localgov.models import LocalGovernment, LocalGovernmentGroup
+from ciodispatch.policy import Action, rule, seen_with
 
 rule(Action.VIEW_LOCAL_GOVERNMENTS)(roles.anyone)
 
@@ -69,3 +69,9 @@ def add_group_member(user, member) -> bool:
         return True
     prefecture = roles.coordinated_prefecture(user)
     return prefecture is not None and member is not None and member.prefecture_code == prefecture
+
+
+# Who may know that one exists: others are answered 404, as for a missing one.
+seen_with(LocalGovernmentGroup, Action.VIEW_GROUP)
+# The registry of local governments is public.
+seen_with(LocalGovernment, Action.VIEW_LOCAL_GOVERNMENTS)

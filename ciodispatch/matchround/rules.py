@@ -2,8 +2,8 @@
 
 from ciodispatch.accounts import roles
 from ciodispatch.candidates.availability import conflicting_vendors, participating_application
-from ciodispatch.matchround.models import MatchRound
-from ciodispatch.policy import Action, rule
+from ciodispatch.matchround.models import MatchRound, MatchRun, Post
+from ciodispatch.policy import Action, rule, seen_with
 from ciodispatch.requests.rules import is_member_staff, speaks_for_request
 
 
@@ -77,3 +77,10 @@ def own_match_result(user, match_round) -> bool:
 @rule(Action.VIEW_PUBLIC_MATCH_SUMMARY)
 def public_summary(user, match_round) -> bool:
     return match_round is None or match_round.phase == MatchRound.Phase.PUBLISHED
+
+
+# Who may know that one exists: others are answered 404, as for a missing one.
+seen_with(Post, Action.VIEW_POST)
+# A round is public knowledge (the year's round is announced); its runs are the office's.
+seen_with(MatchRound, Action.VIEW_PORTAL)
+seen_with(MatchRun, Action.VIEW_MATCH_ROUNDS)

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from ciodispatch.accounts import roles
 from ciodispatch.outreach.models import Event, Registration, SupportOffer, SupportRequest
-from ciodispatch.policy import Action, rule
+from ciodispatch.policy import Action, rule, seen_with
 
 rule(
     Action.REVIEW_SUPPORT_OFFER,
@@ -162,3 +162,9 @@ def visible_support_requests(user, queryset=None):
         seen |= Q(requester__prefecture_code=prefecture)
         seen |= Q(offer__provider__prefecture_code=prefecture)
     return queryset.filter(seen) if own is not None or prefecture is not None else queryset.none()
+
+
+# Who may know that one exists: others are answered 404, as for a missing one.
+seen_with(Event, Action.VIEW_EVENT)
+seen_with(SupportOffer, Action.VIEW_SUPPORT_OFFER)
+seen_with(SupportRequest, Action.VIEW_SUPPORT_REQUEST)

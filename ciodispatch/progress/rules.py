@@ -13,8 +13,8 @@ from ciodispatch.dispatches.rules import (
     view_dispatch,
     visible_dispatches,
 )
-from ciodispatch.policy import Action, rule
-from ciodispatch.progress.models import SmallWin
+from ciodispatch.policy import Action, rule, seen_with
+from ciodispatch.progress.models import ActionPlan, MonthlyReport, SmallWin
 
 rule(Action.VIEW_PROGRESS_OVERVIEW)(roles.office)
 
@@ -75,3 +75,9 @@ def visible_small_wins(user, queryset: QuerySet[SmallWin] | None = None) -> Quer
     return queryset.filter(
         Q(state=SmallWin.State.PUBLISHED) | Q(dispatch__in=visible_dispatches(user))
     )
+
+
+# Who may know that one exists: others are answered 404, as for a missing one.
+seen_with(ActionPlan, Action.VIEW_PROGRESS, via="dispatch")
+seen_with(MonthlyReport, Action.VIEW_PROGRESS, via="dispatch")
+seen_with(SmallWin, Action.VIEW_SMALL_WIN)

@@ -5,7 +5,7 @@ from django.db.models import QuerySet
 
 from ciodispatch.accounts import roles
 from ciodispatch.localgov.models import LocalGovernment
-from ciodispatch.policy import Action, rule
+from ciodispatch.policy import Action, rule, seen_with
 from ciodispatch.readiness.models import Assessment
 
 rule(Action.PUBLISH_QUESTIONNAIRE)(roles.office)
@@ -82,3 +82,7 @@ def edit_assessment(user, assessment) -> bool:
         and assessment.is_draft
         and roles.hosts(user, assessment.local_government_id)
     )
+
+
+# Who may know that one exists: others are answered 404, as for a missing one.
+seen_with(Assessment, Action.VIEW_ASSESSMENT)

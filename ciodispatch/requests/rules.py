@@ -3,7 +3,7 @@
 from django.db.models import Q, QuerySet
 
 from ciodispatch.accounts import roles
-from ciodispatch.policy import Action, rule
+from ciodispatch.policy import Action, rule, seen_with
 from ciodispatch.requests.models import DispatchRequest
 
 
@@ -113,3 +113,7 @@ def confirm_membership(user, request) -> bool:
         return any(m.code == user.local_government.code for m in request.members())
     prefecture = roles.coordinated_prefecture(user)
     return prefecture is not None and request.group.lead.prefecture_code == prefecture
+
+
+# Who may know that one exists: others are answered 404, as for a missing one.
+seen_with(DispatchRequest, Action.VIEW_REQUEST)

@@ -15,7 +15,7 @@ class Track(models.TextChoices):
     READINESS = "readiness", _("Readiness track")
 
 
-# Who takes which track (ciodispatch/policy.py spells the same out in its training rules).
+# Who takes which track (ciodispatch/training/rules.py spells the same out).
 TRACK_ROLES: dict[str, frozenset[str]] = {
     Track.PUBLIC_SECTOR: frozenset({Role.CANDIDATE}),
     Track.READINESS: HOST_ROLES | {Role.PREFECTURE_COORDINATOR},

@@ -5,8 +5,8 @@ readiness track (``TRACK_ROLES``). The office runs both.
 """
 
 from ciodispatch.accounts import roles
-from ciodispatch.policy import Action, rule
-from ciodispatch.training.models import TRACK_ROLES, TrainingSession
+from ciodispatch.policy import Action, rule, seen_with
+from ciodispatch.training.models import TRACK_ROLES, Enrolment, TrainingSession
 
 rule(
     Action.ENROL_OTHERS,
@@ -57,3 +57,8 @@ def own_enrolment(user, enrolment) -> bool:
     return enrolment is not None and (
         roles.is_office(user) or (user.is_authenticated and enrolment.user_id == user.pk)
     )
+
+
+# Who may know that one exists: others are answered 404, as for a missing one.
+seen_with(TrainingSession, Action.VIEW_TRAINING_SESSION)
+seen_with(Enrolment, Action.CANCEL_ENROLMENT)

@@ -166,7 +166,7 @@ def test_cv_is_served_only_to_those_allowed(client, personas):
     assert client.get(url).status_code == 200
     for other in (personas.candidate2, personas.host1, personas.pref1):
         client.force_login(other)
-        assert client.get(url).status_code == 403
+        assert client.get(url).status_code == 404
     verified_client(client, personas.reviewer)
     response = client.get(url)
     assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
@@ -223,7 +223,7 @@ def test_an_unassigned_reviewer_cannot_open_a_review(client, personas):
     )
     verified_client(client, other)
     assert client.get(f"/candidates/reviews/{assignment.pk}/").status_code == 404
-    assert client.get(f"/candidates/applications/{app.pk}/").status_code == 403
+    assert client.get(f"/candidates/applications/{app.pk}/").status_code == 404
 
 
 def test_a_candidate_downloads_their_data_and_asks_for_deletion(client, personas):

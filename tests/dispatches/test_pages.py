@@ -60,7 +60,7 @@ def test_outsiders_never_see_a_dispatch(client, personas, monkeypatch, outsider)
     user = getattr(personas, outsider)
     c = verified_client(client, user) if outsider == "reviewer" else _client(client, user)
     for path in ("", "notice.pdf", "appointment/", "end-early/", "extension/", "evaluation/"):
-        assert c.get(f"/dispatches/{dispatch.pk}/{path}").status_code == 403, path
+        assert c.get(f"/dispatches/{dispatch.pk}/{path}").status_code == 404, path
     assert dispatch not in c.get("/dispatches/").context.get("rows", [])
 
 

@@ -7,6 +7,7 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from ciodispatch import policy
 from ciodispatch.incentives import services
 from ciodispatch.incentives.models import IncentiveClaim, IncentiveRule, ProgrammeBudget
 from tests.conftest import verified_client
@@ -95,7 +96,11 @@ def test_outsiders_are_refused(personas, monkeypatch, signed_in):
     for outsider in (personas.host2, personas.candidate2, personas.pref1):
         client = signed_in(outsider)
         for url in urls:
-            assert client.get(url).status_code == 403, (outsider, url)
+            # 404: they may not know the claim exists. Who reads the dispatch itself (its CIO,
+            # the prefecture's coordinator) is refused its claims page (403), not hidden from it.
+            sees_dispatch = policy.can(outsider, policy.Action.VIEW_DISPATCH, claim.dispatch)
+            hidden = not (url == urls[0] and sees_dispatch)
+            assert client.get(url).status_code == (404 if hidden else 403), (outsider, url)
     client = signed_in(personas.host1)
     for name in ("office_claims", "budget", "rules", "new_rule"):
         assert client.get(reverse(f"incentives:{name}")).status_code == 403

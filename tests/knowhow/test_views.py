@@ -39,10 +39,11 @@ def test_a_draft_is_not_on_the_public_pages(client, personas):
     case = draft(personas.host1, codes=("412040",))
     assert client.get(f"/knowhow/cases/{case.pk}/").status_code == 404
     assert client.get("/knowhow/cases/").content.decode().count(case.title) == 0
-    # Its manage page sends an anonymous visitor to sign in, another host gets 403.
+    # Its manage page sends an anonymous visitor to sign in; another host gets 404, as if it did
+    # not exist.
     assert client.get(f"/knowhow/workspace/{case.pk}/").status_code == 302
     client.force_login(personas.host2)
-    assert client.get(f"/knowhow/workspace/{case.pk}/").status_code == 403
+    assert client.get(f"/knowhow/workspace/{case.pk}/").status_code == 404
     client.force_login(personas.host1)
     assert client.get(f"/knowhow/workspace/{case.pk}/").status_code == 200
 
@@ -307,7 +308,7 @@ def test_an_author_removes_an_attachment_from_a_draft(
     pdf = SimpleUploadedFile("a.pdf", minimal_pdf(), content_type="application/pdf")
     item = services.add_attachment(case, actor=personas.host1, upload=pdf, title="古い資料")
     client.force_login(personas.host2)
-    assert client.post(f"/knowhow/workspace/attachments/{item.pk}/remove/").status_code == 403
+    assert client.post(f"/knowhow/workspace/attachments/{item.pk}/remove/").status_code == 404
     client.force_login(personas.host1)
     page = client.get(f"/knowhow/workspace/{case.pk}/").content.decode()
     assert f"/knowhow/workspace/attachments/{item.pk}/remove/" in page

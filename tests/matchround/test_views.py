@@ -53,7 +53,7 @@ def test_candidate_ranks_with_plain_form_buttons(setup, personas):
 def test_a_candidate_reads_a_post_but_not_a_conflicted_one(setup, personas):
     client = _client(personas.candidate2)
     assert client.get(f"/matching/posts/{setup.ureshino.pk}/").status_code == 200
-    assert client.get(f"/matching/posts/{setup.taku.pk}/").status_code == 403
+    assert client.get(f"/matching/posts/{setup.taku.pk}/").status_code == 404
     assert _client(personas.candidate1).get("/matching/rank/").status_code == 403
 
 
@@ -71,10 +71,10 @@ def test_hosts_see_only_their_applicants_and_no_other_host(setup, personas):
         host2.get(
             f"/matching/host/posts/{setup.ureshino.pk}/candidates/{setup.extras[0].pk}/"
         ).status_code
-        == 403
+        == 404
     )
     assert (
-        _client(personas.host1).get(f"/matching/host/posts/{setup.ureshino.pk}/").status_code == 403
+        _client(personas.host1).get(f"/matching/host/posts/{setup.ureshino.pk}/").status_code == 404
     )
     host2.post(f"/matching/host/posts/{setup.ureshino.pk}/", {"add": setup.app2.pk})
     assert services.host_ranking(setup.ureshino) == [setup.app2.pk]
@@ -208,5 +208,5 @@ def test_the_snapshot_download_gives_the_same_result_on_the_command_line(setup, 
     assert json.loads(solved.stdout)["assignment"] == run.result["assignment"]
     assert (
         _client(personas.host2).get(f"/matching/office/runs/{run.pk}/snapshot.json").status_code
-        == 403
+        == 404
     )

@@ -33,8 +33,8 @@ def test_a_host_requests_support_and_the_office_approves_it(client, personas):
     )
     # 嬉野市 cannot read 多久市's request; the office can, and approves it.
     client.force_login(personas.host2)
-    assert client.get(f"/support/requests/{support.pk}/").status_code == 403
-    assert client.post(f"/support/requests/{support.pk}/decide/", {}).status_code == 403
+    assert client.get(f"/support/requests/{support.pk}/").status_code == 404
+    assert client.post(f"/support/requests/{support.pk}/decide/", {}).status_code == 404
     verified_client(client, personas.office)
     assert "多久市" in client.get("/support/office/").content.decode()
     client.post(
@@ -107,7 +107,7 @@ def test_the_calendar_file_downloads_and_drafts_stay_hidden(client, personas):
     assert client.get(f"/events/{draft.pk}/").status_code == 302  # to sign in
     assert "準備中の講演会" not in client.get("/events/").content.decode()
     client.force_login(personas.host1)
-    assert client.get(f"/events/{draft.pk}/").status_code == 403
+    assert client.get(f"/events/{draft.pk}/").status_code == 404
 
 
 def test_a_signed_in_user_registers_as_themselves_and_the_office_sees_the_roster(client, personas):

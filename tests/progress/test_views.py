@@ -40,7 +40,7 @@ def test_progress_page_for_the_people_of_the_dispatch_only(client, dispatch, per
         assert "Action plan" in response.content.decode()
     for user in (personas.host2, personas.candidate1, personas.pref_fukuoka):
         client.force_login(user)
-        assert client.get(url).status_code == 403
+        assert client.get(url).status_code == 404
     client.logout()
     assert client.get(url).status_code == 302
 
@@ -127,7 +127,7 @@ def test_host_comments_and_cio_reads(client, dispatch, personas):
         == 403
     )
     client.force_login(personas.host2)
-    assert client.get(reverse("progress:report", args=[report.pk])).status_code == 403
+    assert client.get(reverse("progress:report", args=[report.pk])).status_code == 404
 
 
 def test_win_posting_publishing_and_public_pages(client, dispatch, personas):
@@ -232,7 +232,7 @@ def test_measurement_page(client, dispatch, personas):
     body = client.get(reverse("progress:dispatch", args=[dispatch.pk])).content.decode()
     assert "<svg" in body and "14" in body
     client.force_login(personas.host2)
-    assert client.get(url).status_code == 403
+    assert client.get(url).status_code == 404
 
 
 def test_overviews(client, dispatch, personas):

@@ -138,22 +138,23 @@ def test_another_host_never_sees_or_changes_it(client, personas):
     draft = services.start_assessment(lg("412040"), actor=personas.host1)
     vision = draft.questionnaire.questions.get(key="head-vision")
     verified_client(client, personas.host2)
-    for url in (
-        "/readiness/local-governments/412040/",
-        "/readiness/local-governments/",
-        f"/readiness/assessments/{submitted.pk}/",
-        f"/readiness/assessments/{draft.pk}/",
-        f"/readiness/assessments/{draft.pk}/edit/",
-        f"/readiness/assessments/{draft.pk}/edit/head_vision/",
-        f"/readiness/assessments/{draft.pk}/check/",
+    # The government and the list exist for everyone (403); the assessments, not even that.
+    for url, status in (
+        ("/readiness/local-governments/412040/", 403),
+        ("/readiness/local-governments/", 403),
+        (f"/readiness/assessments/{submitted.pk}/", 404),
+        (f"/readiness/assessments/{draft.pk}/", 404),
+        (f"/readiness/assessments/{draft.pk}/edit/", 404),
+        (f"/readiness/assessments/{draft.pk}/edit/head_vision/", 404),
+        (f"/readiness/assessments/{draft.pk}/check/", 404),
     ):
-        assert client.get(url).status_code == 403, url
+        assert client.get(url).status_code == status, url
     response = client.post(
         f"/readiness/assessments/{draft.pk}/edit/head_vision/",
         {f"q{vision.pk}": vision.options.get(points=0).pk},
     )
-    assert response.status_code == 403 and not draft.answers.exists()
-    assert client.post(f"/readiness/assessments/{draft.pk}/check/").status_code == 403
+    assert response.status_code == 404 and not draft.answers.exists()
+    assert client.post(f"/readiness/assessments/{draft.pk}/check/").status_code == 404
     # Their own page shows their own government only.
     own = page(client, "/readiness/")
     assert "嬉野市" in own and "多久市" not in own
@@ -173,8 +174,8 @@ def test_a_coordinator_reads_its_municipalities_only(client, personas):
     assert 'id="dimension-scores"' in detail
     assert 'action="/readiness/start/"' not in detail and "/edit/" not in detail
     assert client.get(f"/readiness/assessments/{submitted.pk}/").status_code == 200
-    assert client.get(f"/readiness/assessments/{draft.pk}/").status_code == 403
-    assert client.get(f"/readiness/assessments/{draft.pk}/edit/").status_code == 403
+    assert client.get(f"/readiness/assessments/{draft.pk}/").status_code == 404
+    assert client.get(f"/readiness/assessments/{draft.pk}/edit/").status_code == 404
     assert client.post("/readiness/start/").status_code == 403
     client.logout()
     verified_client(client, personas.pref_fukuoka)

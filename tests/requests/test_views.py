@@ -85,7 +85,7 @@ def test_another_host_and_another_prefecture_cannot_see_a_request(client, person
         personas.candidate1,
     ):
         client.force_login(other)
-        assert client.get(f"/requests/{req.pk}/").status_code == 403
+        assert client.get(f"/requests/{req.pk}/").status_code == 404
     client.force_login(personas.pref1)
     assert client.get(f"/requests/{req.pk}/").status_code == 200
     assert client.get(f"/requests/{req.pk}/basics/").status_code == 403

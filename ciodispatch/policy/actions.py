@@ -1,24 +1,7 @@
-"""Every access decision goes through here; the default is deny.
+"""The action catalogue: every action a user can be allowed or refused, one app's after
+another. Each has exactly one rule, in its app's ``rules.py``."""
 
-Pages and API endpoints ask ``can(user, action, obj)`` (or ``require``, or ``guard`` on a
-view); services ask again before they write. This module holds the action catalogue and a
-small engine, and imports no app. The rules live beside their apps in ``<app>/rules.py``,
-named functions registered with ``@rule(Action.X)`` and discovered at start-up as the admin
-discovers ``admin.py``. An action without a rule is refused. tests/test_permission_matrix.py
-pins the table down and tests/matrix/test_list_scoping.py holds each list form to its rule.
-"""
-
-from collections.abc import Callable
 from enum import StrEnum
-from functools import wraps
-from typing import Any
-
-from django.contrib.auth.models import AnonymousUser
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied
-from django.utils.module_loading import autodiscover_modules
-
-Rule = Callable[[Any, Any], bool]
 
 
 class Action(StrEnum):
@@ -176,74 +159,3 @@ class Action(StrEnum):
     # portal: public landing page, statistics, open data
     VIEW_PORTAL = "portal.view"
     VIEW_STATISTICS = "portal.statistics.view"
-
-
-RULES: dict[Action, Rule] = {}
-
-
-def rule(*actions: Action) -> Callable[[Rule], Rule]:
-    """Register the decorated function as the rule of ``actions``; a second rule for one
-    action is refused at start-up."""
-
-    def register(function: Rule) -> Rule:
-        for action in actions:
-            if action in RULES:
-                raise ImproperlyConfigured(
-                    f"{action!r} already has a rule ({RULES[action].__module__}."
-                    f"{RULES[action].__qualname__}); {function.__module__}."
-                    f"{function.__qualname__} cannot be a second one"
-                )
-            RULES[action] = function
-        return function
-
-    return register
-
-
-def autodiscover() -> None:
-    """Import every installed app's ``rules`` module (called once, from an AppConfig.ready)."""
-    autodiscover_modules("rules")
-
-
-def can(user, action: Action, obj: Any = None) -> bool:
-    """May ``user`` do ``action`` (on ``obj``)? Unknown actions are refused."""
-    found = RULES.get(action)
-    if found is None or user is None:
-        return False
-    if user.is_authenticated and not user.is_active:
-        return False
-    return bool(found(user, obj))
-
-
-def require(user, action: Action, obj: Any = None) -> None:
-    """Raise PermissionDenied unless ``can(user, action, obj)``."""
-    if not can(user, action, obj):
-        raise PermissionDenied(f"{action} refused")
-
-
-def guard(action: Action, *, load: Callable[..., Any] | None = None):
-    """Decorate a view: check ``action`` before it runs.
-
-    ``load(request, **kwargs)`` fetches the object the action is about (404 if missing); the
-    view then receives it as ``obj`` in place of the URL arguments. An anonymous visitor who
-    is refused is sent to the login page; a signed-in user who is refused gets 403.
-    """
-
-    def decorator(view):
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            # Anonymous visitors are refused before any lookup: no answer reveals what exists.
-            if not request.user.is_authenticated and not can(AnonymousUser(), action):
-                return redirect_to_login(request.get_full_path())
-            obj = load(request, **kwargs) if load is not None else None
-            if not can(request.user, action, obj):
-                if not request.user.is_authenticated:
-                    return redirect_to_login(request.get_full_path())
-                raise PermissionDenied
-            if load is not None:
-                return view(request, obj)
-            return view(request, *args, **kwargs)
-
-        setattr(wrapped, "policy_action", action)  # noqa: B010 - read by tests/test_url_policy.py
-        return wrapped
-
-    return decorator
