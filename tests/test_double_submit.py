@@ -270,6 +270,7 @@ FORM_TEMPLATES = {
     "candidates:interview": ["candidates/application_detail.html"],
     "requests:start": ["requests/my_requests.html"],
     "training:session_create": ["training/session_form.html"],
+    "localgov:import_start": ["localgov/registry_imports.html"],
 }
 FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.S)
 
