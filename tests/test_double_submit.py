@@ -98,6 +98,17 @@ def test_the_token_belongs_to_its_sender():
 
 
 @pytest.mark.django_db
+def test_visitors_without_a_session_are_told_apart_by_their_browser():
+    """A public page a cache served to two visitors carries one token for both."""
+    view = _saving_view()
+    for browser in ("csrf-a", "csrf-a", "csrf-b"):
+        request = _post({FIELD: "cached"}, owner=None)
+        request.COOKIES["csrftoken"] = browser
+        view(request)
+    assert _rows() == 2
+
+
+@pytest.mark.django_db
 def test_no_token_is_processed_as_before():
     view = _saving_view()
     assert view(_post({}))["Location"] == "/saved/1/"

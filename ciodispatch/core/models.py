@@ -113,10 +113,11 @@ class RateLimitWindow(models.Model):
 class FormSubmission(models.Model):
     """One sending of a create form, by its one-time token (``core.once``).
 
-    ``owner`` is the user (``user:<pk>``) or the visitor's session (``session:<key>``) the
-    token was sent by; ``token`` is a hash of the form's token, unique per owner, so a second
-    sending of the same form finds this row and gets ``location``, where the first answer
-    sent the user. Rows older than a day are deleted by ``ciodispatch purge_form_tokens``.
+    ``owner`` is who sent the token: the user (``user:<pk>``), else the visitor's session, else
+    a keyed hash of their CSRF cookie or address; ``token`` is a hash of the form's token,
+    unique per owner, so a second sending of the same form finds this row and gets
+    ``location``, where the first answer sent the user. Rows older than a day are deleted by
+    ``ciodispatch purge_form_tokens``.
     """
 
     owner = models.CharField(max_length=80)

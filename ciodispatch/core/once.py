@@ -18,10 +18,12 @@ A POST without a token is processed as before: API clients and scripts send none
 
 import datetime as dt
 import hashlib
+import hmac
 import secrets
 from collections.abc import Callable
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.http import HttpResponseRedirect
@@ -29,6 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ciodispatch.core.models import FormSubmission
+from ciodispatch.core.ratelimit import client_address
 
 FIELD = "form_token"
 KEPT_FOR = dt.timedelta(days=1)
@@ -39,12 +42,25 @@ def new_token() -> str:
 
 
 def _owner(request) -> str:
+    """Whose token it is: the user, else the visitor's session, else their browser (its CSRF
+    cookie), else their address. A page a cache served to many visitors carries one token for
+    all of them: each still sends it once."""
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return f"user:{user.pk}"
     session = getattr(request, "session", None)
     key = getattr(session, "session_key", None)
-    return f"session:{key}" if key else "anonymous"
+    if key:
+        return f"session:{key}"
+    browser = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
+    if browser:
+        return f"browser:{_keyed(browser)}"
+    return f"client:{_keyed(client_address(request))}"
+
+
+def _keyed(value: str) -> str:
+    """A keyed hash: the table holds no cookie or address, yet equal ones meet."""
+    return hmac.new(str(settings.SECRET_KEY).encode(), value.encode(), hashlib.sha256).hexdigest()
 
 
 def _hashed(token: str) -> str:
