@@ -31,6 +31,7 @@ from ciodispatch.candidates.rules import visible_applications
 from ciodispatch.candidates.services import CandidateError
 from ciodispatch.core.errors import refusal_to_form, refusal_to_message
 from ciodispatch.core.exports import download
+from ciodispatch.core.once import once_per_form_token
 from ciodispatch.core.ratelimit import limit_anonymous_posts
 
 A = policy.Action
@@ -400,6 +401,7 @@ def decide(request, app):
 
 @require_POST
 @policy.guard(A.DECIDE_APPLICATION, load=_load_application)
+@once_per_form_token
 def schedule_interview(request, app):
     form = forms.InterviewForm(request.POST)
     if not form.is_valid():

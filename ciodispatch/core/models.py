@@ -1,4 +1,5 @@
-"""Abstract models shared by several apps, and core's one table: the rate-limit windows."""
+"""Abstract models shared by several apps, and core's own tables: the rate-limit windows and
+the form tokens already sent."""
 
 import datetime as dt
 
@@ -107,3 +108,28 @@ class RateLimitWindow(models.Model):
 
     def __str__(self):
         return f"{self.scope}: {self.count} until {self.window_ends_at:%Y-%m-%d %H:%M}"
+
+
+class FormSubmission(models.Model):
+    """One sending of a create form, by its one-time token (``core.once``).
+
+    ``owner`` is who sent the token: the user (``user:<pk>``), else the visitor's session, else
+    a keyed hash of their CSRF cookie or address; ``token`` is a hash of the form's token,
+    unique per owner, so a second sending of the same form finds this row and gets
+    ``location``, where the first answer sent the user. Rows older than a day are deleted by
+    ``ciodispatch purge_form_tokens``.
+    """
+
+    owner = models.CharField(max_length=80)
+    token = models.CharField(max_length=64)
+    path = models.CharField(max_length=300)
+    location = models.CharField(max_length=500, blank=True)
+    sent_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "token"], name="form_token_sent_once")
+        ]
+
+    def __str__(self):
+        return f"{self.path} sent at {self.sent_at:%Y-%m-%d %H:%M}"

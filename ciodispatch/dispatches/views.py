@@ -13,6 +13,7 @@ from ciodispatch import policy
 from ciodispatch.candidates.models import Application
 from ciodispatch.core.errors import refusal_to_form, refusal_to_message
 from ciodispatch.core.exports import csv_bytes, download
+from ciodispatch.core.once import once_per_form_token
 from ciodispatch.dispatches import forms, queries, services
 from ciodispatch.dispatches.models import Dispatch, Evaluation, Extension
 from ciodispatch.dispatches.notice import notice_pdf
@@ -377,6 +378,7 @@ def evaluate(request, dispatch):
 
 @require_POST
 @policy.guard(A.DRAFT_CASE_FROM_DISPATCH, load=_load)
+@once_per_form_token
 def case_draft(request, dispatch):
     with refusal_to_message(request):
         case = services.draft_case(dispatch, actor=request.user)

@@ -10,6 +10,7 @@ from ciodispatch import policy
 from ciodispatch.core.dates import fiscal_year, format_fiscal_year
 from ciodispatch.core.errors import refusal_to_form
 from ciodispatch.core.exports import download
+from ciodispatch.core.once import once_per_form_token
 from ciodispatch.core.states import TransitionRefused
 from ciodispatch.dispatches.models import Dispatch
 from ciodispatch.incentives import exports, forms, queries, services
@@ -194,6 +195,7 @@ def edit_costs(request, claim):
 
 @require_POST
 @policy.guard(A.EDIT_CLAIM, load=_load_claim)
+@once_per_form_token
 def add_evidence(request, claim):
     form = forms.EvidenceForm(request.POST, request.FILES)
     if form.is_valid():
@@ -467,10 +469,12 @@ def _edit_rule(request, base):
 
 
 @policy.guard(A.EDIT_INCENTIVE_RULES)
+@once_per_form_token
 def new_rule(request):
     return _edit_rule(request, None)
 
 
 @policy.guard(A.EDIT_INCENTIVE_RULES, load=_load_rule)
+@once_per_form_token
 def edit_rule(request, rule):
     return _edit_rule(request, rule)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from ciodispatch import policy
 from ciodispatch.core.errors import refusal_to_form, refusal_to_message
 from ciodispatch.core.exports import csv_bytes, download
+from ciodispatch.core.once import once_per_form_token
 from ciodispatch.knowhow import forms, queries, recommendations, services
 from ciodispatch.knowhow.models import LICENCE, LICENCE_URL, Award, Case, CaseAttachment, Manual
 from ciodispatch.knowhow.render import markdown_to_html
@@ -281,6 +282,7 @@ def _fixed_government(user):
 
 
 @policy.guard(A.LIST_OWN_CASES)
+@once_per_form_token
 def case_new(request):
     fixed = _fixed_government(request.user)
     form = forms.CaseForm(request.POST or None, fixed_government=fixed)
@@ -375,6 +377,7 @@ def case_decide(request, case):
 
 @require_POST
 @policy.guard(A.EDIT_CASE, load=_any_case)
+@once_per_form_token
 def case_attach(request, case):
     form = forms.AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
@@ -455,6 +458,7 @@ def manual_manage_list(request):
 
 
 @policy.guard(A.MANAGE_MANUALS)
+@once_per_form_token
 def manual_new(request):
     form = forms.ManualForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from ciodispatch import policy
 from ciodispatch.core.errors import NotFoundWithReason, refusal_to_form
+from ciodispatch.core.once import once_per_form_token
 from ciodispatch.localgov import services
 from ciodispatch.localgov.codes import InvalidCode, parse_code
 from ciodispatch.localgov.forms import GroupForm, LocalGovernmentFilterForm
@@ -86,6 +87,7 @@ def registry_imports(request):
 
 @require_POST
 @policy.guard(policy.Action.IMPORT_LOCAL_GOVERNMENTS)
+@once_per_form_token
 def registry_import_start(request):
     services.request_registry_import(actor=request.user)
     messages.success(

@@ -12,6 +12,7 @@ from ciodispatch import policy
 from ciodispatch.candidates.models import Application
 from ciodispatch.core.errors import refusal_to_form, refusal_to_message
 from ciodispatch.core.exports import csv_bytes, download, xlsx_bytes
+from ciodispatch.core.once import once_per_form_token
 from ciodispatch.matchround import forms, queries, services
 from ciodispatch.matchround.models import MatchRound, MatchRun, Post
 from ciodispatch.matchround.services import MatchRoundError
@@ -222,6 +223,7 @@ def post_capacity(request, pk):
 
 @require_POST
 @policy.guard(A.RUN_MATCH, load=_load_round)
+@once_per_form_token
 def run(request, match_round):
     with refusal_to_message(request):
         run = services.start_run(
@@ -529,6 +531,7 @@ def host_rank(request, post):
 
 
 @policy.guard(A.VIEW_APPLICANT, load=_load_pairing)
+@once_per_form_token
 def applicant(request, pairing):
     post, application = pairing
     form = forms.InterviewForm(request.POST or None)

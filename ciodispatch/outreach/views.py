@@ -15,6 +15,7 @@ from ciodispatch.accounts import roles
 from ciodispatch.core.dates import fiscal_year
 from ciodispatch.core.errors import Refusal, refusal_to_form, refusal_to_message
 from ciodispatch.core.exports import csv_bytes, download
+from ciodispatch.core.once import once_per_form_token
 from ciodispatch.core.ratelimit import limit_anonymous_posts
 from ciodispatch.core.templatetags.jpdates import wareki_datetime
 from ciodispatch.outreach import forms, services
@@ -119,6 +120,7 @@ def _offer_fields(data) -> dict:
 
 
 @policy.guard(A.OFFER_SUPPORT)
+@once_per_form_token
 def offer_new(request):
     own = _acting_government(request.user)
     organisation = request.user.organisation
@@ -243,6 +245,7 @@ def _offer_pk(value) -> int | None:
 
 
 @policy.guard(A.REQUEST_SUPPORT)
+@once_per_form_token
 def request_new(request):
     own = _acting_government(request.user)
     offer = None
@@ -433,6 +436,7 @@ def event_detail(request, event):
 @require_POST
 @policy.guard(A.REGISTER_FOR_EVENT, load=_load_event)
 @limit_anonymous_posts("outreach.event_register", email_field="email")
+@once_per_form_token
 def event_register(request, event):
     user = request.user
     if not user.is_authenticated:
@@ -582,6 +586,7 @@ def cancel_by_link(request, token):
 
 
 @policy.guard(A.MANAGE_EVENTS)
+@once_per_form_token
 def event_new(request):
     form = forms.EventForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from ciodispatch import policy
 from ciodispatch.core.errors import refusal_to_form, refusal_to_message
+from ciodispatch.core.once import once_per_form_token
 from ciodispatch.dispatches.models import Dispatch
 from ciodispatch.progress import forms, queries, services
 from ciodispatch.progress.models import (
@@ -289,6 +290,7 @@ def _comment(request, dispatch, *, plan=None, report=None, back):
 
 @require_POST
 @policy.guard(A.COMMENT_PROGRESS, load=_load_dispatch)
+@once_per_form_token
 def plan_comment(request, dispatch):
     plan = get_object_or_404(ActionPlan, dispatch=dispatch)
     return _comment(request, dispatch, plan=plan, back=_back(dispatch, "#plan"))
@@ -296,6 +298,7 @@ def plan_comment(request, dispatch):
 
 @require_POST
 @policy.guard(A.COMMENT_PROGRESS, load=_load_report_dispatch)
+@once_per_form_token
 def report_comment(request, dispatch):
     report = request.progress_report
     return _comment(
@@ -307,6 +310,7 @@ def report_comment(request, dispatch):
 
 
 @policy.guard(A.POST_SMALL_WIN, load=_load_dispatch)
+@once_per_form_token
 def win_new(request, dispatch):
     if not dispatch.is_running:
         return _not_running(request, dispatch, _("small wins"))
@@ -367,6 +371,7 @@ def win_picture(request, pk):
 
 
 @policy.guard(A.RECORD_KPI, load=_load_dispatch)
+@once_per_form_token
 def measurement_new(request, dispatch):
     kpis = list(dispatch.request.kpis.all())
     status = 200

@@ -11,6 +11,7 @@ from ciodispatch import policy
 from ciodispatch.accounts.models import Role
 from ciodispatch.core.errors import refusal_to_form, refusal_to_message
 from ciodispatch.core.exports import csv_bytes, download, xlsx_bytes
+from ciodispatch.core.once import once_per_form_token
 from ciodispatch.core.programme import Challenge
 from ciodispatch.localgov.models import LocalGovernmentGroup
 from ciodispatch.localgov.regions import Region, prefecture_codes_of
@@ -66,6 +67,7 @@ def my_requests(request):
 
 @require_POST
 @policy.guard(A.LIST_OWN_REQUESTS)
+@once_per_form_token
 def start(request):
     request_round = services.current_round()
     if request_round is None:

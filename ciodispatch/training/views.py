@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from ciodispatch import policy
 from ciodispatch.accounts.models import User
 from ciodispatch.core.errors import refusal_to_form, refusal_to_message
+from ciodispatch.core.once import once_per_form_token
 from ciodispatch.training import services
 from ciodispatch.training.documents import calendar_ics, certificate_pdf
 from ciodispatch.training.forms import CourseForm, EnrolPersonForm, SessionForm
@@ -212,6 +213,7 @@ def course_create(request):
 
 
 @policy.guard(A.SCHEDULE_TRAINING_SESSION)
+@once_per_form_token
 def session_create(request):
     initial = {"course": request.GET.get("course")} if request.GET.get("course") else None
     form = SessionForm(request.POST or None, initial=initial)
