@@ -8,7 +8,9 @@ be accepted and invalid ones refused.
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 CONFIG = schemathesis.Config.from_dict(
@@ -32,6 +34,17 @@ CONFIG = schemathesis.Config.from_dict(
 schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application(), config=CONFIG)
 
 
+@pytest.fixture
+def requests_keep_the_test_connection():
+    """As Django's test client does: a request's end must not close the connection that holds
+    the test's transaction (on PostgreSQL it would)."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @pytest.mark.django_db
 @schema.parametrize()
 @settings(
@@ -41,5 +54,5 @@ schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_applicatio
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-def test_every_operation_conforms_to_the_schema(case, registry):
+def test_every_operation_conforms_to_the_schema(case, registry, requests_keep_the_test_connection):
     case.call_and_validate()
