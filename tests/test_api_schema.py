@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, settings
 CONFIG = schemathesis.Config.from_dict(
     {
         "seed": 20261203,
-        "generation": {"mode": "all", "max-examples": 25, "deterministic": True},
+        "generation": {"mode": "all", "max-examples": 50, "deterministic": True},
         "operations": [
             {
                 # The sixth digit of a code is a check digit, which a JSON-schema pattern
@@ -48,7 +48,7 @@ def requests_keep_the_test_connection():
 @pytest.mark.django_db
 @schema.parametrize()
 @settings(
-    max_examples=25,
+    max_examples=50,
     derandomize=True,
     database=None,
     deadline=None,
