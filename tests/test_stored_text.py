@@ -117,3 +117,25 @@ def test_form_addresses_fit_their_columns():
         and name not in LONGER_THAN_THE_MODEL
     ]
     assert too_long == []
+
+
+@pytest.mark.parametrize("app", ["dispatches", "progress", "incentives"])
+@pytest.mark.parametrize("character", ["\x00", "\x1b"])
+def test_service_text_refuses_control_characters_that_views_pass_unchecked(app, character):
+    # Some views hand a POST value (a reason, a comment) to the service without a form.
+    services = importlib.import_module(f"ciodispatch.{app}.services")
+    with pytest.raises(ValueError, match=f"U\\+{ord(character):04X}"):
+        services._text(f"理由{character}です", "a reason")
+    assert services._text("一行目\n\t二行目", "a reason") == "一行目\n\t二行目"
+
+
+def test_a_control_character_in_a_reason_for_withdrawing_a_manual_is_refused(personas):
+    from ciodispatch.knowhow import services
+    from ciodispatch.knowhow.services import KnowhowError
+
+    manual = services.create_manual(title="手引き", actor=personas.office, body="本文")
+    services.publish_manual(manual, actor=personas.office)
+    with pytest.raises(KnowhowError, match="U\\+001B"):
+        services.withdraw_manual(manual, actor=personas.office, reason="誤り\x1bです")
+    manual.refresh_from_db()
+    assert manual.state == "published"
