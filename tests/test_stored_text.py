@@ -139,3 +139,17 @@ def test_a_control_character_in_a_reason_for_withdrawing_a_manual_is_refused(per
         services.withdraw_manual(manual, actor=personas.office, reason="誤り\x1bです")
     manual.refresh_from_db()
     assert manual.state == "published"
+
+
+def test_a_control_character_in_the_office_comment_on_an_offer_is_refused(personas):
+    from ciodispatch.outreach import services
+    from ciodispatch.outreach.models import SupportOffer
+    from ciodispatch.outreach.services import OutreachError
+    from tests.conftest import lg
+    from tests.outreach.helpers import offer_fields
+
+    offer = services.create_offer(lg("410004"), actor=personas.pref1, **offer_fields())
+    services.submit_offer(offer, actor=personas.pref1)
+    with pytest.raises(OutreachError, match="U\\+0000"):
+        services.return_offer(offer, actor=personas.office, comment="連絡先\x00を直して")
+    assert SupportOffer.objects.get(pk=offer.pk).office_comment == ""

@@ -43,6 +43,7 @@ from ciodispatch.candidates.models import (
     VendorAffiliation,
 )
 from ciodispatch.core.dates import fiscal_year
+from ciodispatch.core.text import text_problem
 from ciodispatch.localgov.regions import Region
 
 A = policy.Action
@@ -703,6 +704,9 @@ def submit_scores(
             raise CandidateError(
                 _("%s: write a comment that explains the score.") % criterion.title
             )
+        problem = text_problem(comment, multiline=True)  # a view passes it without a form
+        if problem:
+            raise CandidateError(f"{criterion.title}: {problem}")
     assignment.scores.all().delete()
     Score.objects.bulk_create(
         [

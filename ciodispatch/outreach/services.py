@@ -22,6 +22,7 @@ from ciodispatch import policy
 from ciodispatch.audit.services import record
 from ciodispatch.core.dates import fiscal_year as fiscal_year_of
 from ciodispatch.core.programme import Challenge
+from ciodispatch.core.text import text_problem
 from ciodispatch.localgov.models import LocalGovernment
 from ciodispatch.outreach.models import (
     EVENT_STATES,
@@ -56,6 +57,13 @@ def _mail(addresses: Iterable[str], subject: str, body: str) -> None:
             subject, body, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=True
         )
     )
+
+
+def _require_storable(text: str) -> None:
+    """A comment or reason a view passes without a form: no control characters (core/text.py)."""
+    problem = text_problem(text, multiline=True)
+    if problem:
+        raise OutreachError(problem)
 
 
 def _clean_choices(values: Iterable[str], allowed: Iterable[str]) -> list[str]:
@@ -213,6 +221,7 @@ def return_offer(offer: SupportOffer, *, actor, comment: str) -> SupportOffer:
     policy.require(actor, A.REVIEW_SUPPORT_OFFER, offer)
     if not comment.strip():
         raise OutreachError(_("Say what to change: the provider sees your comment."))
+    _require_storable(comment)
     _lock_offer(offer)
     _require_offer_state(
         offer,
@@ -403,6 +412,7 @@ def decline_support_request(support: SupportRequest, *, actor, comment: str) -> 
     policy.require(actor, A.DECIDE_SUPPORT_REQUEST, support)
     if not comment.strip():
         raise OutreachError(_("Give the reason: the requesting government sees it."))
+    _require_storable(comment)
     _lock_support(support)
     _require_undecided(support)
     policy.require(actor, A.DECIDE_SUPPORT_REQUEST, support)
@@ -447,6 +457,7 @@ def cancel_support(support: SupportRequest, *, actor, reason: str) -> SupportReq
     policy.require(actor, A.DECIDE_SUPPORT_REQUEST, support)
     if not reason.strip():
         raise OutreachError(_("Give the reason for the cancellation."))
+    _require_storable(reason)
     _lock_support(support)
     _require_support_state(
         support,
