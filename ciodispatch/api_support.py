@@ -21,9 +21,9 @@ class Problem(Schema):
     detail: str
 
 
-PREFECTURE_PATTERN = "^(0[1-9]|[1-3][0-9]|4[0-7])$"
-# The same codes, or empty (every prefecture): the OpenAPI schema and the check agree exactly.
-_PREFECTURE_OR_EMPTY = re.compile("(0[1-9]|[1-3][0-9]|4[0-7])?")
+# A prefecture code, 01–47, or empty (every prefecture): the schema and the check share it.
+_PREFECTURE_CODES = "0[1-9]|[1-3][0-9]|4[0-7]"
+_PREFECTURE_OR_EMPTY = re.compile(f"({_PREFECTURE_CODES})?")
 
 
 def _prefecture_code(value: str | None) -> str | None:
@@ -40,7 +40,7 @@ PrefectureFilter = Annotated[
     AfterValidator(_prefecture_code),
     Field(
         description="prefecture code, 01–47 (41 is 佐賀県); empty for every prefecture",
-        json_schema_extra={"pattern": "^(|0[1-9]|[1-3][0-9]|4[0-7])$"},
+        json_schema_extra={"pattern": f"^(|{_PREFECTURE_CODES})$"},
     ),
 ]
 
