@@ -1,8 +1,10 @@
 """The public JSON API: one NinjaAPI, routers from the apps, the policy on every endpoint."""
 
+import re
 from functools import wraps
 from typing import Annotated
 
+from django.core.paginator import Paginator
 from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Router, Schema
 from ninja.errors import HttpError
@@ -10,6 +12,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import AfterValidator
 
 from ciodispatch import policy
+from ciodispatch.core.text import SINGLE_LINE_PATTERN, check_text
 
 
 class Problem(Schema):
@@ -18,11 +21,15 @@ class Problem(Schema):
     detail: str
 
 
+# A prefecture code, 01–47, or empty (every prefecture): the schema and the check share it.
+_PREFECTURE_CODES = "0[1-9]|[1-3][0-9]|4[0-7]"
+_PREFECTURE_OR_EMPTY = re.compile(f"({_PREFECTURE_CODES})?")
+
+
 def _prefecture_code(value: str | None) -> str | None:
-    if value is None or value.strip() == "":
+    if value is None or value == "":
         return None
-    value = value.strip()
-    if not (value.isascii() and value.isdigit() and len(value) == 2 and 1 <= int(value) <= 47):
+    if not _PREFECTURE_OR_EMPTY.fullmatch(value):
         raise ValueError("use a 2-digit prefecture code from 01 to 47, e.g. 41 for 佐賀県")
     return value
 
@@ -31,8 +38,44 @@ def _prefecture_code(value: str | None) -> str | None:
 PrefectureFilter = Annotated[
     str | None,
     AfterValidator(_prefecture_code),
-    Field(description="prefecture code, 01–47 (41 is 佐賀県)"),
+    Field(
+        description="prefecture code, 01–47 (41 is 佐賀県); empty for every prefecture",
+        json_schema_extra={"pattern": f"^(|{_PREFECTURE_CODES})$"},
+    ),
 ]
+
+
+def _single_line(value: str | None) -> str | None:
+    return None if value is None else check_text(value)
+
+
+def search_words(max_length: int, description: str):
+    """A query parameter of free text: at most ``max_length`` characters, no control
+    characters (core/text.py; a NUL would fail on PostgreSQL), both stated in the schema."""
+    return Annotated[
+        str | None,
+        AfterValidator(_single_line),
+        Field(
+            max_length=max_length,
+            description=f"{description}; at most {max_length} characters",
+            json_schema_extra={"pattern": SINGLE_LINE_PATTERN},
+        ),
+    ]
+
+
+# The largest id and count a query may name: the databases' 32-bit integer columns.
+MAX_INTEGER = 2**31 - 1
+
+# A page past the last is not an error: it has no items, and ``pages`` says how many there are.
+PAGE_DESCRIPTION = "page number, from 1; a page past the last has no items"
+
+
+def page_of(items, page: int, page_size: int) -> tuple[Paginator, list]:
+    """The paginator and the items of ``page``; none past the last page."""
+    paginator = Paginator(items, page_size)
+    if page > paginator.num_pages:
+        return paginator, []
+    return paginator, list(paginator.page(page).object_list)
 
 
 def guard_api(action: policy.Action):

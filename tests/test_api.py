@@ -38,6 +38,13 @@ def test_a_valid_but_unknown_code_is_a_404(api):
     assert response.status_code == 404
 
 
+@pytest.mark.parametrize("code", ["41204", "4120400", "４１２０４０", " 412040", "abcdef"])
+def test_a_code_that_is_not_6_ascii_digits_is_a_400(api, code):
+    response = api(f"/local-governments/{code}")
+    assert response.status_code == 400
+    assert response.json()["detail"]
+
+
 def test_futaba_population_is_null(api):
     assert api("/local-governments/075469").json()["population"] is None
 
@@ -70,7 +77,13 @@ def test_pagination(api):
     assert first["count"] == 1788 and first["pages"] == 18 and len(first["items"]) == 100
     last = api("/local-governments", page_size=100, page=18).json()
     assert len(last["items"]) == 88
-    assert api("/local-governments", page=99).status_code == 400
+
+
+def test_a_page_past_the_last_is_empty_and_says_how_many_there_are(api):
+    response = api("/local-governments", page_size=100, page=99)
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["items"], body["count"], body["pages"], body["page"]) == ([], 1788, 18, 99)
 
 
 @pytest.mark.parametrize(
@@ -81,12 +94,36 @@ def test_pagination(api):
         ({"kind": "hamlet"}, "kind"),
         ({"max_population": "-1"}, "max_population"),
         ({"page_size": "1000"}, "page_size"),
+        ({"prefecture": " 41"}, "prefecture"),
+        ({"max_population": str(2**63)}, "max_population"),
+        ({"q": "多" * 41}, "q"),
+        ({"q": "多\x00久"}, "q"),
+        ({"q": "多\x1b久"}, "q"),
     ],
 )
 def test_bad_filters_are_a_400_that_names_the_parameter(api, params, fragment):
     response = api("/local-governments", **params)
     assert response.status_code == 400
     assert fragment in response.json()["detail"]
+
+
+def test_every_refusal_is_documented_with_the_parameters_patterns(client, registry):
+    paths = client.get("/api/openapi.json").json()["paths"]
+    for path, operations in paths.items():
+        for operation in operations.values():
+            if operation.get("parameters"):
+                assert "400" in operation["responses"], path
+    parameters = {
+        (path, parameter["name"]): parameter["schema"]
+        for path, operations in paths.items()
+        for operation in operations.values()
+        for parameter in operation.get("parameters", [])
+    }
+    assert parameters[("/api/local-governments/{code}", "code")]["pattern"]
+    assert parameters[("/api/local-governments", "q")]["maxLength"] == 40
+    assert "pattern" in str(parameters[("/api/cases", "q")])
+    assert "pattern" in str(parameters[("/api/cases", "prefecture")])
+    assert parameters[("/api/cases/{case_id}", "case_id")]["minimum"] == 1
 
 
 def test_openapi_schema_and_docs(client, registry):

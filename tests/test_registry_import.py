@@ -122,3 +122,39 @@ def test_short_rows_are_refused(registry):
 def test_empty_file_is_refused(db):
     with pytest.raises(RegistryImportError, match="no rows"):
         import_local_governments(HEADER.encode(), actor=None)
+
+
+def test_a_name_longer_than_its_column_is_refused_with_line_and_column(registry):
+    # SQLite would store all 5,000 characters; the column holds 40.
+    long_name = "多" * 5000
+    bad = csv_bytes(
+        "412040,41,佐賀県,多久市,タクシ,city,99999,0.37",  # valid, would update
+        f"412091,41,佐賀県,{long_name},ウレシノシ,city,25867,0.37",
+    )
+    with pytest.raises(RegistryImportError) as raised:
+        import_local_governments(bad, actor=None)
+    (error,) = raised.value.errors
+    assert (error.line, error.column) == (3, "name")
+    assert "at most 40 characters" in error.message and "5000" in error.message
+    assert LocalGovernment.objects.get(code="412040").population == 18304  # nothing written
+    assert LocalGovernment.objects.get(code="412091").name == "嬉野市"
+
+
+@pytest.mark.parametrize(
+    ("character", "column"),
+    [("\x00", "name"), ("\x1b", "prefecture"), ("\x7f", "name_kana"), ("\n", "name")],
+)
+def test_a_control_character_is_refused_with_line_and_column(registry, character, column):
+    values = {"prefecture": "佐賀県", "name": "嬉野市", "name_kana": "ウレシノシ"}
+    values[column] = values[column][:1] + character + values[column][1:]
+    bad = csv_bytes(
+        "412040,41,佐賀県,多久市,タクシ,city,99999,0.37",
+        '412091,41,"{prefecture}","{name}","{name_kana}",city,25867,0.37'.format(**values),
+    )
+    with pytest.raises(RegistryImportError) as raised:
+        import_local_governments(bad, actor=None)
+    (error,) = raised.value.errors
+    assert (error.line, error.column) == (3, column)
+    assert f"U+{ord(character):04X}" in error.message and "character 2" in error.message
+    assert LocalGovernment.objects.get(code="412040").population == 18304
+    assert "\x00" not in LocalGovernment.objects.get(code="412091").name

@@ -27,7 +27,7 @@ class RegistrationForm(forms.Form):
         help_text=_("3 to 30 letters, digits, dots, hyphens or underscores."),
         error_messages={"invalid": _("Use 3 to 30 letters, digits, dots, hyphens or underscores.")},
     )
-    email = forms.EmailField(label=_("E-mail"))
+    email = forms.EmailField(label=_("E-mail"), max_length=254)
     family_name = forms.CharField(label=_("Family name"), max_length=50)
     given_name = forms.CharField(label=_("Given name"), max_length=50)
     password1 = forms.CharField(
@@ -72,7 +72,7 @@ class IdentityForm(forms.Form):
     date_of_birth = forms.DateField(
         label=_("Date of birth"), widget=DATE, help_text=_("YYYY-MM-DD")
     )
-    email = forms.EmailField(label=_("E-mail"))
+    email = forms.EmailField(label=_("E-mail"), max_length=254)
     phone = forms.RegexField(
         label=_("Telephone"),
         regex=r"^[0-9-]{10,13}$",

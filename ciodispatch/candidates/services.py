@@ -47,6 +47,7 @@ from ciodispatch.core.dates import fiscal_year
 from ciodispatch.core.errors import Refusal
 from ciodispatch.core.mail import mail_after_commit
 from ciodispatch.core.personal_data import Erasure
+from ciodispatch.core.text import text_problem
 from ciodispatch.localgov.regions import Region
 from ciodispatch.training.services import erase_calendar_feed
 
@@ -691,6 +692,9 @@ def submit_scores(
             raise CandidateError(
                 _("%s: write a comment that explains the score.") % criterion.title
             )
+        problem = text_problem(comment, multiline=True)  # a view passes it without a form
+        if problem:
+            raise CandidateError(f"{criterion.title}: {problem}")
     assignment.scores.all().delete()
     Score.objects.bulk_create(
         [

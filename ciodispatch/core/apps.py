@@ -9,7 +9,11 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from ciodispatch import policy
+        from ciodispatch.core.text import install_form_default
 
+        # Every text field of every form refuses control characters (core/text.py); Django's
+        # CharField refuses only NUL. First, before any module below declares a form.
+        install_form_default()
         # Every app's access rules, as the admin discovers admin.py.
         policy.autodiscover()
         # Each app declares its home-page links in its nav.py (core/home.py).

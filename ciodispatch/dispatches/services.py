@@ -20,6 +20,7 @@ from ciodispatch.candidates.availability import conflicting_vendors, unavailable
 from ciodispatch.candidates.models import Application
 from ciodispatch.core.errors import Refusal
 from ciodispatch.core.mail import mail_after_commit
+from ciodispatch.core.text import text_problem
 from ciodispatch.dispatches.models import (
     DISPATCH_STATES,
     EVALUATION_CRITERIA,
@@ -56,7 +57,10 @@ def _locked(dispatch: Dispatch) -> Dispatch:
 
 
 def _text(value: str, label: str, *, required: bool = True, limit: int = MAX_TEXT) -> str:
-    text = (value or "").replace("\x00", "").strip()
+    text = (value or "").strip()
+    problem = text_problem(text, multiline=True)  # a NUL or a control character: core/text.py
+    if problem:
+        raise DispatchError(problem)
     if required and not text:
         raise DispatchError(_("Write %s.") % label)
     if len(text) > limit:

@@ -23,6 +23,7 @@ from ciodispatch.audit.services import record
 from ciodispatch.core.dates import fiscal_year, fiscal_year_bounds, format_fiscal_year
 from ciodispatch.core.errors import Refusal
 from ciodispatch.core.mail import mail_after_commit
+from ciodispatch.core.text import text_problem
 from ciodispatch.core.uploads import check_upload
 from ciodispatch.dispatches.models import Dispatch
 from ciodispatch.incentives.calculation import (
@@ -97,7 +98,10 @@ def parse_yen(value: object, label: str = "") -> int:
 
 
 def _text(value: str, label: str, *, required: bool = True, limit: int = MAX_TEXT) -> str:
-    text = (value or "").replace("\x00", "").strip()
+    text = (value or "").strip()
+    problem = text_problem(text, multiline=True)  # a NUL or a control character: core/text.py
+    if problem:
+        raise IncentiveError(problem)
     if required and not text:
         raise IncentiveError(_("Write %s.") % label)
     if len(text) > limit:

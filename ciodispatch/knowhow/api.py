@@ -2,14 +2,21 @@
 
 import html
 
-from django.core.paginator import Paginator
 from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Path, Query, Router, Schema, Status
 
 from ciodispatch import policy
-from ciodispatch.api_support import PrefectureFilter, Problem, guard_api
+from ciodispatch.api_support import (
+    MAX_INTEGER,
+    PAGE_DESCRIPTION,
+    PrefectureFilter,
+    Problem,
+    guard_api,
+    page_of,
+    search_words,
+)
 from ciodispatch.candidates.choices import Domain
 from ciodispatch.core.programme import Challenge
 from ciodispatch.knowhow import queries
@@ -87,13 +94,16 @@ class CasePage(Schema):
     attribution: str
 
 
+CaseSearch = search_words(500, "Japanese words; OR between words for either")
+
+
 class CaseFilters(Schema):
-    q: str | None = Field(None, description="Japanese words; OR between words for either")
+    q: CaseSearch = None
     theme: Domain | None = None
     challenge: Challenge | None = None
     prefecture: PrefectureFilter = None
     period: int | None = Field(None, ge=1990, le=2100, description="a fiscal year the case covers")
-    page: int = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=MAX_INTEGER, description=PAGE_DESCRIPTION)
     page_size: int = Field(20, ge=1, le=100)
 
 
@@ -117,6 +127,7 @@ def _url(request, case: Case) -> str:
     "/cases",
     response={200: CasePage, 400: Problem},
     summary="Search the published cases (licence CC BY 4.0)",
+    description="400 names the parameter to correct. " + PAGE_DESCRIPTION.capitalize() + ".",
 )
 @guard_api(policy.Action.BROWSE_KNOWHOW)
 def list_cases(request, filters: Query[CaseFilters]):
@@ -127,17 +138,8 @@ def list_cases(request, filters: Query[CaseFilters]):
         prefecture=filters.prefecture,
         period=filters.period,
     )
-    paginator = Paginator(cases, filters.page_size)
-    if filters.page > max(paginator.num_pages, 1):
-        return Status(
-            400,
-            {
-                "detail": _("Page %(page)s does not exist; there are %(pages)s.")
-                % {"page": filters.page, "pages": paginator.num_pages}
-            },
-        )
+    paginator, items = page_of(cases, filters.page, filters.page_size)
     hits = {h.object_id: h for h in result.hits} if result else {}
-    page = paginator.page(filters.page)
     return Status(
         200,
         {
@@ -159,7 +161,7 @@ def list_cases(request, filters: Query[CaseFilters]):
                     "challenges": case.challenges,
                     "snippet": _plain(hits[case.pk].snippet) if case.pk in hits else "",
                 }
-                for case in page.object_list
+                for case in items
             ],
             "licence": LICENCE,
             "licence_url": LICENCE_URL,
@@ -170,11 +172,16 @@ def list_cases(request, filters: Query[CaseFilters]):
 
 @router.get(
     "/cases/{case_id}",
-    response={200: CaseOut, 404: Problem},
+    response={200: CaseOut, 400: Problem, 404: Problem},
     summary="One published case (licence CC BY 4.0)",
+    description="400 when the number is not a whole number from 1; 404 when no published "
+    "case has it.",
 )
 @guard_api(policy.Action.BROWSE_KNOWHOW)
-def get_case(request, case_id: int):
+def get_case(
+    request,
+    case_id: int = Path(..., ge=1, le=MAX_INTEGER, description="the case's number"),
+):
     case = (
         queries.published_cases().prefetch_related("local_governments").filter(pk=case_id).first()
     )

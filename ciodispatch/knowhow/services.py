@@ -22,6 +22,7 @@ from ciodispatch.candidates.choices import Domain
 from ciodispatch.core import personal_data
 from ciodispatch.core.errors import Refusal
 from ciodispatch.core.programme import Challenge
+from ciodispatch.core.text import text_problem
 from ciodispatch.core.uploads import check_pdf, check_upload
 from ciodispatch.knowhow import search
 from ciodispatch.knowhow.models import (
@@ -79,9 +80,13 @@ PRIZE_MAX = 60  # AwardSelection.prize
 
 
 def _check_text(value: str) -> str:
-    """A NUL character cannot be stored (PostgreSQL refuses it): refuse it clearly."""
+    """A NUL character cannot be stored (PostgreSQL refuses it), nor another control
+    character: refuse them clearly."""
     if "\x00" in value:
         raise KnowhowError(_("The text contains a character that cannot be saved (NUL)."))
+    problem = text_problem(value, multiline=True)  # the other control characters: core/text.py
+    if problem:
+        raise KnowhowError(problem)
     return value
 
 

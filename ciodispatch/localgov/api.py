@@ -1,16 +1,28 @@
-from django.core.paginator import Paginator
+import re
+from typing import Annotated
+
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
-from ninja.errors import HttpError
+from ninja import Field, Path, Query, Router, Schema, Status
+from pydantic import WithJsonSchema
 
 from ciodispatch import policy
-from ciodispatch.api_support import PrefectureFilter, Problem, guard_api
+from ciodispatch.api_support import (
+    MAX_INTEGER,
+    PAGE_DESCRIPTION,
+    PrefectureFilter,
+    Problem,
+    guard_api,
+    page_of,
+    search_words,
+)
 from ciodispatch.localgov.codes import InvalidCode, parse_code
 from ciodispatch.localgov.models import Kind, LocalGovernment
 from ciodispatch.localgov.queries import filter_local_governments
 from ciodispatch.localgov.regions import Region
 
 router = Router(tags=["local governments"])
+
+CODE_PATTERN = re.compile("^(0[1-9]|[1-3][0-9]|4[0-7])[0-9]{4}$")
 
 ATTRIBUTION = (
     "出典：総務省「全国地方公共団体コード」、総務省統計局「令和2年国勢調査」、"
@@ -43,13 +55,16 @@ class LocalGovernmentPage(Schema):
     licence: str
 
 
+NameSearch = search_words(40, "name or reading (kana)")
+
+
 class LocalGovernmentFilters(Schema):
     prefecture: PrefectureFilter = None
     region: Region | None = None
     kind: Kind | None = None
-    max_population: int | None = Field(None, ge=0)
-    q: str | None = Field(None, max_length=40, description="name or reading (kana)")
-    page: int = Field(1, ge=1)
+    max_population: int | None = Field(None, ge=0, le=MAX_INTEGER)
+    q: NameSearch = None
+    page: int = Field(1, ge=1, le=MAX_INTEGER, description=PAGE_DESCRIPTION)
     page_size: int = Field(50, ge=1, le=200)
 
 
@@ -75,6 +90,7 @@ def _out(lg: LocalGovernment) -> dict:
     "/local-governments",
     response={200: LocalGovernmentPage, 400: Problem},
     summary="List local governments",
+    description="400 names the parameter to correct. " + PAGE_DESCRIPTION.capitalize() + ".",
 )
 @guard_api(policy.Action.VIEW_LOCAL_GOVERNMENTS)
 def list_local_governments(request, filters: Query[LocalGovernmentFilters]):
@@ -85,20 +101,13 @@ def list_local_governments(request, filters: Query[LocalGovernmentFilters]):
         max_population=filters.max_population,
         q=filters.q,
     )
-    paginator = Paginator(queryset, filters.page_size)
-    if filters.page > max(paginator.num_pages, 1):
-        raise HttpError(
-            400,
-            _("Page %(page)s does not exist; there are %(pages)s.")
-            % {"page": filters.page, "pages": paginator.num_pages},
-        )
-    page = paginator.page(filters.page)
+    paginator, items = page_of(queryset, filters.page, filters.page_size)
     return {
         "count": paginator.count,
         "page": filters.page,
         "pages": paginator.num_pages,
         "page_size": filters.page_size,
-        "items": [_out(lg) for lg in page.object_list],
+        "items": [_out(lg) for lg in items],
         "attribution": ATTRIBUTION,
         "licence": LICENCE,
     }
@@ -108,13 +117,34 @@ def list_local_governments(request, filters: Query[LocalGovernmentFilters]):
     "/local-governments/{code}",
     response={200: LocalGovernmentOut, 400: Problem, 404: Problem},
     summary="One local government by its code",
+    description=(
+        "400 when the code is not a 全国地方公共団体コード (its sixth digit is a check digit, "
+        "which the pattern cannot express); 404 when no local government has it."
+    ),
 )
 @guard_api(policy.Action.VIEW_LOCAL_GOVERNMENTS)
-def get_local_government(request, code: str):
+def get_local_government(
+    request,
+    code: Annotated[
+        str,
+        Path(),
+        # The pattern in the schema only: parse_code's own message says what is wrong.
+        WithJsonSchema(
+            {
+                "type": "string",
+                "pattern": CODE_PATTERN.pattern,
+                "description": "全国地方公共団体コード (JIS X 0402): 6 ASCII digits, "
+                "the last a check digit",
+            }
+        ),
+    ],
+):
     try:
         valid = parse_code(code)
     except InvalidCode as exc:
         return Status(400, {"detail": str(exc)})
+    if not CODE_PATTERN.fullmatch(code):  # full-width digits or spaces: valid for a form only
+        return Status(400, {"detail": _("Use the code's 6 digits (ASCII), e.g. 412040.")})
     lg = LocalGovernment.objects.filter(code=valid.value).first()
     if lg is None:
         return Status(

@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django.db import IntegrityError, transaction
+from django.db.models import CharField
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,6 +17,7 @@ from ciodispatch import policy
 from ciodispatch.audit.services import record
 from ciodispatch.core import heartbeat
 from ciodispatch.core.errors import Refusal
+from ciodispatch.core.text import text_problem
 from ciodispatch.localgov.codes import InvalidCode, parse_code
 from ciodispatch.localgov.models import (
     REGISTRY_IMPORT_STATES,
@@ -50,6 +52,16 @@ FIELDS = (
     "population",
     "fiscal_strength_index",
 )
+
+
+def _max_length(name: str) -> int:
+    field = LocalGovernment._meta.get_field(name)
+    assert isinstance(field, CharField) and field.max_length is not None
+    return field.max_length
+
+
+# The text columns stored as they are, with their column's length.
+TEXT_LIMITS = {column: _max_length(column) for column in ("prefecture", "name", "name_kana")}
 
 
 @dataclass(frozen=True)
@@ -109,8 +121,19 @@ def _parse_rows(text: str) -> tuple[list[LocalGovernment], list[RowError]]:
         if None in row or any(value is None for value in row.values()):
             errors.append(RowError(line, "-", _("The row does not have 8 columns.")))
             continue
+        # Characters and lengths first, on the text as written: a NUL or a control character
+        # is refused (SQLite would store it, PostgreSQL fail), as is a value longer than its
+        # column (SQLite would keep it whole).
+        problems = {column: text_problem(value) for column, value in row.items()}
         row = {key: unicodedata.normalize("NFKC", value).strip() for key, value in row.items()}
-        row_errors: list[RowError] = []
+        for column, limit in TEXT_LIMITS.items():
+            problems[column] = problems[column] or text_problem(row[column], max_length=limit)
+        row_errors = [
+            RowError(line, column, problem) for column, problem in problems.items() if problem
+        ]
+        if row_errors:
+            errors.extend(row_errors)
+            continue
         try:
             code = parse_code(row["code"]).value
         except InvalidCode as exc:

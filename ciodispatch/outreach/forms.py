@@ -31,7 +31,7 @@ class OfferForm(forms.Form):
         label=_("Capacity (supports a fiscal year)"), min_value=1, max_value=50
     )
     contact_department = forms.CharField(label=_("Contact department"), max_length=100)
-    contact_email = forms.EmailField(label=_("Contact e-mail"))
+    contact_email = forms.EmailField(label=_("Contact e-mail"), max_length=254)
     contact_phone = forms.CharField(label=_("Contact telephone"), max_length=20, required=False)
 
     def __init__(self, *args, **kwargs):
@@ -127,7 +127,7 @@ class EventForm(forms.Form):
     place = forms.CharField(label=_("Place"), max_length=150, required=False)
     online = forms.BooleanField(label=_("Also (or only) online"), required=False)
     online_url = forms.URLField(
-        label=_("Online meeting address"), required=False, assume_scheme="https"
+        label=_("Online meeting address"), required=False, assume_scheme="https", max_length=200
     )
     capacity = forms.IntegerField(label=_("Capacity"), min_value=1, max_value=10000)
 

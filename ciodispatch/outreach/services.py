@@ -24,6 +24,7 @@ from ciodispatch.core.dates import fiscal_year as fiscal_year_of
 from ciodispatch.core.errors import Refusal
 from ciodispatch.core.mail import mail_after_commit, mail_once_after_commit
 from ciodispatch.core.programme import Challenge
+from ciodispatch.core.text import text_problem
 from ciodispatch.localgov.models import LocalGovernment
 from ciodispatch.outreach.models import (
     EVENT_STATES,
@@ -53,6 +54,13 @@ def _mail(addresses: Iterable[str], subject: str, body: str) -> None:
     """Send after the commit, so a rolled-back change never sends mail; one message per
     address, so no registrant sees another's address."""
     mail_after_commit(addresses, subject, body)
+
+
+def _require_storable(text: str) -> None:
+    """A comment or reason a view passes without a form: no control characters (core/text.py)."""
+    problem = text_problem(text, multiline=True)
+    if problem:
+        raise OutreachError(problem)
 
 
 def _clean_choices(values: Iterable[str], allowed: Iterable[str]) -> list[str]:
@@ -210,6 +218,7 @@ def return_offer(offer: SupportOffer, *, actor, comment: str) -> SupportOffer:
     policy.require(actor, A.REVIEW_SUPPORT_OFFER, offer)
     if not comment.strip():
         raise OutreachError(_("Say what to change: the provider sees your comment."))
+    _require_storable(comment)
     _lock_offer(offer)
     _require_offer_state(
         offer,
@@ -400,6 +409,7 @@ def decline_support_request(support: SupportRequest, *, actor, comment: str) -> 
     policy.require(actor, A.DECIDE_SUPPORT_REQUEST, support)
     if not comment.strip():
         raise OutreachError(_("Give the reason: the requesting government sees it."))
+    _require_storable(comment)
     _lock_support(support)
     _require_undecided(support)
     policy.require(actor, A.DECIDE_SUPPORT_REQUEST, support)
@@ -444,6 +454,7 @@ def cancel_support(support: SupportRequest, *, actor, reason: str) -> SupportReq
     policy.require(actor, A.DECIDE_SUPPORT_REQUEST, support)
     if not reason.strip():
         raise OutreachError(_("Give the reason for the cancellation."))
+    _require_storable(reason)
     _lock_support(support)
     _require_support_state(
         support,

@@ -66,7 +66,21 @@ def test_bad_filters_are_400_with_a_message(client, cases):
     response = client.get("/api/cases", {"prefecture": "99"})
     assert response.status_code == 400 and "01 to 47" in response.json()["detail"]
     assert client.get("/api/cases", {"theme": "space"}).status_code == 400
-    assert client.get("/api/cases", {"page": 9}).status_code == 400
+    assert client.get("/api/cases", {"q": "予\x00算"}).status_code == 400
+    assert client.get("/api/cases", {"q": "予" * 501}).status_code == 400
+
+
+def test_a_page_past_the_last_has_no_items(client, cases):
+    body = client.get("/api/cases", {"page": 9}).json()
+    assert body["items"] == [] and body["page"] == 9 and body["pages"] == 1
+
+
+@pytest.mark.parametrize("case_id", ["abc", "1.5", "0", str(2**63)])
+def test_a_case_number_that_is_not_a_whole_number_from_1_is_a_documented_400(client, case_id):
+    response = client.get(f"/api/cases/{case_id}")
+    assert response.status_code == 400 and "case_id" in response.json()["detail"]
+    responses = client.get("/api/openapi.json").json()["paths"]["/api/cases/{case_id}"]["get"]
+    assert "400" in responses["responses"]
 
 
 def test_the_openapi_schema_documents_the_endpoints(client):
