@@ -51,10 +51,12 @@ def test_host_liaison_updates_contacts_and_reads_the_registry(journey, personas,
     expect(page.get_by_role("status")).to_contain_text("1 団体")
     journey.check_accessibility()
 
-    # Another host's organisation is refused
+    # Another host's organisation is not even shown to exist (as for a missing page), and the
+    # page says who to ask
     other = Organisation.objects.get(local_government__code="412091")
     response = page.goto(journey.base_url + f"/accounts/organisations/{other.pk}/")
-    assert response.status == 403
-    expect(page.get_by_role("heading", level=1)).to_have_text("このページは表示できません")
+    assert response.status == 404
+    expect(page.get_by_role("heading", level=1)).to_have_text("ページが見つかりません")
+    expect(page.get_by_role("main")).to_contain_text("事務局")
     journey.check_accessibility()
     assert re.search(r"/accounts/organisations/\d+/$", journey.path())
