@@ -111,7 +111,14 @@ def test_plan_report_comment_and_a_published_small_win(journey, browser, persona
     visitor_page.get_by_role("link", name="電子申請で子育て手続が24時間可能に").click()
     expect(visitor_page.locator("h1")).to_contain_text("電子申請で子育て手続")
     expect(visitor_page.locator("img.win-picture")).to_have_attribute("alt", "電子申請の画面")
-    visitor_page.wait_for_function("document.querySelector('img.win-picture').naturalWidth > 0")
+    # The picture really loads (polled from the test: wait_for_function would evaluate a string
+    # in the page, which the site's CSP rightly forbids).
+    picture = visitor_page.locator("img.win-picture")
+    for _attempt in range(50):
+        if picture.evaluate("img => img.complete && img.naturalWidth > 0"):
+            break
+        visitor_page.wait_for_timeout(200)
+    assert picture.evaluate("img => img.naturalWidth") > 0
     visitor.check_accessibility()
     visitor.open("/progress/outcomes/")
     visitor.check_accessibility()
