@@ -190,10 +190,8 @@ def submit_offer(offer: SupportOffer, *, actor) -> SupportOffer:
     return offer
 
 
-@transaction.atomic
-def publish_offer(offer: SupportOffer, *, actor) -> SupportOffer:
-    """The office checks the offer and opens it to requests."""
-    policy.require(actor, A.REVIEW_SUPPORT_OFFER, offer)
+def _lock_submitted_offer(offer: SupportOffer) -> None:
+    """Lock the offer; the office publishes or returns only an offer submitted to it."""
     _lock_offer(offer)
     _require_offer_state(
         offer,
@@ -203,6 +201,13 @@ def publish_offer(offer: SupportOffer, *, actor) -> SupportOffer:
             "(it is now “%(state)s”)."
         ),
     )
+
+
+@transaction.atomic
+def publish_offer(offer: SupportOffer, *, actor) -> SupportOffer:
+    """The office checks the offer and opens it to requests."""
+    policy.require(actor, A.REVIEW_SUPPORT_OFFER, offer)
+    _lock_submitted_offer(offer)
     offer.published_at = timezone.now()
     OFFER_STATES.apply(
         offer,
@@ -219,15 +224,7 @@ def return_offer(offer: SupportOffer, *, actor, comment: str) -> SupportOffer:
     if not comment.strip():
         raise OutreachError(_("Say what to change: the provider sees your comment."))
     _require_storable(comment)
-    _lock_offer(offer)
-    _require_offer_state(
-        offer,
-        OfferState.SUBMITTED,
-        message=_(
-            "Only an offer submitted to the office can be published or returned "
-            "(it is now “%(state)s”)."
-        ),
-    )
+    _lock_submitted_offer(offer)
     offer.office_comment = comment.strip()
     OFFER_STATES.apply(
         offer,
