@@ -208,14 +208,7 @@ def accept(dispatch: Dispatch, *, actor, side: str) -> Dispatch:
             dispatch,
             S.ACCEPTED,
             actor=actor,
-            update_fields=[
-                "appointment_form",
-                "start_date",
-                "end_date",
-                "pay_yen_per_month",
-                "days_per_week",
-                "authority_statement",
-            ],
+            update_fields=APPOINTMENT_FIELDS,  # filled in from the request by _prefill_appointment
         )
         _notify(
             dispatch,

@@ -63,6 +63,14 @@ def _require_storable(text: str) -> None:
         raise OutreachError(problem)
 
 
+def _require_written(text: str, missing: str) -> None:
+    """A comment or reason the user must write: ``missing`` says what to write when it is
+    empty; and it must be storable."""
+    if not text.strip():
+        raise OutreachError(missing)
+    _require_storable(text)
+
+
 def _clean_choices(values: Iterable[str], allowed: Iterable[str]) -> list[str]:
     allowed = set(allowed)
     chosen = sorted(set(values))
@@ -221,9 +229,7 @@ def publish_offer(offer: SupportOffer, *, actor) -> SupportOffer:
 @transaction.atomic
 def return_offer(offer: SupportOffer, *, actor, comment: str) -> SupportOffer:
     policy.require(actor, A.REVIEW_SUPPORT_OFFER, offer)
-    if not comment.strip():
-        raise OutreachError(_("Say what to change: the provider sees your comment."))
-    _require_storable(comment)
+    _require_written(comment, _("Say what to change: the provider sees your comment."))
     _lock_submitted_offer(offer)
     offer.office_comment = comment.strip()
     OFFER_STATES.apply(
@@ -404,9 +410,7 @@ def approve_support_request(
 @transaction.atomic
 def decline_support_request(support: SupportRequest, *, actor, comment: str) -> SupportRequest:
     policy.require(actor, A.DECIDE_SUPPORT_REQUEST, support)
-    if not comment.strip():
-        raise OutreachError(_("Give the reason: the requesting government sees it."))
-    _require_storable(comment)
+    _require_written(comment, _("Give the reason: the requesting government sees it."))
     _lock_support(support)
     _require_undecided(support)
     policy.require(actor, A.DECIDE_SUPPORT_REQUEST, support)
@@ -449,9 +453,7 @@ def withdraw_support_request(support: SupportRequest, *, actor, reason: str = ""
 def cancel_support(support: SupportRequest, *, actor, reason: str) -> SupportRequest:
     """An approved support that will not take place; its place returns to the offer."""
     policy.require(actor, A.DECIDE_SUPPORT_REQUEST, support)
-    if not reason.strip():
-        raise OutreachError(_("Give the reason for the cancellation."))
-    _require_storable(reason)
+    _require_written(reason, _("Give the reason for the cancellation."))
     _lock_support(support)
     _require_support_state(
         support,
