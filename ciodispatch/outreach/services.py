@@ -165,8 +165,7 @@ def create_offer(provider: LocalGovernment, *, actor, **fields) -> SupportOffer:
 @transaction.atomic
 def update_offer(offer: SupportOffer, *, actor, **fields) -> SupportOffer:
     policy.require(actor, A.EDIT_SUPPORT_OFFER, offer)
-    SupportOffer.objects.select_for_update().get(pk=offer.pk)
-    offer.refresh_from_db()
+    _lock_offer(offer)
     if not offer.is_editable:
         raise OutreachError(_("The offer has been submitted; it can be changed only if returned."))
     values = _offer_values(**fields)
