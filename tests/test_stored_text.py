@@ -13,7 +13,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 import ciodispatch
-from ciodispatch.core.text import TextError, check_text, text_problem
+from ciodispatch.core.text import TextError, check_text, service_text, text_problem
 from ciodispatch.localgov.models import LocalGovernmentGroup
 from tests.conftest import verified_client
 
@@ -153,3 +153,14 @@ def test_a_control_character_in_the_office_comment_on_an_offer_is_refused(person
     with pytest.raises(OutreachError, match="U\\+0000"):
         services.return_offer(offer, actor=personas.office, comment="連絡先\x00を直して")
     assert SupportOffer.objects.get(pk=offer.pk).office_comment == ""
+
+
+def test_service_text_raises_the_apps_refusal_saying_what_to_write():
+    from ciodispatch.outreach.services import OutreachError
+
+    with pytest.raises(OutreachError, match="Write a reason"):
+        service_text("  \n ", "a reason", error=OutreachError, limit=10)
+    with pytest.raises(OutreachError, match="at most 3 characters"):
+        service_text("四文字だ", "a reason", error=OutreachError, limit=3)
+    assert service_text(None, "a note", error=OutreachError, limit=3, required=False) == ""
+    assert service_text(" 三文字 ", "a note", error=OutreachError, limit=3) == "三文字"

@@ -13,6 +13,7 @@ from ciodispatch.candidates.choices import (
     WorkPlace,
 )
 from ciodispatch.candidates.models import Application
+from ciodispatch.core.forms import OptionalRowForm
 from ciodispatch.localgov.queries import prefecture_choices
 from ciodispatch.localgov.regions import Region
 
@@ -96,7 +97,7 @@ class CareerIntroForm(forms.Form):
     )
 
 
-class CareerEntryForm(forms.Form):
+class CareerEntryForm(OptionalRowForm):
     organisation = forms.CharField(label=_("Organisation"), max_length=100, required=False)
     role = forms.CharField(label=_("Role or title"), max_length=100, required=False)
     start_year = forms.IntegerField(
@@ -114,17 +115,9 @@ class CareerEntryForm(forms.Form):
         label=_("What you did"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def clean(self):
-        data = super().clean()
-        used = any(
-            data.get(k) for k in ("organisation", "role", "start_year", "end_year", "description")
-        )
-        if used:
-            for name in ("organisation", "role", "start_year"):
-                if not data.get(name):
-                    self.add_error(name, _("Fill this in, or empty the whole position."))
-        data["used"] = used
-        return data
+    row_fields = ("organisation", "role", "start_year", "end_year", "description")
+    required_fields = ("organisation", "role", "start_year")
+    missing_message = _("Fill this in, or empty the whole position.")
 
 
 CareerFormSet = forms.formset_factory(CareerEntryForm, extra=2, max_num=15)
@@ -229,7 +222,7 @@ class VendorIntroForm(forms.Form):
     )
 
 
-class AffiliationForm(forms.Form):
+class AffiliationForm(OptionalRowForm):
     vendor = forms.CharField(label=_("Vendor"), max_length=100, required=False)
     kind = forms.ChoiceField(
         label=_("Relation"), choices=[("", "—")] + list(AffiliationKind.choices), required=False
@@ -239,17 +232,9 @@ class AffiliationForm(forms.Form):
         label=_("To"), widget=DATE, required=False, help_text=_("Empty if current.")
     )
 
-    def clean(self):
-        data = super().clean()
-        used = any(data.get(k) for k in ("vendor", "kind", "start_date", "end_date"))
-        if used:
-            if not (data.get("vendor") or "").strip():
-                self.add_error("vendor", _("Enter the vendor's name, or empty the whole row."))
-            for name in ("kind", "start_date"):
-                if not data.get(name):
-                    self.add_error(name, _("Fill this in, or empty the whole row."))
-        data["used"] = used
-        return data
+    row_fields = ("vendor", "kind", "start_date", "end_date")
+    required_fields = ("vendor", "kind", "start_date")
+    field_messages = {"vendor": _("Enter the vendor's name, or empty the whole row.")}
 
 
 AffiliationFormSet = forms.formset_factory(AffiliationForm, extra=2, max_num=20)

@@ -15,6 +15,7 @@ from ciodispatch.candidates.choices import (
     WorkPattern,
     WorkPlace,
 )
+from ciodispatch.core.choices import choice_labels
 from ciodispatch.core.states import StateMachine
 
 
@@ -159,15 +160,13 @@ class Application(models.Model):
     def domain_labels(self) -> str:
         from ciodispatch.candidates.choices import Domain
 
-        names = dict(Domain.choices)
-        return "、".join(str(names.get(d, d)) for d in self.domains)
+        return "、".join(choice_labels(Domain, self.domains))
 
     @property
     def region_labels(self) -> str:
         from ciodispatch.localgov.regions import Region
 
-        names = dict(Region.choices)
-        return "、".join(str(names.get(r, r)) for r in self.regions)
+        return "、".join(choice_labels(Region, self.regions))
 
     @property
     def is_editable(self) -> bool:

@@ -51,6 +51,31 @@ def check_text(value: str, *, max_length: int | None = None, multiline: bool = F
     return value
 
 
+def service_text(
+    value: str | None,
+    label: str,
+    *,
+    error: type[Exception],
+    limit: int,
+    required: bool = True,
+) -> str:
+    """A text a service is given (a comment, a reason, a note), stripped; or ``error`` (the
+    app's refusal class) saying what to change: a control character, nothing written where
+    ``required``, or more than ``limit`` characters. ``label`` names the text in the message."""
+    text = (value or "").strip()
+    problem = text_problem(text, multiline=True)
+    if problem:
+        raise error(problem)
+    if required and not text:
+        raise error(_("Write %s.") % label)
+    if len(text) > limit:
+        raise error(
+            _("%(label)s is too long: at most %(limit)d characters.")
+            % {"label": label, "limit": limit}
+        )
+    return text
+
+
 @deconstructible
 class StorableCharactersValidator:
     """A form field's check: no control character except tab and line breaks.

@@ -11,11 +11,17 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
+def _long_text(label, *, rows: int, **options) -> forms.CharField:
+    """A text of up to TEXT characters, written in a box of ``rows`` lines."""
+    return forms.CharField(
+        label=label, max_length=TEXT, widget=forms.Textarea(attrs={"rows": rows}), **options
+    )
+
+
 class DeclineForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Why you decline"),
-        max_length=TEXT,
-        widget=forms.Textarea(attrs={"rows": 3}),
+    reason = _long_text(
+        _("Why you decline"),
+        rows=3,
         help_text=_("The office reads it and may offer the place to another CIO."),
     )
 
@@ -34,10 +40,9 @@ class AppointmentDetailsForm(forms.Form):
         label=_("Pay (yen a month)"), min_value=0, max_value=10_000_000
     )
     days_per_week = forms.IntegerField(label=_("Working days a week"), min_value=1, max_value=5)
-    authority_statement = forms.CharField(
-        label=_("Authority granted to the CIO"),
-        max_length=TEXT,
-        widget=forms.Textarea(attrs={"rows": 4}),
+    authority_statement = _long_text(
+        _("Authority granted to the CIO"),
+        rows=4,
         help_text=_(
             "The command line the CIO holds (指揮命令権限), as the head committed to "
             "in the request."
@@ -46,34 +51,19 @@ class AppointmentDetailsForm(forms.Form):
 
     @classmethod
     def for_dispatch(cls, dispatch: Dispatch, data=None):
-        return cls(
-            data,
-            initial={
-                "appointment_form": dispatch.appointment_form,
-                "start_date": dispatch.start_date,
-                "end_date": dispatch.end_date,
-                "pay_yen_per_month": dispatch.pay_yen_per_month,
-                "days_per_week": dispatch.days_per_week,
-                "authority_statement": dispatch.authority_statement,
-            },
-        )
+        return cls(data, initial={name: getattr(dispatch, name) for name in cls.base_fields})
 
 
 class EndEarlyForm(forms.Form):
     on = forms.DateField(label=_("Last day of the dispatch"), widget=DateInput)
-    reason = forms.CharField(
-        label=_("Why the dispatch ends early"),
-        max_length=TEXT,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    reason = _long_text(_("Why the dispatch ends early"), rows=3)
 
 
 class ExtensionForm(forms.Form):
     new_end = forms.DateField(label=_("New end (last day)"), widget=DateInput)
-    reason = forms.CharField(
-        label=_("Why the term should be longer"),
-        max_length=TEXT,
-        widget=forms.Textarea(attrs={"rows": 3}),
+    reason = _long_text(
+        _("Why the term should be longer"),
+        rows=3,
         help_text=_("Say what the extra months will achieve; the office decides."),
     )
 
@@ -84,22 +74,13 @@ class ExtensionDecisionForm(forms.Form):
         choices=[("approve", _("Approve")), ("refuse", _("Refuse"))],
         widget=forms.RadioSelect,
     )
-    reason = forms.CharField(
-        label=_("Reason"),
-        required=False,
-        max_length=TEXT,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Required to refuse."),
-    )
+    reason = _long_text(_("Reason"), rows=2, required=False, help_text=_("Required to refuse."))
 
 
 class FillPlaceForm(forms.Form):
     application = forms.TypedChoiceField(label=_("Candidate"), coerce=int, widget=forms.RadioSelect)
-    reason = forms.CharField(
-        label=_("Why this candidate"),
-        max_length=TEXT,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Kept in the audit log with the decision."),
+    reason = _long_text(
+        _("Why this candidate"), rows=2, help_text=_("Kept in the audit log with the decision.")
     )
 
     def __init__(self, *args, candidates=(), **kwargs):
@@ -119,15 +100,8 @@ class EvaluationForm(forms.Form):
         coerce=int,
         widget=forms.RadioSelect,
     )
-    went_well = forms.CharField(
-        label=_("What went well"), max_length=TEXT, widget=forms.Textarea(attrs={"rows": 4})
-    )
-    to_improve = forms.CharField(
-        label=_("What should be done differently"),
-        required=False,
-        max_length=TEXT,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    went_well = _long_text(_("What went well"), rows=4)
+    to_improve = _long_text(_("What should be done differently"), rows=3, required=False)
     recommend_as_case = forms.BooleanField(
         label=_("Worth a case in the know-how base"), required=False
     )

@@ -20,7 +20,7 @@ from ciodispatch.candidates.availability import conflicting_vendors, unavailable
 from ciodispatch.candidates.models import Application
 from ciodispatch.core.errors import Refusal
 from ciodispatch.core.mail import mail_after_commit
-from ciodispatch.core.text import text_problem
+from ciodispatch.core.text import service_text
 from ciodispatch.dispatches.models import (
     DISPATCH_STATES,
     EVALUATION_CRITERIA,
@@ -56,19 +56,8 @@ def _locked(dispatch: Dispatch) -> Dispatch:
     )
 
 
-def _text(value: str, label: str, *, required: bool = True, limit: int = MAX_TEXT) -> str:
-    text = (value or "").strip()
-    problem = text_problem(text, multiline=True)  # a NUL or a control character: core/text.py
-    if problem:
-        raise DispatchError(problem)
-    if required and not text:
-        raise DispatchError(_("Write %s.") % label)
-    if len(text) > limit:
-        raise DispatchError(
-            _("%(label)s is too long: at most %(limit)d characters.")
-            % {"label": label, "limit": limit}
-        )
-    return text
+def _text(value: str | None, label: str, *, required: bool = True, limit: int = MAX_TEXT) -> str:
+    return service_text(value, label, error=DispatchError, required=required, limit=limit)
 
 
 # --- notifications ------------------------------------------------------------------------
@@ -219,14 +208,7 @@ def accept(dispatch: Dispatch, *, actor, side: str) -> Dispatch:
             dispatch,
             S.ACCEPTED,
             actor=actor,
-            update_fields=[
-                "appointment_form",
-                "start_date",
-                "end_date",
-                "pay_yen_per_month",
-                "days_per_week",
-                "authority_statement",
-            ],
+            update_fields=APPOINTMENT_FIELDS,  # filled in from the request by _prefill_appointment
         )
         _notify(
             dispatch,

@@ -23,7 +23,7 @@ from ciodispatch.audit.services import record
 from ciodispatch.core.dates import fiscal_year, fiscal_year_bounds, format_fiscal_year
 from ciodispatch.core.errors import Refusal
 from ciodispatch.core.mail import mail_after_commit
-from ciodispatch.core.text import text_problem
+from ciodispatch.core.text import service_text
 from ciodispatch.core.uploads import check_upload
 from ciodispatch.dispatches.models import Dispatch
 from ciodispatch.incentives.calculation import (
@@ -97,19 +97,8 @@ def parse_yen(value: object, label: str = "") -> int:
     return number
 
 
-def _text(value: str, label: str, *, required: bool = True, limit: int = MAX_TEXT) -> str:
-    text = (value or "").strip()
-    problem = text_problem(text, multiline=True)  # a NUL or a control character: core/text.py
-    if problem:
-        raise IncentiveError(problem)
-    if required and not text:
-        raise IncentiveError(_("Write %s.") % label)
-    if len(text) > limit:
-        raise IncentiveError(
-            _("%(label)s is too long: at most %(limit)d characters.")
-            % {"label": label, "limit": limit}
-        )
-    return text
+def _text(value: str | None, label: str, *, required: bool = True, limit: int = MAX_TEXT) -> str:
+    return service_text(value, label, error=IncentiveError, required=required, limit=limit)
 
 
 def _decimal(value: object, label: str, *, required: bool, places: int = 2) -> Decimal | None:

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ciodispatch.core.choices import choice_labels
 from ciodispatch.core.states import StateMachine
 from ciodispatch.localgov.models import LocalGovernment
 
@@ -84,15 +85,13 @@ class SupportOffer(models.Model):
 
     @property
     def kind_labels(self) -> list[str]:
-        names = dict(SupportKind.choices)
-        return [str(names.get(k, k)) for k in self.kinds]
+        return choice_labels(SupportKind, self.kinds)
 
     @property
     def challenge_labels(self) -> list[str]:
         from ciodispatch.core.programme import Challenge
 
-        names = dict(Challenge.choices)
-        return [str(names.get(c, c)) for c in self.challenges]
+        return choice_labels(Challenge, self.challenges)
 
     def taken(self) -> int:
         """Requests approved or completed against this offer (they use its capacity)."""
@@ -188,8 +187,7 @@ class SupportRequest(models.Model):
     def challenge_labels(self) -> list[str]:
         from ciodispatch.core.programme import Challenge
 
-        names = dict(Challenge.choices)
-        return [str(names.get(c, c)) for c in self.challenges]
+        return choice_labels(Challenge, self.challenges)
 
 
 SUPPORT_REQUEST_STATES = StateMachine.define(

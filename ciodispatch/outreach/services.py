@@ -63,6 +63,14 @@ def _require_storable(text: str) -> None:
         raise OutreachError(problem)
 
 
+def _require_written(text: str, missing: str) -> None:
+    """A comment or reason the user must write: ``missing`` says what to write when it is
+    empty; and it must be storable."""
+    if not text.strip():
+        raise OutreachError(missing)
+    _require_storable(text)
+
+
 def _clean_choices(values: Iterable[str], allowed: Iterable[str]) -> list[str]:
     allowed = set(allowed)
     chosen = sorted(set(values))
@@ -157,8 +165,7 @@ def create_offer(provider: LocalGovernment, *, actor, **fields) -> SupportOffer:
 @transaction.atomic
 def update_offer(offer: SupportOffer, *, actor, **fields) -> SupportOffer:
     policy.require(actor, A.EDIT_SUPPORT_OFFER, offer)
-    SupportOffer.objects.select_for_update().get(pk=offer.pk)
-    offer.refresh_from_db()
+    _lock_offer(offer)
     if not offer.is_editable:
         raise OutreachError(_("The offer has been submitted; it can be changed only if returned."))
     values = _offer_values(**fields)
@@ -190,10 +197,8 @@ def submit_offer(offer: SupportOffer, *, actor) -> SupportOffer:
     return offer
 
 
-@transaction.atomic
-def publish_offer(offer: SupportOffer, *, actor) -> SupportOffer:
-    """The office checks the offer and opens it to requests."""
-    policy.require(actor, A.REVIEW_SUPPORT_OFFER, offer)
+def _lock_submitted_offer(offer: SupportOffer) -> None:
+    """Lock the offer; the office publishes or returns only an offer submitted to it."""
     _lock_offer(offer)
     _require_offer_state(
         offer,
@@ -203,6 +208,13 @@ def publish_offer(offer: SupportOffer, *, actor) -> SupportOffer:
             "(it is now “%(state)s”)."
         ),
     )
+
+
+@transaction.atomic
+def publish_offer(offer: SupportOffer, *, actor) -> SupportOffer:
+    """The office checks the offer and opens it to requests."""
+    policy.require(actor, A.REVIEW_SUPPORT_OFFER, offer)
+    _lock_submitted_offer(offer)
     offer.published_at = timezone.now()
     OFFER_STATES.apply(
         offer,
@@ -216,18 +228,8 @@ def publish_offer(offer: SupportOffer, *, actor) -> SupportOffer:
 @transaction.atomic
 def return_offer(offer: SupportOffer, *, actor, comment: str) -> SupportOffer:
     policy.require(actor, A.REVIEW_SUPPORT_OFFER, offer)
-    if not comment.strip():
-        raise OutreachError(_("Say what to change: the provider sees your comment."))
-    _require_storable(comment)
-    _lock_offer(offer)
-    _require_offer_state(
-        offer,
-        OfferState.SUBMITTED,
-        message=_(
-            "Only an offer submitted to the office can be published or returned "
-            "(it is now “%(state)s”)."
-        ),
-    )
+    _require_written(comment, _("Say what to change: the provider sees your comment."))
+    _lock_submitted_offer(offer)
     offer.office_comment = comment.strip()
     OFFER_STATES.apply(
         offer,
@@ -407,9 +409,7 @@ def approve_support_request(
 @transaction.atomic
 def decline_support_request(support: SupportRequest, *, actor, comment: str) -> SupportRequest:
     policy.require(actor, A.DECIDE_SUPPORT_REQUEST, support)
-    if not comment.strip():
-        raise OutreachError(_("Give the reason: the requesting government sees it."))
-    _require_storable(comment)
+    _require_written(comment, _("Give the reason: the requesting government sees it."))
     _lock_support(support)
     _require_undecided(support)
     policy.require(actor, A.DECIDE_SUPPORT_REQUEST, support)
@@ -452,9 +452,7 @@ def withdraw_support_request(support: SupportRequest, *, actor, reason: str = ""
 def cancel_support(support: SupportRequest, *, actor, reason: str) -> SupportRequest:
     """An approved support that will not take place; its place returns to the offer."""
     policy.require(actor, A.DECIDE_SUPPORT_REQUEST, support)
-    if not reason.strip():
-        raise OutreachError(_("Give the reason for the cancellation."))
-    _require_storable(reason)
+    _require_written(reason, _("Give the reason for the cancellation."))
     _lock_support(support)
     _require_support_state(
         support,

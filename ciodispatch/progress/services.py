@@ -18,7 +18,7 @@ from ciodispatch import policy
 from ciodispatch.audit.services import record
 from ciodispatch.core.errors import Refusal
 from ciodispatch.core.mail import mail_after_commit
-from ciodispatch.core.text import text_problem
+from ciodispatch.core.text import service_text
 from ciodispatch.core.uploads import reencode_image
 from ciodispatch.dispatches.models import Dispatch
 from ciodispatch.knowhow import search
@@ -68,18 +68,7 @@ def _today() -> dt.date:
 
 
 def _text(value: str | None, label: str, *, required: bool = True, limit: int = MAX_TEXT) -> str:
-    text = (value or "").strip()
-    problem = text_problem(text, multiline=True)  # a NUL or a control character: core/text.py
-    if problem:
-        raise ProgressError(problem)
-    if required and not text:
-        raise ProgressError(_("Write %s.") % label)
-    if len(text) > limit:
-        raise ProgressError(
-            _("%(label)s is too long: at most %(limit)d characters.")
-            % {"label": label, "limit": limit}
-        )
-    return text
+    return service_text(value, label, error=ProgressError, required=required, limit=limit)
 
 
 def _locked(dispatch: Dispatch) -> Dispatch:

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ciodispatch.candidates.choices import SkillRole, WorkPattern, WorkPlace
+from ciodispatch.core.forms import OptionalRowForm
 from ciodispatch.core.programme import Challenge
 from ciodispatch.localgov.queries import prefecture_choices
 from ciodispatch.localgov.regions import Region
@@ -111,7 +112,7 @@ class PeopleForm(forms.Form):
         self.fields["counterpart"].label_from_instance = self.fields["liaison"].label_from_instance
 
 
-class KPIForm(forms.Form):
+class KPIForm(OptionalRowForm):
     name = forms.CharField(label=_("Indicator"), max_length=100, required=False)
     unit = forms.CharField(label=_("Unit"), max_length=20, required=False)
     baseline = forms.DecimalField(
@@ -119,15 +120,7 @@ class KPIForm(forms.Form):
     )
     target = forms.DecimalField(label=_("Target"), required=False, max_digits=14, decimal_places=2)
 
-    def clean(self):
-        data = super().clean()
-        used = any(data.get(k) not in (None, "") for k in ("name", "unit", "baseline", "target"))
-        if used:
-            for name in ("name", "unit", "baseline", "target"):
-                if data.get(name) in (None, ""):
-                    self.add_error(name, _("Fill this in, or empty the whole row."))
-        data["used"] = used
-        return data
+    row_fields = required_fields = ("name", "unit", "baseline", "target")
 
 
 KPIFormSet = forms.formset_factory(KPIForm, extra=2, max_num=15)

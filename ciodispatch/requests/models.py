@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ciodispatch.candidates.choices import MAX_TERM_MONTHS, MIN_TERM_MONTHS, WorkPattern, WorkPlace
+from ciodispatch.core.choices import choice_labels
 from ciodispatch.core.states import StateMachine
 from ciodispatch.localgov.models import LocalGovernment, LocalGovernmentGroup
 
@@ -211,15 +212,13 @@ class DispatchRequest(models.Model):
     def challenge_labels(self) -> list[str]:
         from ciodispatch.core.programme import Challenge
 
-        names = dict(Challenge.choices)
-        return [str(names.get(c, c)) for c in self.challenges]
+        return choice_labels(Challenge, self.challenges)
 
     @property
     def role_labels(self) -> list[str]:
         from ciodispatch.candidates.choices import SkillRole
 
-        names = dict(SkillRole.choices)
-        return [str(names.get(r, r)) for r in self.skill_roles]
+        return choice_labels(SkillRole, self.skill_roles)
 
     @property
     def total_population(self) -> int:

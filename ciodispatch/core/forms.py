@@ -1,0 +1,29 @@
+"""Form building blocks shared by the apps."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class OptionalRowForm(forms.Form):
+    """A row of a formset that may be left empty (a career position, a KPI ...).
+
+    The row is ``used`` (in ``cleaned_data``) once any of ``row_fields`` is filled in; a used
+    row must fill in each of ``required_fields``, or empty the whole row again. The page
+    keeps the used rows only.
+    """
+
+    row_fields: tuple[str, ...] = ()
+    required_fields: tuple[str, ...] = ()
+    missing_message = _("Fill this in, or empty the whole row.")
+    # A field's own message, where it says more than ``missing_message``.
+    field_messages: dict[str, str] = {}
+
+    def clean(self):
+        data = super().clean()
+        used = any(data.get(name) not in (None, "") for name in self.row_fields)
+        if used:
+            for name in self.required_fields:
+                if data.get(name) in (None, ""):
+                    self.add_error(name, self.field_messages.get(name, self.missing_message))
+        data["used"] = used
+        return data
