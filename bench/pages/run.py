@@ -111,8 +111,10 @@ def check_pages(found: samples.Samples, sessions: samples.Sessions, pages=None) 
             check.queries = max(check.queries or 0, len(queries.captured_queries))
             check.status = response.status_code
             if response.status_code != 200:
-                where = response.get("Location", "")
-                check.note = f"HTTP {response.status_code} {where} at {url}".strip()
+                where = response.get("Location")
+                check.note = f"HTTP {response.status_code} at {url}" + (
+                    f" (to {where})" if where else ""
+                )
                 break
         if page.name in found.missing:
             check.note = found.missing[page.name]
