@@ -174,7 +174,7 @@ def run(argv: list[str] | None = None) -> str:
     with override_settings(SECRET_KEY=secret_key), tempfile.TemporaryDirectory() as var_dir:
         sessions = samples.Sessions()
         try:
-            started = time.perf_counter()
+            started, load_before = time.perf_counter(), os.getloadavg()[0]
             found = samples.find_samples()
             checks = check_pages(found, sessions, pages)
             app = server.Server(
@@ -198,9 +198,13 @@ def run(argv: list[str] | None = None) -> str:
             finally:
                 app.stop()
             elapsed = time.perf_counter() - started
+            machine = (
+                f"{elapsed:.0f} s in all; load average {load_before:.1f} at the start, "
+                f"{os.getloadavg()[0]:.1f} at the end, {os.cpu_count()} CPUs"
+            )
         finally:
             sessions.close()
-    return _table(opts, app, data_size(), baseline_name, baseline, checks, elapsed)
+    return _table(opts, app, data_size(), baseline_name, baseline, checks, machine)
 
 
 def _measure(app: server.Server, opts, urls: list[str], cookies: dict, *, requests=None):
@@ -254,14 +258,14 @@ def _ms(seconds: float) -> str:
     return f"{seconds * 1000:,.1f}"
 
 
-def _table(opts, app, size, baseline_name, baseline, checks, elapsed) -> str:
+def _table(opts, app, size, baseline_name, baseline, checks, machine: str) -> str:
     base = baseline.p50
     lines = [
         "### Pages",
         "",
         f"{size}. {app.describe()}; {opts.clients} concurrent clients; up to "
         f"{opts.requests} timed requests a page (at least {opts.minimum}, then stopping after "
-        f"{opts.budget:g} s) after a warm-up; {elapsed:.0f} s in all.",
+        f"{opts.budget:g} s) after a warm-up; {machine}.",
         "",
         "| page | role | p50 (ms) | p95 (ms) | p50 / baseline p50 | req/s | size (kB) "
         "| queries | n | note |",
@@ -292,7 +296,7 @@ def _table(opts, app, size, baseline_name, baseline, checks, elapsed) -> str:
         )
     lines.append("")
     lines.append(
-        "p95 at or over 200 ms: " + (", ".join(over) if over else "none") + ". Queries: "
+        "p95 at or over 200 ms: " + ("; ".join(over) if over else "none") + ". Queries: "
         "counted in-process through Django's test client on the same database (the most of "
         f"the page's first {COUNTED_URLS} URLs)."
     )
