@@ -64,6 +64,7 @@ class Client:
         headers = {**HEADERS, "Host": self.host}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        reused = self.connection.sock is not None
         start = time.perf_counter()
         try:
             self.connection.request("GET", url, headers=headers)
@@ -71,6 +72,9 @@ class Client:
             body = response.read()
         except (OSError, http.client.HTTPException) as exc:
             self.connection.close()
+            if reused:
+                # The server closed an idle kept-alive connection: a browser sends it again.
+                return self.fetch(url)
             return type(exc).__name__, b"", time.perf_counter() - start
         elapsed = time.perf_counter() - start
         for value in response.headers.get_all("Set-Cookie") or []:

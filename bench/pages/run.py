@@ -20,7 +20,8 @@ from bench.pages import catalogue, load, samples, server
 DEFAULTS = {
     "requests": 40,
     "clients": 4,
-    "workers": 4,
+    # make serve's default (WEB_CONCURRENCY) on this 2-core machine.
+    "workers": int(os.environ.get("WEB_CONCURRENCY") or 2),
     "threads": 1,
     "budget": 10.0,
     "minimum": 8,
@@ -49,7 +50,7 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
     )
     add("--minimum", type=int, default=DEFAULTS["minimum"], help="timed requests at least")
     add("--timeout", type=int, default=DEFAULTS["timeout"], help="gunicorn's worker timeout")
-    add("--only", default="", help="comma-separated page names (default: all)")
+    add("--only", action="append", default=[], help="a page's name (repeat; default: all)")
     parsed = parser.parse_args(argv or [])
     if min(parsed.requests, parsed.clients, parsed.workers, parsed.threads, parsed.minimum) < 1:
         parser.error("--requests, --clients, --workers, --threads and --minimum must be ≥ 1")
@@ -166,9 +167,11 @@ def run(argv: list[str] | None = None) -> str:
             "`DATABASE_URL=... python -m bench pages` after `ciodispatch load_demo`.\n"
         )
     pages = catalogue.PAGES
+    unknown = set(opts.only) - {p.name for p in pages}
+    if unknown:
+        raise SystemExit(f"unknown page(s) {sorted(unknown)}; see bench/pages/catalogue.py")
     if opts.only:
-        wanted = {name.strip() for name in opts.only.split(",")}
-        pages = [p for p in pages if p.name in wanted]
+        pages = [p for p in pages if p.name in opts.only]
     secret_key = secrets.token_urlsafe(50)
     # The sessions are written under the key the server is given.
     with override_settings(SECRET_KEY=secret_key), tempfile.TemporaryDirectory() as var_dir:

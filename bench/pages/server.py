@@ -6,6 +6,7 @@ one the benchmark's sessions are written under.
 """
 
 import http.client
+import importlib.util
 import json
 import os
 import signal
@@ -19,6 +20,8 @@ ROOT = Path(__file__).resolve().parents[2]
 HOST = "127.0.0.1"
 # The file every page links to: the static baseline when the server has no /healthz.
 STATIC_BASELINE = "core/app.css"
+# gunicorn's settings for ``make serve``, used when the app has them.
+MAKE_SERVE_CONFIG = "ciodispatch.core.gunicorn_conf"
 # Settings the run sets itself; their ``_FILE`` forms would compete (ciodispatch/env.py).
 OVERRIDDEN = (
     "DEBUG",
@@ -28,7 +31,6 @@ OVERRIDDEN = (
     "STATIC_MANIFEST",
     "CIODISPATCH_VAR_DIR",
     "SECURE_SSL_REDIRECT",
-    "LOG_LEVEL",
 )
 
 
@@ -49,14 +51,14 @@ def server_environment(*, database_url: str, secret_key: str, var_dir: str) -> d
         STATIC_MANIFEST="true",
         CIODISPATCH_VAR_DIR=var_dir,
         SECURE_SSL_REDIRECT="false",
-        LOG_LEVEL="WARNING",
         DJANGO_SETTINGS_MODULE="ciodispatch.settings",
     )
     return env
 
 
 class Server:
-    """gunicorn with ``workers`` processes (``threads`` > 1: the gthread worker)."""
+    """gunicorn with ``workers`` processes (``threads`` > 1: the gthread worker), its log
+    (make serve's request lines, at the level of ``LOG_LEVEL``) in the run's directory."""
 
     def __init__(
         self, env: dict[str, str], *, workers: int, threads: int, timeout: int, var_dir: str
@@ -69,10 +71,12 @@ class Server:
         self.port = free_port()
         self.process: subprocess.Popen | None = None
         self.log_path = self.var_dir / "gunicorn.log"
+        self.with_config = importlib.util.find_spec(MAKE_SERVE_CONFIG) is not None
 
     def describe(self) -> str:
         kind = f"gthread, {self.threads} threads each" if self.threads > 1 else "sync"
-        return f"gunicorn, {self.workers} workers ({kind}), timeout {self.timeout} s"
+        config = " with make serve's settings" if self.with_config else ""
+        return f"gunicorn{config}, {self.workers} workers ({kind}), timeout {self.timeout} s"
 
     def collect_static(self) -> None:
         subprocess.run(
@@ -87,15 +91,15 @@ class Server:
         return f"/static/{manifest['paths'][name]}"
 
     def start(self) -> None:
-        command = [
-            sys.executable,
-            "-m",
-            "gunicorn",
+        command = [sys.executable, "-m", "gunicorn"]
+        if self.with_config:
+            # make serve's settings (request logs, recycling); the options below override it.
+            command.append(f"--config=python:{MAKE_SERVE_CONFIG}")
+        command += [
             "ciodispatch.wsgi:application",
             f"--bind={HOST}:{self.port}",
             f"--workers={self.workers}",
             f"--timeout={self.timeout}",
-            "--log-level=warning",
         ]
         if self.threads > 1:
             command += ["--worker-class=gthread", f"--threads={self.threads}"]
