@@ -14,6 +14,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 
+from bench.pages.cpu import Clock
+
 HEADERS = {
     "Accept": "text/html,application/xhtml+xml,*/*;q=0.8",
     "Accept-Language": "ja",
@@ -28,6 +30,13 @@ class Measurement:
     sizes: list[int] = field(default_factory=list)
     refusals: Counter = field(default_factory=Counter)  # status (or error) -> count
     wall: float = 0.0
+    cpu: dict[str, float | None] = field(default_factory=dict)  # cpu.Clock.spent()
+
+    def cpu_per_request(self, kind: str) -> float | None:
+        """The server's CPU seconds of ``kind`` ("app", "db") per timed request."""
+        done = len(self.seconds) + sum(self.refusals.values())
+        spent = self.cpu.get(kind)
+        return spent / done if spent is not None and done else None
 
     @property
     def p50(self) -> float:
@@ -98,17 +107,22 @@ def measure(
     budget: float,
     minimum: int,
     timeout: float,
+    cpu: Clock | None = None,
 ) -> Measurement:
     """``requests`` timed GETs over ``urls`` in turn from ``clients`` threads, after ``warmup``
     untimed ones (every worker process renders the page once before it counts); stops early
-    once ``budget`` seconds have passed and ``minimum`` requests are timed."""
+    once ``budget`` seconds have passed and ``minimum`` requests are timed. ``cpu``: the
+    server's CPU clock, read around the timed requests."""
     pool = [Client(host, port, cookies, timeout) for _ in range(clients)]
     try:
         _drive(pool, urls, count=warmup, budget=budget, minimum=0, result=None)
         result = Measurement()
+        before = cpu.snapshot() if cpu else {}
         result.wall = _drive(
             pool, urls, count=requests, budget=budget, minimum=minimum, result=result
         )
+        if cpu:
+            result.cpu = cpu.spent(before, cpu.snapshot())
     finally:
         for client in pool:
             client.close()

@@ -15,7 +15,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 
-from bench.pages import catalogue, load, samples, server
+from bench.pages import catalogue, cpu, load, samples, server
 
 DEFAULTS = {
     "requests": 40,
@@ -222,6 +222,7 @@ def _measure(app: server.Server, opts, urls: list[str], cookies: dict, *, reques
         budget=opts.budget,
         minimum=opts.minimum,
         timeout=opts.timeout + 5,
+        cpu=cpu.Clock(app.process.pid),
     )
 
 
@@ -270,12 +271,12 @@ def _table(opts, app, size, baseline_name, baseline, checks, machine: str) -> st
         f"{opts.requests} timed requests a page (at least {opts.minimum}, then stopping after "
         f"{opts.budget:g} s) after a warm-up; {machine}.",
         "",
-        "| page | role | p50 (ms) | p95 (ms) | p50 / baseline p50 | req/s | size (kB) "
-        "| queries | n | note |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        "| page | role | p50 (ms) | p95 (ms) | p50 / baseline p50 | app CPU (ms/req) "
+        "| db CPU (ms/req) | req/s | size (kB) | queries | n | note |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
         f"| {baseline_name} (baseline) | — | {_ms(base)} | {_ms(baseline.p95)} | 1.0 "
-        f"| {baseline.per_second:,.0f} | {baseline.size / 1000:,.1f} | — | "
-        f"{len(baseline.seconds)} | {_refusals(baseline)} |",
+        f"| {_cpu(baseline)} | {baseline.per_second:,.0f} | {baseline.size / 1000:,.1f} | — "
+        f"| {len(baseline.seconds)} | {_refusals(baseline)} |",
     ]
     over = []
     for check in checks:
@@ -283,9 +284,8 @@ def _table(opts, app, size, baseline_name, baseline, checks, machine: str) -> st
         queries = "—" if check.queries is None else str(check.queries)
         if m is None or not m.seconds:
             note = check.note or (_refusals(m) if m else "")
-            lines.append(
-                f"| {page.name} | {page.role} | — | — | — | — | — | {queries} | — | {note} |"
-            )
+            dashes = " | ".join(["—"] * 7)
+            lines.append(f"| {page.name} | {page.role} | {dashes} | {queries} | — | {note} |")
             continue
         note = "; ".join(n for n in (check.note, _refusals(m)) if n)
         if m.p95 >= TARGET_P95:
@@ -294,16 +294,25 @@ def _table(opts, app, size, baseline_name, baseline, checks, machine: str) -> st
         variants = f" ({len(check.urls)} URLs in turn)" if len(check.urls) > 1 else ""
         lines.append(
             f"| {page.name}{variants} | {page.role} | {_ms(m.p50)} | {_ms(m.p95)} "
-            f"| {m.p50 / base:,.1f} | {m.per_second:,.1f} | {m.size / 1000:,.1f} "
+            f"| {m.p50 / base:,.1f} | {_cpu(m)} | {m.per_second:,.1f} | {m.size / 1000:,.1f} "
             f"| {queries} | {len(m.seconds)} | {note} |"
         )
     lines.append("")
     lines.append(
         "p95 at or over 200 ms: " + ("; ".join(over) if over else "none") + ". Queries: "
         "counted in-process through Django's test client on the same database (the most of "
-        f"the page's first {COUNTED_URLS} URLs)."
+        f"the page's first {COUNTED_URLS} URLs). CPU: user and system time over the timed "
+        "requests, divided by their number, of gunicorn's workers (app) and of the local "
+        "PostgreSQL's backends of this database (db; on SQLite it is in the app's), which "
+        "waiting for a busy machine's cores does not inflate as it does the latencies."
     )
     return "\n".join(lines) + "\n"
+
+
+def _cpu(m: load.Measurement) -> str:
+    """The app's and the database's CPU a request, as two cells."""
+    cells = [m.cpu_per_request(kind) for kind in ("app", "db")]
+    return " | ".join("—" if c is None else _ms(c) for c in cells)
 
 
 def _refusals(m: load.Measurement | None) -> str:
