@@ -3,10 +3,13 @@ through the services, signs its readers in, and every page it times answers them
 its page list cannot rot unnoticed. The server half (gunicorn, the clients) is not run here.
 """
 
+import http.server
+import threading
+
 from django.contrib.sessions.models import Session
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from bench.pages import catalogue, samples
+from bench.pages import catalogue, load, samples
 from bench.pages.run import check_pages
 from ciodispatch.matchround import services as matchround
 from tests.dispatches.helpers import dispatch_at
@@ -102,3 +105,47 @@ def test_an_office_device_of_its_own_is_used_and_kept(personas, monkeypatch):
     sessions.close()
     assert TOTPDevice.objects.filter(pk=own.pk).exists()
     assert not TOTPDevice.objects.filter(name=samples.BENCH_DEVICE_NAME).exists()
+
+
+class _Pages(http.server.BaseHTTPRequestHandler):
+    """A stand-in server: 200 with a cookie at /ok, 404 elsewhere; records the cookies sent."""
+
+    protocol_version = "HTTP/1.1"  # keeps connections alive, as gthread does
+    cookies_seen: list[str] = []
+
+    def do_GET(self):
+        self.cookies_seen.append(self.headers.get("Cookie", ""))
+        body = b"page" if self.path == "/ok" else b"no"
+        self.send_response(200 if self.path == "/ok" else 404)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Set-Cookie", "csrftoken=abc; Path=/")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_the_clients_time_every_request_and_count_the_refusals_apart():
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Pages)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        port = server.server_address[1]
+        common = dict(clients=3, warmup=3, budget=60, minimum=1, timeout=5)
+        ok = load.measure(
+            "127.0.0.1", port, ["/ok"], cookies={"sessionid": "k"}, requests=12, **common
+        )
+        mixed = load.measure(
+            "127.0.0.1", port, ["/ok", "/missing"], cookies={}, requests=10, **common
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+
+    assert (len(ok.seconds), ok.refusals, ok.size) == (12, {}, 4)
+    assert ok.p50 <= ok.p95 and ok.per_second > 0
+    assert (len(mixed.seconds), mixed.refusals) == (5, {404: 5})
+    # Every request carries the session; after a client's first answer, the cookie set too.
+    sent = [c for c in _Pages.cookies_seen if "sessionid" in c]
+    assert len(sent) == 15
+    assert sum("csrftoken=abc" in c for c in sent) >= 15 - common["clients"]
