@@ -8,5 +8,6 @@ with ``DATABASE_URL`` naming an already-loaded database (the demo, or
 - ``samples``: the people and records the pages are read as or about, and their sessions;
 - ``server``: gunicorn with DEBUG off and collected, hashed static files;
 - ``load``: several concurrent keep-alive clients and the percentiles;
+- ``cpu``: the server's and the database's CPU time a request, from ``/proc``;
 - ``run``: the whole run and its Markdown table.
 """

@@ -9,6 +9,7 @@ baseline's p50, measured in the same run.
 """
 
 import argparse
+import gzip
 import os
 import secrets
 import tempfile
@@ -118,7 +119,7 @@ def check_pages(found: samples.Samples, sessions: samples.Sessions, pages=None) 
                 )
                 break
         if page.name in found.missing:
-            check.note = found.missing[page.name]
+            check.note = "; ".join(n for n in (found.missing[page.name], check.note) if n)
     return checks
 
 
@@ -236,6 +237,8 @@ def _served_as_reader(app: server.Server, check: PageCheck) -> bool:
         status, body, _seconds = client.fetch(check.urls[0])
     finally:
         client.close()
+    if body.startswith(b"\x1f\x8b"):  # gzip, should the app compress its pages one day
+        body = gzip.decompress(body)
     signed_in = f'action="{reverse("accounts:logout")}"'.encode() in body
     if status != 200:
         check.note = f"the server answered {status} at {check.urls[0]}"
