@@ -268,6 +268,8 @@ CANDIDATE_RETENTION_DAYS = envint("CANDIDATE_RETENTION_DAYS", 5 * 365, minimum=3
 PERSONAL_DATA_CONSENT_VERSION = "2026-04"
 
 EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# The folder of Django's file backend (EMAIL_BACKEND=django.core.mail.backends.filebased...).
+EMAIL_FILE_PATH = envstr("EMAIL_FILE_PATH", "") or None
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "no-reply@ciodispatch.example.jp")
 
 # Logs: one JSON object a line in production (LOG_FORMAT=json, the default when DEBUG is off),
