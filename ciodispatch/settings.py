@@ -76,6 +76,7 @@ MIDDLEWARE = [
     # sessions, CSRF, sign-in, the rate limits and the request log (core/probes.py).
     "ciodispatch.core.probes.ProbeMiddleware",
     "ciodispatch.core.middleware.RequestIdMiddleware",
+    "ciodispatch.core.middleware.ForwardedClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -198,6 +199,10 @@ SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", False)
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", False)
 if envbool("TRUST_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many reverse proxies stand in front of the app servers and append to X-Forwarded-For:
+# the visitor's address (for sign-in throttling and rate limits) is then read from it
+# (core.middleware.ForwardedClientAddressMiddleware). 0: the header is ignored.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0, minimum=0)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -98,3 +98,24 @@ class RequestSizeLimitMiddleware:
                 request, "core/413.html", {"limit_mb": settings.MAX_UPLOAD_MB}, status=413
             )
         return self.get_response(request)
+
+
+class ForwardedClientAddressMiddleware:
+    """Behind ``TRUSTED_PROXY_COUNT`` reverse proxies, the visitor's address is the one the
+    outermost of them appended to X-Forwarded-For (counting from the right: what comes before
+    it was written by the client and proves nothing). It replaces ``REMOTE_ADDR`` (the nearest
+    proxy's), so sign-in throttling (axes) and the rate limits (core/ratelimit.py), which read
+    ``REMOTE_ADDR`` only, count visitors and not the proxy. With 0 (the default) the header is
+    ignored. A request that came through fewer proxies than configured keeps ``REMOTE_ADDR``."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.proxies = settings.TRUSTED_PROXY_COUNT
+
+    def __call__(self, request):
+        if self.proxies:
+            hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+            hops = [h for h in hops if h]
+            if len(hops) >= self.proxies:
+                request.META["REMOTE_ADDR"] = hops[-self.proxies]
+        return self.get_response(request)

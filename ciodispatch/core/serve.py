@@ -22,6 +22,7 @@ import sys
 import time
 
 from django.core.exceptions import ImproperlyConfigured
+from django.db import DatabaseError
 
 from ciodispatch.env import envbool, envlist, envstr
 
@@ -81,6 +82,9 @@ def main() -> int:
             problem = _prepare()
     except ImproperlyConfigured as exc:
         problem = str(exc)
+    except DatabaseError as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        problem = f"the database of DATABASE_URL cannot be reached: {reason}"
     if problem:
         print(f"make serve: {problem}", file=sys.stderr)
         return 2
