@@ -79,7 +79,9 @@ lint: install
 	  ciodispatch/*/services.py ciodispatch/matching ciodispatch/core/errors.py \
 	  ciodispatch/core/wizard.py ciodispatch/core/heartbeat.py ciodispatch/core/uploads.py \
 	  ciodispatch/core/personal_data.py ciodispatch/core/middleware.py \
-	  ciodispatch/core/logfilters.py ciodispatch/core/mail.py ciodispatch/accounts/sessions.py
+	  ciodispatch/core/logfilters.py ciodispatch/core/mail.py ciodispatch/accounts/sessions.py \
+	  ciodispatch/core/probes.py ciodispatch/core/workers.py ciodispatch/core/joblocks.py \
+	  ciodispatch/core/serve.py
 	$(BIN)/lint-imports --no-cache
 
 test: install system-deps messages lint

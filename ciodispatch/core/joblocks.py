@@ -39,7 +39,7 @@ def exclusive_job(name: str, *, using: str = "default") -> Iterator[None]:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_unlock(%s)", [_key(name)])
         return
-    if connection.vendor == "sqlite" and not connection.is_in_memory_db():
+    if connection.vendor == "sqlite" and not connection.is_in_memory_db():  # type: ignore[attr-defined]
         path = f"{connection.settings_dict['NAME']}.{name}.lock"
         with open(path, "a") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
