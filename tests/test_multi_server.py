@@ -335,7 +335,7 @@ def test_a_worker_killed_mid_run_leaves_it_for_the_office_to_retry(cluster, clie
         lambda: MatchRun.objects.get(pk=run.pk).heartbeat_at > begun.heartbeat_at,
         seconds=20, what="a heartbeat", logs=cluster.logs,
     )  # fmt: skip
-    (taker,) = DBTaskResult.objects.get(id=run.task_id).worker_ids
+    (taker,) = DBTaskResult.objects.get(id=begun.task_id).worker_ids
     other = next(name for name in workers if name != taker)
     workers[taker].send_signal(signal.SIGKILL)
     assert workers[taker].wait(timeout=10) == -signal.SIGKILL

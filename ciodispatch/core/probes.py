@@ -47,7 +47,10 @@ def readiness() -> dict[str, str]:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
     except DatabaseError:
-        connection.close()  # let the next probe connect afresh
+        try:
+            connection.close()  # let the next probe connect afresh
+        except DatabaseError:
+            pass
         return {"database": "unreachable", "migrations": "not checked", "worker": "not checked"}
     try:
         missing = unapplied_migrations()
