@@ -128,6 +128,10 @@ if _database_url:
         "django.db.backends.sqlite3",
     ):
         raise ImproperlyConfigured("DATABASE_URL must be a postgres:// or sqlite:// URL.")
+    if _default_db["ENGINE"] == "django.db.backends.postgresql":
+        # A database that does not answer fails a request (and /readyz) in seconds rather
+        # than holding a web process until gunicorn's timeout (?connect_timeout= overrides).
+        _default_db.setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 else:
     _default_db = {
         "ENGINE": "django.db.backends.sqlite3",
