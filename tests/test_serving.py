@@ -59,19 +59,19 @@ def test_serve_refuses_without_what_production_needs_in_one_line(missing, says):
     assert "Traceback" not in result.stderr
 
 
-def test_serve_refuses_sqlite_and_debug_unless_told():
-    sqlite = {**PRODUCTION, "DATABASE_URL": "sqlite:////tmp/never-made.sqlite3"}
+def test_serve_refuses_sqlite_and_debug_unless_told(tmp_path):
+    sqlite = {**PRODUCTION, "DATABASE_URL": f"sqlite:///{tmp_path}/cio.sqlite3"}
     assert "SINGLE_MACHINE=true" in serve(**sqlite).stderr
     debug = serve(**PRODUCTION, DEBUG="true")
     assert debug.returncode == 2 and "DEBUG is on" in debug.stderr
     # Told it is a single machine, SQLite passes the check and the schema is looked at next.
-    told = serve(**sqlite, SINGLE_MACHINE="true", CIODISPATCH_VAR_DIR="/tmp")
+    told = serve(**sqlite, SINGLE_MACHINE="true", CIODISPATCH_VAR_DIR=str(tmp_path))
     assert told.returncode == 2 and "migration(s) not applied" in told.stderr
     assert "ciodispatch migrate" in told.stderr
 
 
-def test_a_bad_setting_is_refused_in_one_line_too():
-    sqlite = {**PRODUCTION, "DATABASE_URL": "sqlite:////tmp/never-made.sqlite3"}
+def test_a_bad_setting_is_refused_in_one_line_too(tmp_path):
+    sqlite = {**PRODUCTION, "DATABASE_URL": f"sqlite:///{tmp_path}/cio.sqlite3"}
     result = serve(**sqlite, SINGLE_MACHINE="maybe")
     assert result.returncode == 2
     assert result.stderr.strip() == (
