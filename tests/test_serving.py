@@ -202,9 +202,15 @@ def test_a_polling_worker_beats_and_removes_its_row_when_it_stops(transactional_
 
 
 @pytest.mark.django_db
-def test_a_batch_run_of_the_worker_leaves_no_heartbeat():
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
-    assert not WorkerHeartbeat.objects.exists()
+def test_a_batch_run_of_the_worker_does_not_beat(monkeypatch):
+    """A ``--batch`` run works off the queue and exits: not a worker /readyz may count on."""
+    from ciodispatch.core.management.commands import db_worker
+    from tests.conftest import run_task_queue
+
+    entered = []
+    monkeypatch.setattr(db_worker, "beating_worker", lambda worker_id: entered.append(worker_id))
+    run_task_queue()  # db_worker --batch, as the tests run the queue
+    assert entered == [] and not WorkerHeartbeat.objects.exists()
 
 
 # --- JSON logs ------------------------------------------------------------------------------
