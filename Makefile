@@ -10,7 +10,7 @@ DEMO_DB := var/ciodispatch.sqlite3
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install demo-deps system-deps messages demo demo-reset test lint bench clean
+.PHONY: install demo-deps system-deps messages demo demo-reset serve test lint bench clean
 
 # Python 3.11 is required; fall back to python3 when it is 3.11.
 $(BIN)/python:
@@ -64,6 +64,13 @@ demo-reset:
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm var/.demo-loaded
 	$(MAKE) demo
 
+# The production server on this machine: gunicorn (WEB_CONCURRENCY processes, default 2) and
+# one background worker, DEBUG off, static files collected. Refuses to start, saying what to
+# set, without SECRET_KEY or ALLOWED_HOSTS, on SQLite unless SINGLE_MACHINE=true, or with
+# migrations not applied (run `ciodispatch migrate` first). See docs/operations.md.
+serve: install messages
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/python -m ciodispatch.core.serve
+
 lint: install
 	$(BIN)/ruff check ciodispatch tests bench
 	$(BIN)/ruff format --check ciodispatch tests bench
@@ -72,7 +79,9 @@ lint: install
 	  ciodispatch/*/services.py ciodispatch/matching ciodispatch/core/errors.py \
 	  ciodispatch/core/wizard.py ciodispatch/core/heartbeat.py ciodispatch/core/uploads.py \
 	  ciodispatch/core/personal_data.py ciodispatch/core/middleware.py \
-	  ciodispatch/core/logfilters.py ciodispatch/core/mail.py ciodispatch/accounts/sessions.py
+	  ciodispatch/core/logfilters.py ciodispatch/core/mail.py ciodispatch/accounts/sessions.py \
+	  ciodispatch/core/probes.py ciodispatch/core/workers.py ciodispatch/core/joblocks.py \
+	  ciodispatch/core/serve.py
 	$(BIN)/lint-imports --no-cache
 
 test: install system-deps messages lint

@@ -49,9 +49,11 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "ninja",
+    # core before django_tasks_db: its db_worker command (which also beats the worker's own
+    # heartbeat, core/workers.py) is the one Django finds.
+    "ciodispatch.core",
     "django_tasks",
     "django_tasks_db",
-    "ciodispatch.core",
     "ciodispatch.audit",
     "ciodispatch.localgov",
     "ciodispatch.accounts",
@@ -70,7 +72,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a load balancer's probes are answered before host checks, the https redirect,
+    # sessions, CSRF, sign-in, the rate limits and the request log (core/probes.py).
+    "ciodispatch.core.probes.ProbeMiddleware",
     "ciodispatch.core.middleware.RequestIdMiddleware",
+    "ciodispatch.core.middleware.ForwardedClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -122,6 +128,10 @@ if _database_url:
         "django.db.backends.sqlite3",
     ):
         raise ImproperlyConfigured("DATABASE_URL must be a postgres:// or sqlite:// URL.")
+    if _default_db["ENGINE"] == "django.db.backends.postgresql":
+        # A database that does not answer fails a request (and /readyz) in seconds rather
+        # than holding a web process until gunicorn's timeout (?connect_timeout= overrides).
+        _default_db.setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 else:
     _default_db = {
         "ENGINE": "django.db.backends.sqlite3",
@@ -193,6 +203,10 @@ SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", False)
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", False)
 if envbool("TRUST_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many reverse proxies stand in front of the app servers and append to X-Forwarded-For:
+# the visitor's address (for sign-in throttling and rate limits) is then read from it
+# (core.middleware.ForwardedClientAddressMiddleware). 0: the header is ignored.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0, minimum=0)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -244,6 +258,9 @@ TASKS = {
 # A background run whose worker has not shown a sign of life for this long is marked failed
 # (the worker beats four times in this interval; see core/heartbeat.py).
 TASK_STALE_AFTER_SECONDS = envint("TASK_STALE_AFTER_SECONDS", 120, minimum=1)
+# /readyz wants a polling worker that beat within this many seconds (each worker beats four
+# times in the interval; core/workers.py).
+WORKER_SEEN_WITHIN_SECONDS = envint("WORKER_SEEN_WITHIN_SECONDS", 60, minimum=1)
 
 # Uploaded documents live outside the web root and are served only through views that ask
 # the policy (never by URL).
@@ -260,8 +277,17 @@ CANDIDATE_RETENTION_DAYS = envint("CANDIDATE_RETENTION_DAYS", 5 * 365, minimum=3
 PERSONAL_DATA_CONSENT_VERSION = "2026-04"
 
 EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# The folder of Django's file backend (EMAIL_BACKEND=django.core.mail.backends.filebased...).
+EMAIL_FILE_PATH = envstr("EMAIL_FILE_PATH", "") or None
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "no-reply@ciodispatch.example.jp")
 
+# Logs: one JSON object a line in production (LOG_FORMAT=json, the default when DEBUG is off),
+# readable lines for the demo and development (LOG_FORMAT=line, the default with DEBUG).
+# Every line carries the request id (core/logfilters.py); "ciodispatch.request" logs one line
+# per request with its route (the URL pattern, never the path: no ids, tokens or search words).
+LOG_FORMAT = envstr("LOG_FORMAT", "line" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "line"):
+    raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r} is not one of: json, line.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -271,12 +297,13 @@ LOGGING = {
     },
     "formatters": {
         "line": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "ciodispatch.core.logfilters.json_formatter"},
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "filters": ["request_id"],
-            "formatter": "line",
+            "formatter": LOG_FORMAT,
         }
     },
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},

@@ -26,3 +26,19 @@ class OneLineRefusalFilter(logging.Filter):
             if user is not None and user.is_authenticated:
                 record.msg = f"{record.msg} (user {user.pk})"
         return True
+
+
+def json_formatter():
+    """One JSON object a line: time, level, logger, request id, message, and the record's
+    extra fields, except the request object Django's loggers attach (its repr carries the
+    full path with its query string, which may hold what someone searched for)."""
+    from pythonjsonlogger.core import RESERVED_ATTRS
+    from pythonjsonlogger.json import JsonFormatter
+
+    return JsonFormatter(
+        "%(levelname)s %(name)s %(request_id)s %(message)s",
+        rename_fields={"levelname": "level", "name": "logger"},
+        timestamp="time",  # ISO 8601 in UTC
+        reserved_attrs=[*RESERVED_ATTRS, "request", "server_time", "taskName"],
+        json_ensure_ascii=False,
+    )

@@ -1,3 +1,5 @@
+import logging
+import time
 import uuid
 from contextvars import ContextVar
 
@@ -5,6 +7,8 @@ from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
 from django.utils import translation
+
+request_log = logging.getLogger("ciodispatch.request")
 
 # The id of the request being served ("-" outside a request: commands, the worker).
 current_request_id: ContextVar[str] = ContextVar("current_request_id", default="-")
@@ -28,7 +32,8 @@ class JapaneseFirstLocaleMiddleware(LocaleMiddleware):
 class RequestIdMiddleware:
     """Give every request a short id: in the log lines it causes (core/logfilters.py), in the
     ``X-Request-ID`` response header and on the error pages, so a user who quotes it to the
-    office points at exactly their request."""
+    office points at exactly their request. Each request is logged in one line with its
+    route (the URL pattern: no ids, calendar tokens or query strings), status and duration."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -36,8 +41,17 @@ class RequestIdMiddleware:
     def __call__(self, request):
         request.request_id = uuid.uuid4().hex[:12]
         token = current_request_id.set(request.request_id)
+        started = time.perf_counter()
         try:
             response = self.get_response(request)
+            match = getattr(request, "resolver_match", None)
+            route = "/" + match.route if match is not None else "-"
+            duration_ms = round((time.perf_counter() - started) * 1000, 1)
+            request_log.info(
+                "%s %s %s %sms", request.method, route, response.status_code, duration_ms,
+                extra={"method": request.method, "route": route,
+                       "status": response.status_code, "duration_ms": duration_ms},
+            )  # fmt: skip
         finally:
             current_request_id.reset(token)
         response["X-Request-ID"] = request.request_id
@@ -83,4 +97,25 @@ class RequestSizeLimitMiddleware:
             return render(
                 request, "core/413.html", {"limit_mb": settings.MAX_UPLOAD_MB}, status=413
             )
+        return self.get_response(request)
+
+
+class ForwardedClientAddressMiddleware:
+    """Behind ``TRUSTED_PROXY_COUNT`` reverse proxies, the visitor's address is the one the
+    outermost of them appended to X-Forwarded-For (counting from the right: what comes before
+    it was written by the client and proves nothing). It replaces ``REMOTE_ADDR`` (the nearest
+    proxy's), so sign-in throttling (axes) and the rate limits (core/ratelimit.py), which read
+    ``REMOTE_ADDR`` only, count visitors and not the proxy. With 0 (the default) the header is
+    ignored. A request that came through fewer proxies than configured keeps ``REMOTE_ADDR``."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.proxies = settings.TRUSTED_PROXY_COUNT
+
+    def __call__(self, request):
+        if self.proxies:
+            hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+            hops = [h for h in hops if h]
+            if len(hops) >= self.proxies:
+                request.META["REMOTE_ADDR"] = hops[-self.proxies]
         return self.get_response(request)

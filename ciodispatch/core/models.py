@@ -133,3 +133,19 @@ class FormSubmission(models.Model):
 
     def __str__(self):
         return f"{self.path} sent at {self.sent_at:%Y-%m-%d %H:%M}"
+
+
+class WorkerHeartbeat(models.Model):
+    """A polling background worker's last sign of life (``core.workers``): one row per worker
+    process, written when it starts and then every quarter of ``WORKER_SEEN_WITHIN_SECONDS``
+    from a thread, deleted when it stops. ``/readyz`` asks whether one beat within that
+    interval. Names the machine and process, nothing about people."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    host = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    seen_at = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return f"{self.host}:{self.pid} seen at {self.seen_at:%Y-%m-%d %H:%M:%S}"

@@ -13,8 +13,9 @@ uses the same counter for "one mail per address per kind per hour".
 
 The client address is ``REMOTE_ADDR`` and nothing else: X-Forwarded-For is written by the
 client and is not trusted. Behind a reverse proxy ``REMOTE_ADDR`` is the proxy's, so every
-visitor shares one counter; the WSGI server must then set ``REMOTE_ADDR`` from the proxy's own
-header (e.g. gunicorn's ``--forwarded-allow-ips`` with the proxy's address). An IPv6 address
+visitor shares one counter; set ``TRUSTED_PROXY_COUNT`` and
+``core.middleware.ForwardedClientAddressMiddleware`` puts the visitor's address, as the
+proxies appended it to X-Forwarded-For, into ``REMOTE_ADDR`` (docs/operations.md). An IPv6 address
 counts by its /64, the block one subscriber usually holds.
 """
 

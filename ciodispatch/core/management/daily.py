@@ -4,9 +4,13 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 
+from ciodispatch.core.joblocks import exclusive_job
+
 
 class DailyCommand(BaseCommand):
-    """A command that acts for one day: today, or the day given with ``--date``."""
+    """A command that acts for one day: today, or the day given with ``--date``. Two runs of
+    the same command at once (two app servers' cron) take turns (``core.joblocks``), so the
+    second finds the first's work done instead of doing it again."""
 
     def add_arguments(self, parser):
         parser.add_argument("--date", help="Act as if today were this ISO date (YYYY-MM-DD).")
@@ -20,7 +24,11 @@ class DailyCommand(BaseCommand):
                 raise CommandError(
                     f"--date {options['date']!r} is not a date like 2027-04-01."
                 ) from exc
-        self.stdout.write(self.run(today))
+        with exclusive_job(self._job_name()):
+            self.stdout.write(self.run(today))
+
+    def _job_name(self) -> str:
+        return type(self).__module__.rsplit(".", 1)[-1]
 
     def run(self, today: dt.date | None) -> str:
         """Do the day's work and say what was done, in one line."""
