@@ -7,11 +7,14 @@ year of their round. Published cases are counted by the know-how app.
 """
 
 import datetime as dt
+import json
 from collections import Counter
 from typing import Any
 
-from django.db.models import Count, Q
-from django.utils import timezone
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db.models import Count, Max, Q
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ciodispatch.candidates.choices import SkillRole
@@ -86,8 +89,85 @@ def outcome_statistics() -> dict[str, Any]:
     }
 
 
+# A snapshot is computed again at the latest after this long, even with no change recorded:
+# a bound on staleness should a write ever bypass the audit log (a bulk update), or an audit
+# event of an earlier transaction commit after a later one's (sequence values are handed out
+# before commit).
+SNAPSHOT_MAX_AGE = dt.timedelta(minutes=15)
+
+
+def data_fingerprint() -> str:
+    """Which state of the data the statistics describe: every change goes through a service
+    that appends an audit event, so the newest event's id moves with every change (one index
+    lookup); the date, because what counts as running or held moves with it."""
+    from ciodispatch.audit.models import AuditEvent
+
+    newest = AuditEvent.objects.aggregate(newest=Max("pk"))["newest"] or 0
+    return f"{newest}:{timezone.localdate().isoformat()}"
+
+
+def public_statistics() -> dict[str, Any]:
+    """What the landing page, the statistics page, its CSV files and ``GET /api/statistics``
+    show: the figures computed once per change and kept in ``portal.StatisticsSnapshot``
+    (shared by every app server), with the figures that move with the clock (events held and
+    upcoming) read fresh."""
+    from ciodispatch.portal.models import StatisticsSnapshot
+
+    fingerprint = data_fingerprint()
+    kind = f"programme:{translation.get_language() or 'default'}"
+    now = timezone.now()
+    snapshot = StatisticsSnapshot.objects.filter(kind=kind).first()
+    if (
+        snapshot is not None
+        and snapshot.fingerprint == fingerprint
+        and now - snapshot.computed_at < SNAPSHOT_MAX_AGE
+    ):
+        data = snapshot.data
+    elif snapshot is None:
+        data = _computed_figures()
+        try:
+            with transaction.atomic():
+                StatisticsSnapshot.objects.create(
+                    kind=kind, fingerprint=fingerprint, data=data, computed_at=now
+                )
+        except IntegrityError:
+            pass  # another server stored its own at the same moment
+    else:
+        data = _recomputed(snapshot, fingerprint, now)
+    return {**data, "events": event_statistics()}
+
+
+def _recomputed(snapshot, fingerprint: str, now: dt.datetime) -> dict[str, Any]:
+    """Compute again under a row lock; a reader that finds another server computing serves
+    the previous figures meanwhile rather than computing them a second time."""
+    from ciodispatch.portal.models import StatisticsSnapshot
+
+    nowait = connection.features.has_select_for_update_nowait
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                locked = StatisticsSnapshot.objects.select_for_update(nowait=nowait).get(
+                    pk=snapshot.pk
+                )
+        except OperationalError:  # locked: another server is computing
+            return snapshot.data
+        data = _computed_figures()
+        locked.fingerprint, locked.data, locked.computed_at = fingerprint, data, now
+        locked.save(update_fields=["fingerprint", "data", "computed_at"])
+    return data
+
+
+def _computed_figures() -> dict[str, Any]:
+    """The stored part, as the JSON column gives it back (so a fresh and a kept snapshot
+    read the same)."""
+    figures = programme_statistics()
+    del figures["events"]
+    return json.loads(json.dumps(figures, cls=DjangoJSONEncoder))
+
+
 def programme_statistics() -> dict[str, Any]:
-    """Everything the statistics page, its CSV files and ``GET /api/statistics`` show."""
+    """Everything the statistics page, its CSV files and ``GET /api/statistics`` show,
+    computed from the data now (readers go through ``public_statistics``)."""
     prefectures = _prefectures()
     summaries = matched_summaries()
     requests_by_year: Counter = Counter()

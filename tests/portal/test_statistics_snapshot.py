@@ -1,0 +1,109 @@
+"""The public statistics are computed once per change and kept in the database
+(``portal.StatisticsSnapshot``): the same figures as computing them now, computed again
+after a change, read without computing otherwise."""
+
+import json
+
+import pytest
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import translation
+
+from ciodispatch.portal import statistics
+from ciodispatch.portal.models import StatisticsSnapshot
+from ciodispatch.progress import services as progress
+from ciodispatch.requests import services as requests_services
+from tests.dispatches.helpers import dispatch_at, today
+from tests.outreach.helpers import published_offer, support_request
+from tests.portal.test_statistics import SUMMARY
+from tests.requests.helpers import taku_request
+
+
+def _as_stored(figures):
+    return json.loads(json.dumps(figures, cls=DjangoJSONEncoder))
+
+
+@pytest.fixture
+def programme(personas, monkeypatch):
+    """Requests, a published round's summary, a running and a completed dispatch with a KPI
+    measured, direct support: every part of the statistics has something to count."""
+    monkeypatch.setattr(statistics, "matched_summaries", lambda: [SUMMARY])
+    first = taku_request(personas)
+    requests_services.submit_request(first, actor=personas.host1)
+    dispatch_at(personas, monkeypatch, "active", fiscal_year=today().year + 1)
+    done = dispatch_at(personas, monkeypatch, "completed", fiscal_year=today().year + 2)
+    progress.record_measurement(
+        done, actor=personas.host1, kpi_id=done.request.kpis.get().pk, point="end",
+        value="85", measured_on=done.end_date,
+    )  # fmt: skip
+    support_request(personas.host1, published_offer(personas.host2, personas.office))
+    return first
+
+
+@pytest.fixture
+def computations(monkeypatch):
+    calls = []
+    compute = statistics.programme_statistics
+
+    def counted():
+        calls.append(1)
+        return compute()
+
+    monkeypatch.setattr(statistics, "programme_statistics", counted)
+    return calls
+
+
+def test_the_kept_figures_are_those_computed_now(programme, computations):
+    now = _as_stored(statistics.programme_statistics())
+    assert now["by_fiscal_year"] and now["outcomes"]["kpis_measured"] == 1
+    assert statistics.public_statistics() == now  # computed and stored
+    assert statistics.public_statistics() == now  # read back from the row
+    assert len(computations) == 2  # the reference, then the first reader only
+    assert StatisticsSnapshot.objects.count() == 1
+
+
+def test_a_reader_after_no_change_reads_one_row(
+    programme, computations, django_assert_max_num_queries
+):
+    statistics.public_statistics()
+    # The fingerprint, the row, the three event counts.
+    with django_assert_max_num_queries(5):
+        statistics.public_statistics()
+    assert len(computations) == 1
+
+
+def test_a_change_through_a_service_is_in_the_next_figures(programme, personas, computations):
+    before = statistics.public_statistics()
+    published_offer(personas.pref1, personas.office)
+    after = statistics.public_statistics()
+    assert len(computations) == 2
+    assert [r["offers"] for r in after["support"]] == [r["offers"] + 1 for r in before["support"]]
+    assert after == _as_stored(statistics.programme_statistics())
+
+
+def test_each_language_keeps_its_own_labels(programme):
+    with translation.override("ja"):
+        ja = statistics.public_statistics()
+    with translation.override("en"):
+        en = statistics.public_statistics()
+    assert StatisticsSnapshot.objects.count() == 2
+    assert ja["by_region"][0]["label"] != en["by_region"][0]["label"]
+
+
+def test_an_old_snapshot_is_computed_again(programme, computations):
+    statistics.public_statistics()
+    StatisticsSnapshot.objects.update(
+        computed_at=today().replace(year=2000).isoformat() + "T00:00Z"
+    )
+    statistics.public_statistics()
+    assert len(computations) == 2
+
+
+def test_the_pages_and_the_api_read_the_kept_figures(programme, client, computations):
+    for url in (
+        "/portal/",
+        "/portal/statistics/",
+        "/api/statistics",
+        "/portal/statistics/fiscal-years.csv",
+    ):
+        assert client.get(url).status_code == 200, url
+    assert len(computations) == 1
