@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from ciodispatch import policy
 from ciodispatch.candidates.models import Application
 from ciodispatch.core.errors import refusal_to_form, refusal_to_message
-from ciodispatch.core.exports import csv_bytes, download
+from ciodispatch.core.exports import CHUNK_SIZE, csv_response
 from ciodispatch.core.once import once_per_form_token
 from ciodispatch.dispatches import forms, queries, services
 from ciodispatch.dispatches.models import Dispatch, Evaluation, Extension
@@ -100,7 +100,7 @@ def office(request):
             _("Form of appointment"), _("Start"), _("End"), _("Ended on"),
             _("Pay (yen a month)"), _("Working days a week"),
         ]  # fmt: skip
-        rows = [
+        rows = (
             [
                 d.notice_number,
                 d.request.request_round.fiscal_year,
@@ -114,9 +114,9 @@ def office(request):
                 d.pay_yen_per_month,
                 d.days_per_week,
             ]  # fmt: skip
-            for d in dispatches
-        ]
-        return download(csv_bytes(header, rows), filename="dispatches.csv")
+            for d in dispatches.iterator(chunk_size=CHUNK_SIZE)
+        )
+        return csv_response(header, rows, filename="dispatches.csv")
     years = sorted(
         set(Dispatch.objects.values_list("request__request_round__fiscal_year", flat=True)),
         reverse=True,
