@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from ciodispatch import policy
 from ciodispatch.core.dates import fiscal_year, format_fiscal_year
 from ciodispatch.core.errors import refusal_to_form
-from ciodispatch.core.exports import download
+from ciodispatch.core.exports import CHUNK_SIZE, csv_response
 from ciodispatch.core.once import once_per_form_token
 from ciodispatch.core.states import TransitionRefused
 from ciodispatch.dispatches.models import Dispatch
@@ -381,12 +381,16 @@ def budget_export(request, year, fmt):
     if fmt not in ("xlsx", "csv") or not 2000 <= year <= 2100:
         raise Http404
     summary = queries.budget_summary(year, timezone.localdate())
-    found = list(queries.office_claims(request.user, year=year).order_by("pk"))
+    found = (
+        queries.office_claims(request.user, year=year)
+        .order_by("pk")
+        .iterator(chunk_size=CHUNK_SIZE)
+    )
     if fmt == "csv":
-        header, rows = exports.claim_table(found)
-        return download(exports.claims_csv(header, rows), filename=f"incentives-FY{year}.csv")
-    return download(
-        exports.claims_workbook(year, found, summary), filename=f"incentives-FY{year}.xlsx"
+        rows = exports.claim_rows(found)
+        return csv_response(exports.claim_header(), rows, filename=f"incentives-FY{year}.csv")
+    return exports.claims_workbook_response(
+        year, found, summary, filename=f"incentives-FY{year}.xlsx"
     )
 
 
