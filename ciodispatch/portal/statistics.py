@@ -75,7 +75,7 @@ def outcome_statistics() -> dict[str, Any]:
     many KPIs were measured and reached their target, progress toward target by band."""
     from ciodispatch.progress.queries import programme_outcomes
 
-    outcomes = programme_outcomes()
+    outcomes = programme_outcomes(rows=False)
     return {
         "dispatches": outcomes["dispatches"],
         "finished": outcomes["finished"],

@@ -107,3 +107,69 @@ def test_the_pages_and_the_api_read_the_kept_figures(programme, client, computat
     ):
         assert client.get(url).status_code == 200, url
     assert len(computations) == 1
+
+
+def _outcomes_as_before():
+    """The outcomes as computed before they were read from plain values: model objects, a
+    loop per dispatch and KPI (the reference the new computation must equal)."""
+    from decimal import Decimal
+
+    from ciodispatch.dispatches.models import Dispatch
+    from ciodispatch.progress.models import KPIMeasurement
+    from ciodispatch.progress.queries import (
+        BANDS,
+        FINISHED,
+        POINTS,
+        RUNNING,
+        _band,
+        progress_ratio,
+        reached,
+    )
+
+    dispatches = list(
+        Dispatch.objects.filter(state__in=RUNNING + FINISHED, started_on__isnull=False)
+        .prefetch_related("request__kpis")
+        .order_by("started_on", "pk")
+    )
+    measurements = {}
+    for m in KPIMeasurement.objects.filter(dispatch__in=dispatches):
+        measurements.setdefault((m.dispatch_id, m.kpi_id), {})[m.point] = m
+    distribution = {key: 0 for key, *_rest in BANDS}
+    rows = []
+    for dispatch in dispatches:
+        measured = at_target = 0
+        kpis = list(dispatch.request.kpis.all())
+        for kpi in kpis:
+            points = measurements.get((dispatch.pk, kpi.pk), {})
+            latest = next((points[p] for p in reversed(POINTS) if p in points), None)
+            if latest is None:
+                continue
+            measured += 1
+            at_target += reached(kpi.baseline, kpi.target, latest.value)
+            ratio = progress_ratio(kpi.baseline, kpi.target, latest.value)
+            if ratio is None:
+                ratio = Decimal(1) if latest.value == kpi.target else Decimal(0)
+            distribution[_band(ratio)] += 1
+        rows.append((dispatch.pk, len(kpis), measured, at_target))
+    return rows, distribution
+
+
+def test_the_outcomes_equal_the_model_object_computation(programme, personas):
+    from ciodispatch.dispatches.models import Dispatch
+    from ciodispatch.progress import queries
+
+    running = Dispatch.objects.get(state="active")
+    kpi = running.request.kpis.get()
+    for point, value in (("start", "12"), ("mid", "40")):
+        progress.record_measurement(
+            running, actor=personas.host1, kpi_id=kpi.pk, point=point, value=value,
+            measured_on=today(),
+        )  # fmt: skip
+    rows, distribution = _outcomes_as_before()
+    outcomes = queries.programme_outcomes()
+    assert [
+        (r["dispatch"].pk, r["kpis"], r["measured"], r["reached"]) for r in outcomes["rows"]
+    ] == rows
+    assert {d["key"]: d["count"] for d in outcomes["distribution"]} == distribution
+    assert sum(distribution.values()) == outcomes["kpis_measured"] == 2
+    assert outcomes["kpis_reached"] == sum(r[3] for r in rows) == 1
