@@ -1,4 +1,6 @@
 from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Sum
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,6 +25,7 @@ from ciodispatch.incentives.services import CostInput, IncentiveError, RuleInput
 from ciodispatch.localgov.models import LocalGovernment
 
 A = policy.Action
+CLAIMS_PER_PAGE = 50
 S = IncentiveClaim.State
 REFUSED = (IncentiveError, TransitionRefused)
 
@@ -301,7 +304,9 @@ def _years() -> list[int]:
 @policy.guard(A.LIST_CLAIMS)
 def office_claims(request):
     current = fiscal_year(timezone.localdate())
-    data = request.GET if request.GET else {"year": current}
+    params = request.GET.copy()
+    page_number = params.pop("page", [None])[-1]
+    data = params if params else {"year": current}
     form = forms.ClaimFilterForm(data, years=_years(), prefectures=_prefectures())
     filters = form.cleaned_data if form.is_valid() else {"year": current}
     found = queries.office_claims(
@@ -310,10 +315,17 @@ def office_claims(request):
         state=filters.get("state") or "",
         prefecture=filters.get("prefecture") or "",
     )
+    page = Paginator(found, CLAIMS_PER_PAGE).get_page(page_number)
     return render(
         request,
         "incentives/office_claims.html",
-        {"form": form, "claims": found, "total": sum(c.computed_yen for c in found)},
+        {
+            "form": form,
+            "claims": page.object_list,
+            "page": page,
+            "query": params.urlencode(),
+            "total": found.aggregate(total=Sum("computed_yen"))["total"] or 0,
+        },
     )
 
 
