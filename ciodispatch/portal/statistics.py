@@ -49,24 +49,70 @@ def _prefectures() -> dict[str, str]:
     )
 
 
-def _requests():
+def _places(rows) -> dict[int, dict[str, Any]]:
+    """Rows of (pk, fiscal year, state, group, host's prefecture, lead's prefecture, a
+    member's prefecture, challenges, roles) — one per group member — gathered per record,
+    with the prefectures it counts in: a joint request's members and its lead, else the
+    host (``DispatchRequest.prefecture_codes``)."""
+    found: dict[int, dict[str, Any]] = {}
+    for pk, year, state, group, host, lead, member, challenges, roles in rows:
+        record = found.setdefault(
+            pk,
+            {
+                "year": year,
+                "state": state,
+                "codes": set(),
+                "challenges": set(challenges or ()),
+                "roles": set(roles or ()),
+            },
+        )
+        if group is None:
+            if host:
+                record["codes"].add(host)
+        else:
+            record["codes"].update(code for code in (lead, member) if code)
+    return found
+
+
+def _requests() -> dict[int, dict[str, Any]]:
+    """The counted requests as plain values (one query, no model objects)."""
     from ciodispatch.requests.models import DispatchRequest
 
-    return (
+    return _places(
         DispatchRequest.objects.exclude(state__in=NOT_COUNTED_STATES)
-        .select_related("request_round", "host", "group__lead")
-        .prefetch_related("group__members")
+        .order_by()
+        .values_list(
+            "pk",
+            "request_round__fiscal_year",
+            "state",
+            "group_id",
+            "host__prefecture_code",
+            "group__lead__prefecture_code",
+            "group__members__prefecture_code",
+            "challenges",
+            "skill_roles",
+        )
     )
 
 
-def _dispatches():
-    """Dispatches that have started: the CIO went to the host."""
+def _dispatches() -> dict[int, dict[str, Any]]:
+    """Dispatches that have started (the CIO went to the host), as plain values."""
     from ciodispatch.dispatches.models import Dispatch
 
-    return (
+    return _places(
         Dispatch.objects.filter(started_on__isnull=False)
-        .select_related("request__request_round", "request__host", "request__group__lead")
-        .prefetch_related("request__group__members")
+        .order_by()
+        .values_list(
+            "pk",
+            "request__request_round__fiscal_year",
+            "state",
+            "request__group_id",
+            "request__host__prefecture_code",
+            "request__group__lead__prefecture_code",
+            "request__group__members__prefecture_code",
+            "request__challenges",
+            "request__skill_roles",
+        )
     )
 
 
@@ -176,19 +222,19 @@ def programme_statistics() -> dict[str, Any]:
     requests_by_region: Counter = Counter()
     requests_by_challenge: Counter = Counter()
     requests_by_role: Counter = Counter()
-    for req in _requests():
-        year = req.request_round.fiscal_year
+    for req in _requests().values():
+        year = req["year"]
         requests_by_year[year] += 1
-        if req.state == "approved":
+        if req["state"] == "approved":
             approved_by_year[year] += 1
-        codes = req.prefecture_codes()
+        codes = req["codes"]
         for code in codes:
             requests_by_prefecture[code] += 1
         for region in {region_of(code) for code in codes}:
             requests_by_region[str(region)] += 1
-        for challenge in set(req.challenges):
+        for challenge in req["challenges"]:
             requests_by_challenge[challenge] += 1
-        for role in set(req.skill_roles):
+        for role in req["roles"]:
             requests_by_role[role] += 1
 
     dispatched_by_year: Counter = Counter()
@@ -196,17 +242,16 @@ def programme_statistics() -> dict[str, Any]:
     dispatched_by_prefecture: Counter = Counter()
     dispatched_by_region: Counter = Counter()
     dispatched_by_challenge: Counter = Counter()
-    for dispatch in _dispatches():
-        req = dispatch.request
-        year = req.request_round.fiscal_year
+    for dispatch in _dispatches().values():
+        year = dispatch["year"]
         dispatched_by_year[year] += 1
-        state_by_year[(year, dispatch.state)] += 1
-        codes = req.prefecture_codes()
+        state_by_year[(year, dispatch["state"])] += 1
+        codes = dispatch["codes"]
         for code in codes:
             dispatched_by_prefecture[code] += 1
         for region in {region_of(code) for code in codes}:
             dispatched_by_region[str(region)] += 1
-        for challenge in set(req.challenges):
+        for challenge in dispatch["challenges"]:
             dispatched_by_challenge[challenge] += 1
 
     matched_by_year: dict[int, dict[str, Any]] = {}

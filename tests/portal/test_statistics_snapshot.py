@@ -173,3 +173,64 @@ def test_the_outcomes_equal_the_model_object_computation(programme, personas):
     assert {d["key"]: d["count"] for d in outcomes["distribution"]} == distribution
     assert sum(distribution.values()) == outcomes["kpis_measured"] == 2
     assert outcomes["kpis_reached"] == sum(r[3] for r in rows) == 1
+
+
+def _counted_as_before():
+    """Requests and dispatches counted as before they were read from plain values: model
+    objects and ``DispatchRequest.prefecture_codes`` (the reference)."""
+    from collections import Counter
+
+    from ciodispatch.dispatches.models import Dispatch
+    from ciodispatch.localgov.regions import region_of
+    from ciodispatch.requests.models import DispatchRequest
+
+    counts = Counter()
+    requests = DispatchRequest.objects.exclude(state="draft")
+    dispatches = Dispatch.objects.filter(started_on__isnull=False)
+    for kind, req, state in [(("requests"), r, r.state) for r in requests] + [
+        ("dispatched", d.request, d.state) for d in dispatches
+    ]:
+        year = req.request_round.fiscal_year
+        counts[(kind, "year", year)] += 1
+        counts[(kind, "state", year, state)] += 1
+        codes = req.prefecture_codes()
+        for code in codes:
+            counts[(kind, "prefecture", code)] += 1
+        for region in {str(region_of(code)) for code in codes}:
+            counts[(kind, "region", region)] += 1
+        for challenge in set(req.challenges):
+            counts[(kind, "challenge", challenge)] += 1
+        if kind == "requests":
+            for role in set(req.skill_roles):
+                counts[(kind, "role", role)] += 1
+    return counts
+
+
+def test_the_counts_equal_the_model_object_computation(programme, personas, saga_group):
+    from tests.requests.helpers import fill, open_round
+
+    joint = requests_services.start_request(
+        open_round(fiscal_year=today().year + 3), actor=personas.pref1, group=saga_group
+    )
+    joint = fill(joint, personas.pref1, liaison=personas.host2, counterpart=personas.pref1)
+    requests_services.submit_request(joint, actor=personas.pref1)
+    assert joint.prefecture_codes() == {"41"} and len(joint.members()) == 2
+    counts = _counted_as_before()
+    stats = statistics.programme_statistics()
+    for row in stats["by_fiscal_year"]:
+        year = row["fiscal_year"]
+        assert row["requests"] == counts[("requests", "year", year)]
+        assert row["approved"] == counts[("requests", "state", year, "approved")]
+        assert row["dispatched"] == counts[("dispatched", "year", year)]
+        assert row["completed"] == counts[("dispatched", "state", year, "completed")]
+    assert sum(r["requests"] for r in stats["by_fiscal_year"]) == 4  # the joint one too
+    for key, rows in (("prefecture", "by_prefecture"), ("region", "by_region")):
+        field = "prefecture_code" if key == "prefecture" else "region"
+        for row in stats[rows]:
+            assert row["requests"] == counts[("requests", key, row[field])], row
+            assert row["dispatched"] == counts[("dispatched", key, row[field])], row
+    for row in stats["by_challenge"]:
+        assert row["requests"] == counts[("requests", "challenge", row["challenge"])]
+        assert row["dispatched"] == counts[("dispatched", "challenge", row["challenge"])]
+    for row in stats["by_role"]:
+        assert row["requests"] == counts[("requests", "role", row["role"])]
