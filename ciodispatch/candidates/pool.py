@@ -1,7 +1,7 @@
 """The pool of certified CIOs: search, and exports officials open in Excel as they are."""
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from ciodispatch.candidates.choices import Domain, SkillRole, WorkPattern, WorkPlace
 from ciodispatch.candidates.models import Application, SkillClaim
-from ciodispatch.core.exports import csv_bytes, xlsx_bytes
+from ciodispatch.core.exports import CHUNK_SIZE, export_response
 from ciodispatch.localgov.regions import Region
 
 
@@ -71,8 +71,8 @@ def _labels(values: Iterable[str], choices) -> str:
     return "、".join(str(names.get(v, v)) for v in values)
 
 
-def pool_rows(pool: Iterable[Application]) -> tuple[list[str], list[list]]:
-    header = [
+def pool_header() -> list[str]:
+    return [
         _("Certificate holder"),
         _("Reading"),
         _("E-mail"),
@@ -87,34 +87,35 @@ def pool_rows(pool: Iterable[Application]) -> tuple[list[str], list[list]]:
         _("Regions acceptable"),
         _("Public-sector experience"),
     ]
-    rows = []
+
+
+def pool_rows(pool: Iterable[Application]) -> Iterator[list]:
+    """One row per certified CIO, as they come (pass an iterator for a large pool)."""
     for app in pool:
         levels = {claim.role: claim.level for claim in app.skills.all()}
-        rows.append(
-            [
-                app.full_name,
-                app.full_name_kana,
-                app.email,
-                app.certified_until,
-                *[levels.get(role.value, "") for role in SkillRole],
-                _labels(app.domains, Domain),
-                app.earliest_start,
-                app.term_months,
-                str(WorkPattern(app.work_pattern).label) if app.work_pattern else "",
-                app.days_per_week or "",
-                str(WorkPlace(app.work_place).label) if app.work_place else "",
-                _labels(app.regions, Region),
-                _("yes") if app.has_public_sector_experience else _("no"),
-            ]
-        )
-    return header, rows
+        yield [
+            app.full_name,
+            app.full_name_kana,
+            app.email,
+            app.certified_until,
+            *[levels.get(role.value, "") for role in SkillRole],
+            _labels(app.domains, Domain),
+            app.earliest_start,
+            app.term_months,
+            str(WorkPattern(app.work_pattern).label) if app.work_pattern else "",
+            app.days_per_week or "",
+            str(WorkPlace(app.work_place).label) if app.work_place else "",
+            _labels(app.regions, Region),
+            _("yes") if app.has_public_sector_experience else _("no"),
+        ]
 
 
-def pool_csv(pool: Iterable[Application]) -> bytes:
-    header, rows = pool_rows(pool)
-    return csv_bytes(header, rows)
-
-
-def pool_xlsx(pool: Iterable[Application]) -> bytes:
-    header, rows = pool_rows(pool)
-    return xlsx_bytes(header, rows, sheet_title=_("Certified CIO pool"))
+def pool_export(pool: QuerySet[Application], kind: str, *, filename: str):
+    """The pool as a CSV or .xlsx download, read from the database in chunks."""
+    return export_response(
+        kind,
+        pool_header(),
+        pool_rows(pool.iterator(chunk_size=CHUNK_SIZE)),
+        filename=filename,
+        sheet_title=_("Certified CIO pool"),
+    )

@@ -26,11 +26,10 @@ from ciodispatch.candidates.models import (
 )
 from ciodispatch.candidates.pages import APPLICATION
 from ciodispatch.candidates.personal_data import personal_data, personal_data_pdf
-from ciodispatch.candidates.pool import pool_csv, pool_xlsx, search_pool
+from ciodispatch.candidates.pool import pool_export, search_pool
 from ciodispatch.candidates.rules import visible_applications
 from ciodispatch.candidates.services import CandidateError
 from ciodispatch.core.errors import refusal_to_form, refusal_to_message
-from ciodispatch.core.exports import download
 from ciodispatch.core.once import once_per_form_token
 from ciodispatch.core.ratelimit import limit_anonymous_posts
 
@@ -451,10 +450,8 @@ def pool(request):
         found = search_pool(visible, **form.cleaned_data)
     export = request.GET.get("format")
     stamp = timezone.localdate().isoformat()
-    if export == "csv":
-        return download(pool_csv(found), filename=f"cio-pool-{stamp}.csv")
-    if export == "xlsx":
-        return download(pool_xlsx(found), filename=f"cio-pool-{stamp}.xlsx")
+    if export in ("csv", "xlsx"):
+        return pool_export(found, export, filename=f"cio-pool-{stamp}")
     page = Paginator(found, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -1,19 +1,34 @@
-"""Tables officials open in Excel as they are: CSV in UTF-8 with a BOM, and .xlsx."""
+"""Tables officials open in Excel as they are: CSV in UTF-8 with a BOM, and .xlsx.
+
+Both are written row by row from any iterable (pass ``queryset.iterator(chunk_size=...)``
+or a generator over it), so a table of tens of thousands of rows is never held whole: the
+CSV streams to the client as it is written, the workbook is written by openpyxl's write-only
+mode to a temporary file that is then streamed.
+"""
 
 import csv
 import datetime as dt
 import io
-from collections.abc import Sequence
+import itertools
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
 
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_TYPE = "text/csv; charset=utf-8"
 # A text cell starting with one of these is read as a formula by spreadsheet programs
 # (CSV injection); names and organisations typed by the public reach these files.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Rows a response reads from the database at a time (``queryset.iterator(chunk_size=...)``).
+CHUNK_SIZE = 500
+# Columns of a workbook are sized to the text of the header and the first rows only: the
+# write-only mode cannot go back to them once the rows are written.
+SIZING_ROWS = 200
 
 
 def _csv_cell(value):
@@ -26,46 +41,92 @@ def _csv_cell(value):
     return value
 
 
-def csv_bytes(header: Sequence, rows: Sequence[Sequence]) -> bytes:
-    """UTF-8 with a BOM and CRLF line ends, so Excel opens the Japanese intact."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([_csv_cell(v) for v in header])
+class _Line:
+    """The file csv.writer writes to: it hands back what it was given."""
+
+    def write(self, text: str) -> str:
+        return text
+
+
+def csv_lines(header: Sequence, rows: Iterable[Sequence]) -> Iterator[bytes]:
+    """UTF-8 with a BOM and CRLF line ends, so Excel opens the Japanese intact; one line at
+    a time."""
+    writer = csv.writer(_Line(), lineterminator="\r\n")
+    yield ("\ufeff" + writer.writerow([_csv_cell(v) for v in header])).encode("utf-8")
     for row in rows:
-        writer.writerow([_csv_cell(v) for v in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+        yield writer.writerow([_csv_cell(v) for v in row]).encode("utf-8")
 
 
-def xlsx_bytes(header: Sequence, rows: Sequence[Sequence], *, sheet_title: str) -> bytes:
-    """One sheet: a bold, frozen header row, dates as dates, columns sized to their text."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = sheet_title[:31]
-    sheet.append(list(header))
-    for cell in sheet[1]:
+def csv_bytes(header: Sequence, rows: Iterable[Sequence]) -> bytes:
+    """The whole CSV at once, for small tables (a page's statistics, a roster)."""
+    return b"".join(csv_lines(header, rows))
+
+
+def _xlsx_cell(sheet, value, *, bold: bool = False):
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str) and cell.data_type == "f":
+        # openpyxl stores text starting with "=" as a formula; keep every text as text.
+        cell.data_type = "s"
+    if isinstance(value, dt.date):
+        cell.number_format = "yyyy-mm-dd"
+    if bold:
         cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(list(row))
-    # openpyxl stores text starting with "=" as a formula; keep every text as text.
-    for cells in sheet.iter_rows():
-        for cell in cells:
-            if cell.data_type == "f":
-                cell.data_type = "s"
+    return cell
+
+
+def write_xlsx(target, header: Sequence, rows: Iterable[Sequence], *, sheet_title: str) -> None:
+    """One sheet: a bold, frozen header row, dates as dates, columns sized to their text."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title=sheet_title[:31])
+    rows = iter(rows)
+    first = list(itertools.islice(rows, SIZING_ROWS))
     for column in range(1, len(header) + 1):
-        letter = get_column_letter(column)
-        width = max(len(str(c.value or "")) for c in sheet[letter]) * 2 + 2
-        sheet.column_dimensions[letter].width = min(max(width, 10), 60)
-        for cell in sheet[letter][1:]:
-            if isinstance(cell.value, dt.date):
-                cell.number_format = "yyyy-mm-dd"
+        width = max(len(str(row[column - 1] or "")) for row in [header, *first]) * 2 + 2
+        sheet.column_dimensions[get_column_letter(column)].width = min(max(width, 10), 60)
     sheet.freeze_panes = "A2"
+    sheet.append([_xlsx_cell(sheet, v, bold=True) for v in header])
+    for row in itertools.chain(first, rows):
+        sheet.append([_xlsx_cell(sheet, v) for v in row])
+    book.save(target)
+
+
+def xlsx_bytes(header: Sequence, rows: Iterable[Sequence], *, sheet_title: str) -> bytes:
+    """The whole workbook at once, for small tables."""
     buffer = io.BytesIO()
-    book.save(buffer)
+    write_xlsx(buffer, header, rows, sheet_title=sheet_title)
     return buffer.getvalue()
 
 
-def download(content: bytes, *, filename: str) -> HttpResponse:
-    kind = XLSX_TYPE if filename.endswith(".xlsx") else "text/csv; charset=utf-8"
-    response = HttpResponse(content, content_type=kind)
+def _attachment(response, filename: str):
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def csv_response(header: Sequence, rows: Iterable[Sequence], *, filename: str):
+    """A CSV download written as it is sent."""
+    return _attachment(
+        StreamingHttpResponse(csv_lines(header, rows), content_type=CSV_TYPE), filename
+    )
+
+
+def xlsx_response(header: Sequence, rows: Iterable[Sequence], *, sheet_title: str, filename: str):
+    """A workbook download: written row by row to a temporary file (deleted when the
+    response closes it), then streamed from there."""
+    target = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - closed by the response
+    write_xlsx(target, header, rows, sheet_title=sheet_title)
+    target.seek(0)
+    return FileResponse(target, as_attachment=True, filename=filename, content_type=XLSX_TYPE)
+
+
+def export_response(
+    kind: str, header: Sequence, rows: Iterable[Sequence], *, filename: str, sheet_title: str
+):
+    """``kind`` "csv" or "xlsx"; ``filename`` without its extension."""
+    if kind == "csv":
+        return csv_response(header, rows, filename=f"{filename}.csv")
+    return xlsx_response(header, rows, sheet_title=sheet_title, filename=f"{filename}.xlsx")
+
+
+def download(content: bytes, *, filename: str) -> HttpResponse:
+    kind = XLSX_TYPE if filename.endswith(".xlsx") else CSV_TYPE
+    return _attachment(HttpResponse(content, content_type=kind), filename)

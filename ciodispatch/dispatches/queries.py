@@ -5,7 +5,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from ciodispatch import policy
@@ -32,9 +32,10 @@ def visible_to(user) -> QuerySet[Dispatch]:
 
 
 def office_list(
-    *, state: str = "", fiscal_year: int | None = None, prefecture: str = "", q: str = ""
+    user, *, state: str = "", fiscal_year: int | None = None, prefecture: str = "", q: str = ""
 ) -> QuerySet[Dispatch]:
-    dispatches = base()
+    """The dispatches ``user`` may read (``visible_to``), filtered, for the list and its CSV."""
+    dispatches = visible_to(user)
     if state:
         dispatches = dispatches.filter(state=state)
     if fiscal_year:
@@ -57,8 +58,8 @@ def office_list(
 
 def state_counts(dispatches: QuerySet[Dispatch]) -> list[tuple[str, Any, int]]:
     counts = {s: 0 for s in S.values}
-    for state in dispatches.values_list("state", flat=True):
-        counts[state] += 1
+    for state, n in dispatches.order_by().values_list("state").annotate(n=Count("pk")):
+        counts[state] = n
     return [(value, label, counts[value]) for value, label in S.choices]
 
 

@@ -3,6 +3,7 @@ the forms of each step, the notice of appointment as PDF, and the office's list.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -12,7 +13,7 @@ from django.views.decorators.http import require_POST
 from ciodispatch import policy
 from ciodispatch.candidates.models import Application
 from ciodispatch.core.errors import refusal_to_form, refusal_to_message
-from ciodispatch.core.exports import csv_bytes, download
+from ciodispatch.core.exports import CHUNK_SIZE, csv_response
 from ciodispatch.core.once import once_per_form_token
 from ciodispatch.dispatches import forms, queries, services
 from ciodispatch.dispatches.models import Dispatch, Evaluation, Extension
@@ -22,6 +23,7 @@ from ciodispatch.localgov.queries import prefecture_choices
 
 A = policy.Action
 S = Dispatch.State
+DISPATCHES_PER_PAGE = 50
 
 
 def _load(request, pk, **kwargs):
@@ -92,7 +94,7 @@ def office(request):
     prefecture = params.get("prefecture", "")[:2].replace("\x00", "")
     q = params.get("q", "")[:50].replace("\x00", "").strip()
     dispatches = queries.office_list(
-        state=state, fiscal_year=fiscal_year, prefecture=prefecture, q=q
+        request.user, state=state, fiscal_year=fiscal_year, prefecture=prefecture, q=q
     )
     if params.get("format") == "csv":
         header = [
@@ -100,7 +102,7 @@ def office(request):
             _("Form of appointment"), _("Start"), _("End"), _("Ended on"),
             _("Pay (yen a month)"), _("Working days a week"),
         ]  # fmt: skip
-        rows = [
+        rows = (
             [
                 d.notice_number,
                 d.request.request_round.fiscal_year,
@@ -114,19 +116,28 @@ def office(request):
                 d.pay_yen_per_month,
                 d.days_per_week,
             ]  # fmt: skip
-            for d in dispatches
-        ]
-        return download(csv_bytes(header, rows), filename="dispatches.csv")
-    years = sorted(
-        set(Dispatch.objects.values_list("request__request_round__fiscal_year", flat=True)),
-        reverse=True,
+            for d in dispatches.iterator(chunk_size=CHUNK_SIZE)
+        )
+        return csv_response(header, rows, filename="dispatches.csv")
+    years = list(
+        queries.visible_to(request.user)
+        .order_by("-request__request_round__fiscal_year")
+        .values_list("request__request_round__fiscal_year", flat=True)
+        .distinct()
     )
+    page = Paginator(dispatches, DISPATCHES_PER_PAGE).get_page(params.get("page"))
+    query = params.copy()
+    query.pop("page", None)
     return render(
         request,
         "dispatches/office.html",
         {
-            "dispatches": dispatches,
-            "counts": queries.state_counts(queries.office_list(fiscal_year=fiscal_year)),
+            "dispatches": page.object_list,
+            "page": page,
+            "query": query.urlencode(),
+            "counts": queries.state_counts(
+                queries.office_list(request.user, fiscal_year=fiscal_year)
+            ),
             "states": S.choices,
             "years": years,
             "prefectures": prefecture_choices(),

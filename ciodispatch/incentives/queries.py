@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Sum
 
 from ciodispatch import policy
 from ciodispatch.core.dates import fiscal_year_bounds
@@ -199,10 +199,13 @@ class BudgetSummary:
 
 def budget_summary(year: int, today: dt.date) -> BudgetSummary:
     budget = ProgrammeBudget.objects.filter(fiscal_year=year).first()
-    year_claims = list(IncentiveClaim.objects.filter(fiscal_year=year))
-    approved = sum(c.approved_yen or 0 for c in year_claims if c.state in APPROVED_STATES)
-    paid = sum(c.paid_yen or 0 for c in year_claims if c.state == S.PAID)
-    submitted = sum(c.computed_yen for c in year_claims if c.state == S.SUBMITTED)
+    year_claims = IncentiveClaim.objects.filter(fiscal_year=year)
+    sums = year_claims.aggregate(
+        approved=Sum("approved_yen", filter=Q(state__in=APPROVED_STATES)),
+        paid=Sum("paid_yen", filter=Q(state=S.PAID)),
+        submitted=Sum("computed_yen", filter=Q(state=S.SUBMITTED)),
+    )
+    approved, paid, submitted = (sums[k] or 0 for k in ("approved", "paid", "submitted"))
     rows = expected(year)
     summary = BudgetSummary(
         year=year,
@@ -227,10 +230,11 @@ def budget_summary(year: int, today: dt.date) -> BudgetSummary:
     summary.months_left = len(left)
     summary.per_month = (summary.committed - paid) // len(left) if left else 0
     paid_by_month: dict[tuple[int, int], int] = {}
-    for claim in year_claims:
-        if claim.state == S.PAID and claim.paid_on:
-            key = (claim.paid_on.year, claim.paid_on.month)
-            paid_by_month[key] = paid_by_month.get(key, 0) + (claim.paid_yen or 0)
+    for paid_on, amount in year_claims.filter(state=S.PAID, paid_on__isnull=False).values_list(
+        "paid_on", "paid_yen"
+    ):
+        key = (paid_on.year, paid_on.month)
+        paid_by_month[key] = paid_by_month.get(key, 0) + (amount or 0)
     for month in month_starts:
         summary.months.append(
             MonthRow(

@@ -1,4 +1,6 @@
 from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Sum
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -9,7 +11,7 @@ from django.views.decorators.http import require_POST
 from ciodispatch import policy
 from ciodispatch.core.dates import fiscal_year, format_fiscal_year
 from ciodispatch.core.errors import refusal_to_form
-from ciodispatch.core.exports import download
+from ciodispatch.core.exports import CHUNK_SIZE, csv_response
 from ciodispatch.core.once import once_per_form_token
 from ciodispatch.core.states import TransitionRefused
 from ciodispatch.dispatches.models import Dispatch
@@ -23,6 +25,7 @@ from ciodispatch.incentives.services import CostInput, IncentiveError, RuleInput
 from ciodispatch.localgov.models import LocalGovernment
 
 A = policy.Action
+CLAIMS_PER_PAGE = 50
 S = IncentiveClaim.State
 REFUSED = (IncentiveError, TransitionRefused)
 
@@ -301,7 +304,9 @@ def _years() -> list[int]:
 @policy.guard(A.LIST_CLAIMS)
 def office_claims(request):
     current = fiscal_year(timezone.localdate())
-    data = request.GET if request.GET else {"year": current}
+    params = request.GET.copy()
+    page_number = params.pop("page", [None])[-1]
+    data = params if params else {"year": current}
     form = forms.ClaimFilterForm(data, years=_years(), prefectures=_prefectures())
     filters = form.cleaned_data if form.is_valid() else {"year": current}
     found = queries.office_claims(
@@ -310,10 +315,17 @@ def office_claims(request):
         state=filters.get("state") or "",
         prefecture=filters.get("prefecture") or "",
     )
+    page = Paginator(found, CLAIMS_PER_PAGE).get_page(page_number)
     return render(
         request,
         "incentives/office_claims.html",
-        {"form": form, "claims": found, "total": sum(c.computed_yen for c in found)},
+        {
+            "form": form,
+            "claims": page.object_list,
+            "page": page,
+            "query": params.urlencode(),
+            "total": found.aggregate(total=Sum("computed_yen"))["total"] or 0,
+        },
     )
 
 
@@ -381,12 +393,16 @@ def budget_export(request, year, fmt):
     if fmt not in ("xlsx", "csv") or not 2000 <= year <= 2100:
         raise Http404
     summary = queries.budget_summary(year, timezone.localdate())
-    found = list(queries.office_claims(request.user, year=year).order_by("pk"))
+    found = (
+        queries.office_claims(request.user, year=year)
+        .order_by("pk")
+        .iterator(chunk_size=CHUNK_SIZE)
+    )
     if fmt == "csv":
-        header, rows = exports.claim_table(found)
-        return download(exports.claims_csv(header, rows), filename=f"incentives-FY{year}.csv")
-    return download(
-        exports.claims_workbook(year, found, summary), filename=f"incentives-FY{year}.xlsx"
+        rows = exports.claim_rows(found)
+        return csv_response(exports.claim_header(), rows, filename=f"incentives-FY{year}.csv")
+    return exports.claims_workbook_response(
+        year, found, summary, filename=f"incentives-FY{year}.xlsx"
     )
 
 

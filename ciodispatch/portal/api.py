@@ -4,7 +4,7 @@ from ninja import Field, Router, Schema
 
 from ciodispatch import policy
 from ciodispatch.api_support import guard_api
-from ciodispatch.portal.statistics import programme_statistics
+from ciodispatch.portal.statistics import public_statistics
 
 router = Router(tags=["statistics"])
 
@@ -113,4 +113,4 @@ class Statistics(Schema):
 )
 @guard_api(policy.Action.VIEW_STATISTICS)
 def get_statistics(request):
-    return programme_statistics()
+    return public_statistics()

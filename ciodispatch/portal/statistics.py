@@ -7,11 +7,14 @@ year of their round. Published cases are counted by the know-how app.
 """
 
 import datetime as dt
+import json
 from collections import Counter
 from typing import Any
 
-from django.db.models import Count, Q
-from django.utils import timezone
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db.models import Count, Max, Q
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ciodispatch.candidates.choices import SkillRole
@@ -46,24 +49,70 @@ def _prefectures() -> dict[str, str]:
     )
 
 
-def _requests():
+def _places(rows) -> dict[int, dict[str, Any]]:
+    """Rows of (pk, fiscal year, state, group, host's prefecture, lead's prefecture, a
+    member's prefecture, challenges, roles) — one per group member — gathered per record,
+    with the prefectures it counts in: a joint request's members and its lead, else the
+    host (``DispatchRequest.prefecture_codes``)."""
+    found: dict[int, dict[str, Any]] = {}
+    for pk, year, state, group, host, lead, member, challenges, roles in rows:
+        record = found.setdefault(
+            pk,
+            {
+                "year": year,
+                "state": state,
+                "codes": set(),
+                "challenges": set(challenges or ()),
+                "roles": set(roles or ()),
+            },
+        )
+        if group is None:
+            if host:
+                record["codes"].add(host)
+        else:
+            record["codes"].update(code for code in (lead, member) if code)
+    return found
+
+
+def _requests() -> dict[int, dict[str, Any]]:
+    """The counted requests as plain values (one query, no model objects)."""
     from ciodispatch.requests.models import DispatchRequest
 
-    return (
+    return _places(
         DispatchRequest.objects.exclude(state__in=NOT_COUNTED_STATES)
-        .select_related("request_round", "host", "group__lead")
-        .prefetch_related("group__members")
+        .order_by()
+        .values_list(
+            "pk",
+            "request_round__fiscal_year",
+            "state",
+            "group_id",
+            "host__prefecture_code",
+            "group__lead__prefecture_code",
+            "group__members__prefecture_code",
+            "challenges",
+            "skill_roles",
+        )
     )
 
 
-def _dispatches():
-    """Dispatches that have started: the CIO went to the host."""
+def _dispatches() -> dict[int, dict[str, Any]]:
+    """Dispatches that have started (the CIO went to the host), as plain values."""
     from ciodispatch.dispatches.models import Dispatch
 
-    return (
+    return _places(
         Dispatch.objects.filter(started_on__isnull=False)
-        .select_related("request__request_round", "request__host", "request__group__lead")
-        .prefetch_related("request__group__members")
+        .order_by()
+        .values_list(
+            "pk",
+            "request__request_round__fiscal_year",
+            "state",
+            "request__group_id",
+            "request__host__prefecture_code",
+            "request__group__lead__prefecture_code",
+            "request__group__members__prefecture_code",
+            "request__challenges",
+            "request__skill_roles",
+        )
     )
 
 
@@ -72,7 +121,7 @@ def outcome_statistics() -> dict[str, Any]:
     many KPIs were measured and reached their target, progress toward target by band."""
     from ciodispatch.progress.queries import programme_outcomes
 
-    outcomes = programme_outcomes()
+    outcomes = programme_outcomes(rows=False)
     return {
         "dispatches": outcomes["dispatches"],
         "finished": outcomes["finished"],
@@ -86,8 +135,85 @@ def outcome_statistics() -> dict[str, Any]:
     }
 
 
+# A snapshot is computed again at the latest after this long, even with no change recorded:
+# a bound on staleness should a write ever bypass the audit log (a bulk update), or an audit
+# event of an earlier transaction commit after a later one's (sequence values are handed out
+# before commit).
+SNAPSHOT_MAX_AGE = dt.timedelta(minutes=15)
+
+
+def data_fingerprint() -> str:
+    """Which state of the data the statistics describe: every change goes through a service
+    that appends an audit event, so the newest event's id moves with every change (one index
+    lookup); the date, because what counts as running or held moves with it."""
+    from ciodispatch.audit.models import AuditEvent
+
+    newest = AuditEvent.objects.aggregate(newest=Max("pk"))["newest"] or 0
+    return f"{newest}:{timezone.localdate().isoformat()}"
+
+
+def public_statistics() -> dict[str, Any]:
+    """What the landing page, the statistics page, its CSV files and ``GET /api/statistics``
+    show: the figures computed once per change and kept in ``portal.StatisticsSnapshot``
+    (shared by every app server), with the figures that move with the clock (events held and
+    upcoming) read fresh."""
+    from ciodispatch.portal.models import StatisticsSnapshot
+
+    fingerprint = data_fingerprint()
+    kind = f"programme:{translation.get_language() or 'default'}"
+    now = timezone.now()
+    snapshot = StatisticsSnapshot.objects.filter(kind=kind).first()
+    if (
+        snapshot is not None
+        and snapshot.fingerprint == fingerprint
+        and now - snapshot.computed_at < SNAPSHOT_MAX_AGE
+    ):
+        data = snapshot.data
+    elif snapshot is None:
+        data = _computed_figures()
+        try:
+            with transaction.atomic():
+                StatisticsSnapshot.objects.create(
+                    kind=kind, fingerprint=fingerprint, data=data, computed_at=now
+                )
+        except IntegrityError:
+            pass  # another server stored its own at the same moment
+    else:
+        data = _recomputed(snapshot, fingerprint, now)
+    return {**data, "events": event_statistics()}
+
+
+def _recomputed(snapshot, fingerprint: str, now: dt.datetime) -> dict[str, Any]:
+    """Compute again under a row lock; a reader that finds another server computing serves
+    the previous figures meanwhile rather than computing them a second time."""
+    from ciodispatch.portal.models import StatisticsSnapshot
+
+    nowait = connection.features.has_select_for_update_nowait
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                locked = StatisticsSnapshot.objects.select_for_update(nowait=nowait).get(
+                    pk=snapshot.pk
+                )
+        except OperationalError:  # locked: another server is computing
+            return snapshot.data
+        data = _computed_figures()
+        locked.fingerprint, locked.data, locked.computed_at = fingerprint, data, now
+        locked.save(update_fields=["fingerprint", "data", "computed_at"])
+    return data
+
+
+def _computed_figures() -> dict[str, Any]:
+    """The stored part, as the JSON column gives it back (so a fresh and a kept snapshot
+    read the same)."""
+    figures = programme_statistics()
+    del figures["events"]
+    return json.loads(json.dumps(figures, cls=DjangoJSONEncoder))
+
+
 def programme_statistics() -> dict[str, Any]:
-    """Everything the statistics page, its CSV files and ``GET /api/statistics`` show."""
+    """Everything the statistics page, its CSV files and ``GET /api/statistics`` show,
+    computed from the data now (readers go through ``public_statistics``)."""
     prefectures = _prefectures()
     summaries = matched_summaries()
     requests_by_year: Counter = Counter()
@@ -96,19 +222,19 @@ def programme_statistics() -> dict[str, Any]:
     requests_by_region: Counter = Counter()
     requests_by_challenge: Counter = Counter()
     requests_by_role: Counter = Counter()
-    for req in _requests():
-        year = req.request_round.fiscal_year
+    for req in _requests().values():
+        year = req["year"]
         requests_by_year[year] += 1
-        if req.state == "approved":
+        if req["state"] == "approved":
             approved_by_year[year] += 1
-        codes = req.prefecture_codes()
+        codes = req["codes"]
         for code in codes:
             requests_by_prefecture[code] += 1
         for region in {region_of(code) for code in codes}:
             requests_by_region[str(region)] += 1
-        for challenge in set(req.challenges):
+        for challenge in req["challenges"]:
             requests_by_challenge[challenge] += 1
-        for role in set(req.skill_roles):
+        for role in req["roles"]:
             requests_by_role[role] += 1
 
     dispatched_by_year: Counter = Counter()
@@ -116,17 +242,16 @@ def programme_statistics() -> dict[str, Any]:
     dispatched_by_prefecture: Counter = Counter()
     dispatched_by_region: Counter = Counter()
     dispatched_by_challenge: Counter = Counter()
-    for dispatch in _dispatches():
-        req = dispatch.request
-        year = req.request_round.fiscal_year
+    for dispatch in _dispatches().values():
+        year = dispatch["year"]
         dispatched_by_year[year] += 1
-        state_by_year[(year, dispatch.state)] += 1
-        codes = req.prefecture_codes()
+        state_by_year[(year, dispatch["state"])] += 1
+        codes = dispatch["codes"]
         for code in codes:
             dispatched_by_prefecture[code] += 1
         for region in {region_of(code) for code in codes}:
             dispatched_by_region[str(region)] += 1
-        for challenge in set(req.challenges):
+        for challenge in dispatch["challenges"]:
             dispatched_by_challenge[challenge] += 1
 
     matched_by_year: dict[int, dict[str, Any]] = {}

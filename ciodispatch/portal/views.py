@@ -32,7 +32,7 @@ def _bars(rows: list[dict], key: str) -> list[dict]:
 def landing(request):
     from ciodispatch.outreach.models import Event
 
-    stats = statistics.programme_statistics()
+    stats = statistics.public_statistics()
     latest = stats["by_fiscal_year"][-1] if stats["by_fiscal_year"] else None
     upcoming = Event.objects.filter(state="published", starts_at__gte=timezone.now()).order_by(
         "starts_at"
@@ -64,7 +64,7 @@ METRIC_LABELS = {
 
 @policy.guard(A.VIEW_STATISTICS)
 def statistics_page(request):
-    stats = statistics.programme_statistics()
+    stats = statistics.public_statistics()
     has_matches = stats["matching_published"]
     available = (
         ["requests"]
@@ -220,7 +220,7 @@ TABLES = (
 def statistics_csv(request, table):
     if table not in TABLES:
         raise Http404
-    stats = statistics.programme_statistics()
+    stats = statistics.public_statistics()
     header, rows = _table(stats, table)
     response = download(csv_bytes(header, rows), filename=f"ciodispatch-statistics-{table}.csv")
     # The rows stay plain for machines; the licence travels in the response (and on the page).

@@ -125,8 +125,9 @@ def _dispatches():
     )
 
 
-def visible_dispatches(user):
-    """The started dispatches ``user`` may see (their own as CIO or host; all for the office)."""
+def started_dispatches(user):
+    """The started dispatches ``user`` may see (their own as CIO or host; all for the office),
+    newest first, ready to list (the list form in progress/rules.py)."""
     from ciodispatch.progress.rules import visible_progress
 
     started = (
@@ -136,7 +137,11 @@ def visible_dispatches(user):
         .prefetch_related("reports")
         .order_by("-started_on", "pk")
     )
-    return list(visible_progress(user, started))
+    return visible_progress(user, started)
+
+
+def visible_dispatches(user):
+    return list(started_dispatches(user))
 
 
 def overview(dispatches, today: dt.date) -> list[dict]:
@@ -157,15 +162,11 @@ def overview(dispatches, today: dt.date) -> list[dict]:
     return rows
 
 
-def office_overview(today: dt.date) -> list[dict]:
-    started = (
-        _dispatches()
-        .filter(started_on__isnull=False)
-        .select_related("action_plan")
-        .prefetch_related("reports")
-        .order_by("-started_on", "pk")
-    )
-    return overview(started, today)
+def overdue_overview(user, today: dt.date) -> list[dict]:
+    """The rows of the running dispatches ``user`` may see with something overdue (only a
+    running dispatch can be late); a fixed number of queries whatever their number."""
+    running = started_dispatches(user).filter(state__in=RUNNING)
+    return [row for row in overview(running, today) if row["overdue"]]
 
 
 # --- small wins ---------------------------------------------------------------------------
@@ -292,53 +293,94 @@ def _band(ratio: Decimal) -> str:
     return "100"
 
 
-def programme_outcomes() -> dict:
-    """Across running and finished dispatches: per dispatch the share of KPIs at or past the
-    target (by the latest value: end, else mid, else start), the distribution of progress
-    toward target, and counts. Only public facts (host, KPI names and values)."""
-    dispatches = list(
-        _dispatches()
-        .filter(state__in=RUNNING + FINISHED, started_on__isnull=False)
-        .prefetch_related("request__kpis")
-        .order_by("started_on", "pk")
-    )
-    measurements: dict[tuple[int, int], dict[str, KPIMeasurement]] = {}
-    for m in KPIMeasurement.objects.filter(dispatch__in=dispatches):
-        measurements.setdefault((m.dispatch_id, m.kpi_id), {})[m.point] = m
-    distribution = {key: 0 for key, *_rest in BANDS}
-    rows = []
-    kpis_measured = kpis_reached = 0
-    for dispatch in dispatches:
-        measured = at_target = 0
-        kpis = list(dispatch.request.kpis.all())
-        for kpi in kpis:
-            points = measurements.get((dispatch.pk, kpi.pk), {})
-            latest = next((points[p] for p in reversed(POINTS) if p in points), None)
-            if latest is None:
+def _outcome_dispatches():
+    return Dispatch.objects.filter(state__in=RUNNING + FINISHED, started_on__isnull=False)
+
+
+def _kpi_results(dispatches) -> dict[int, tuple[int, int, int, list[str]]]:
+    """Per dispatch of ``dispatches`` (a queryset): its number of KPIs, of which measured, of
+    which reached, and the progress band of each measured one, by the latest value (end,
+    else mid, else start). Three queries of plain values, whatever the number of dispatches."""
+    from ciodispatch.requests.models import KPI
+
+    of_request: dict[int, list[int]] = {}
+    kpis: dict[int, list[tuple[int, Decimal, Decimal]]] = {}
+    for request, pk in dispatches.values_list("request_id", "pk"):
+        of_request.setdefault(request, []).append(pk)
+        kpis[pk] = []
+    for kpi, request, baseline, target in KPI.objects.filter(
+        request__in=dispatches.values("request_id")
+    ).values_list("pk", "request_id", "baseline", "target"):
+        for dispatch in of_request.get(request, ()):
+            kpis[dispatch].append((kpi, baseline, target))
+    order = {p: i for i, p in enumerate(POINTS)}
+    latest: dict[tuple[int, int], tuple[int, Decimal]] = {}
+    for dispatch, kpi, point, value in KPIMeasurement.objects.filter(
+        dispatch__in=dispatches.values("pk")
+    ).values_list("dispatch_id", "kpi_id", "point", "value"):
+        rank = order.get(point, -1)
+        if (dispatch, kpi) not in latest or rank > latest[(dispatch, kpi)][0]:
+            latest[(dispatch, kpi)] = (rank, value)
+    results = {}
+    for dispatch, its_kpis in kpis.items():
+        bands = []
+        at_target = 0
+        for kpi, baseline, target in its_kpis:
+            found = latest.get((dispatch, kpi))
+            if found is None:
                 continue
-            measured += 1
-            if reached(kpi.baseline, kpi.target, latest.value):
+            value = found[1]
+            if reached(baseline, target, value):
                 at_target += 1
-            ratio = progress_ratio(kpi.baseline, kpi.target, latest.value)
+            ratio = progress_ratio(baseline, target, value)
             if ratio is None:
-                ratio = Decimal(1) if latest.value == kpi.target else Decimal(0)
-            distribution[_band(ratio)] += 1
-        kpis_measured += measured
-        kpis_reached += at_target
+                ratio = Decimal(1) if value == target else Decimal(0)
+            bands.append(_band(ratio))
+        results[dispatch] = (len(its_kpis), len(bands), at_target, bands)
+    return results
+
+
+def outcome_rows(dispatches) -> list[dict]:
+    """The "by dispatch" rows for ``dispatches`` (a page of them, with their hosts)."""
+    dispatches = list(dispatches)
+    results = _kpi_results(Dispatch.objects.filter(pk__in=[d.pk for d in dispatches]))
+    rows = []
+    for dispatch in dispatches:
+        kpis, measured, at_target, _bands = results.get(dispatch.pk, (0, 0, 0, []))
         rows.append(
             {
                 "dispatch": dispatch,
                 "host_name": dispatch.host_name,
                 "finished": dispatch.state in FINISHED,
-                "kpis": len(kpis),
+                "kpis": kpis,
                 "measured": measured,
                 "reached": at_target,
                 "share": round(100 * at_target / measured) if measured else None,
             }
         )
+    return rows
+
+
+def outcome_dispatches():
+    """The dispatches the outcomes count, in the order their rows are listed."""
+    return _dispatches().filter(pk__in=_outcome_dispatches()).order_by("started_on", "pk")
+
+
+def programme_outcomes(*, rows: bool = True) -> dict:
+    """Across running and finished dispatches: per dispatch the share of KPIs at or past the
+    target (by the latest value: end, else mid, else start), the distribution of progress
+    toward target, and counts. Only public facts (host, KPI names and values). Without
+    ``rows``, the counts only (the pages list the rows of one page with ``outcome_rows``)."""
+    states = dict(_outcome_dispatches().values_list("pk", "state"))
+    results = _kpi_results(_outcome_dispatches())
+    distribution = {key: 0 for key, *_rest in BANDS}
+    for _kpis, _measured, _reached, bands in results.values():
+        for band in bands:
+            distribution[band] += 1
     most = max(distribution.values()) or 1
+    finished = sum(1 for state in states.values() if state in FINISHED)
     return {
-        "rows": rows,
+        "rows": outcome_rows(outcome_dispatches()) if rows else [],
         "distribution": [
             {
                 "key": key,
@@ -353,11 +395,11 @@ def programme_outcomes() -> dict:
             for i, (key, label, *_rest) in enumerate(BANDS)
         ],
         "chart_height": 24 * len(BANDS),
-        "dispatches": len(rows),
-        "running": sum(1 for r in rows if not r["finished"]),
-        "finished": sum(1 for r in rows if r["finished"]),
-        "kpis_measured": kpis_measured,
-        "kpis_reached": kpis_reached,
+        "dispatches": len(states),
+        "running": len(states) - finished,
+        "finished": finished,
+        "kpis_measured": sum(r[1] for r in results.values()),
+        "kpis_reached": sum(r[2] for r in results.values()),
         "published_wins": SmallWin.objects.filter(state=SmallWin.State.PUBLISHED).count(),
     }
 

@@ -28,6 +28,7 @@ from ciodispatch.progress.services import ProgressError
 
 A = policy.Action
 WINS_PER_PAGE = 10
+DISPATCHES_PER_PAGE = 50
 
 
 def _load_dispatch(request, pk, **kwargs):
@@ -420,15 +421,20 @@ def mine(request):
 @policy.guard(A.VIEW_PROGRESS_OVERVIEW)
 def office(request):
     today = timezone.localdate()
-    rows = queries.office_overview(today)
+    page = Paginator(queries.started_dispatches(request.user), DISPATCHES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    outcomes = queries.programme_outcomes(rows=False)
+    outcomes["rows"] = queries.outcome_rows(page.object_list)
     return render(
         request,
         "progress/office.html",
         {
-            "overdue_rows": [r for r in rows if r["overdue"]],
-            "rows": rows,
+            "overdue_rows": queries.overdue_overview(request.user, today),
+            "rows": queries.overview(page.object_list, today),
+            "page": page,
             "help_requests": queries.help_requests()[:50],
-            "outcomes": queries.programme_outcomes(),
+            "outcomes": outcomes,
         },
     )
 
@@ -466,4 +472,9 @@ def public_win(request, pk):
 
 @policy.guard(A.VIEW_PUBLIC_PROGRESS)
 def outcomes(request):
-    return render(request, "progress/outcomes.html", {"outcomes": queries.programme_outcomes()})
+    page = Paginator(queries.outcome_dispatches(), DISPATCHES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    outcomes = queries.programme_outcomes(rows=False)
+    outcomes["rows"] = queries.outcome_rows(page.object_list)
+    return render(request, "progress/outcomes.html", {"outcomes": outcomes, "page": page})

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from ciodispatch import policy
 from ciodispatch.accounts.models import Role
 from ciodispatch.core.errors import refusal_to_form, refusal_to_message
-from ciodispatch.core.exports import csv_bytes, download, xlsx_bytes
+from ciodispatch.core.exports import CHUNK_SIZE, export_response
 from ciodispatch.core.once import once_per_form_token
 from ciodispatch.core.programme import Challenge
 from ciodispatch.localgov.models import LocalGovernmentGroup
@@ -283,22 +283,30 @@ def office_list(request):
     if request_round is None:
         return render(request, "requests/no_round.html")
     form = forms.OfficeFilterForm(request.GET or None)
-    found = list(
-        _filtered(request.user, form, request_round).order_by(
-            "state", F("submitted_at").desc(nulls_last=True), "pk"
-        )
+    found = _filtered(request.user, form, request_round).order_by(
+        "state", F("submitted_at").desc(nulls_last=True), "pk"
     )
-    by_region: dict = {}
-    by_challenge: dict = {}
-    for r in found:
-        regions = {m.region for m in r.members()}
-        for region in regions:
-            by_region[region] = by_region.get(region, 0) + 1
-        for challenge in r.challenges:
-            by_challenge[challenge] = by_challenge.get(challenge, 0) + 1
     export = request.GET.get("format")
     if export in ("csv", "xlsx"):
         return _export(found, export, request_round)
+    # The bars from plain values, one query whatever the number of requests.
+    regions: dict[int, set] = {}
+    challenges: dict[int, list] = {}
+    for pk, group, host_region, member_region, asked in found.values_list(
+        "pk", "group_id", "host__region", "group__members__region", "challenges"
+    ).order_by():
+        region = member_region if group is not None else host_region
+        regions.setdefault(pk, set())
+        if region:
+            regions[pk].add(region)
+        challenges[pk] = asked or []
+    by_region: dict = {}
+    by_challenge: dict = {}
+    for pk, found_regions in regions.items():
+        for region in found_regions:
+            by_region[region] = by_region.get(region, 0) + 1
+        for challenge in challenges[pk]:
+            by_challenge[challenge] = by_challenge.get(challenge, 0) + 1
     page = Paginator(found, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -312,7 +320,7 @@ def office_list(request):
             "form": form,
             "page": page,
             "query": query.urlencode(),
-            "count": len(found),
+            "count": page.paginator.count,
             "region_bars": _bars(by_region, dict(Region.choices)),
             "challenge_bars": _bars(by_challenge, dict(Challenge.choices)),
         },
@@ -333,33 +341,34 @@ def _rows(found):
         _("Conditions failing"),
     ]
     labels = dict(Challenge.choices)
-    rows = []
+    return header, _row_values(found, labels)
+
+
+def _row_values(found, labels):
     for r in found:
         members = r.members()
-        rows.append(
-            [
-                r.requester_name,
-                _("yes") if r.is_joint else _("no"),
-                "、".join(sorted({m.prefecture for m in members})),
-                r.title,
-                str(r.get_state_display()),
-                "、".join(str(labels.get(c, c)) for c in r.challenges),
-                r.term_months or "",
-                r.start_date.isoformat() if r.start_date else "",
-                r.budget_yen or "",
-                "、".join(c["label"] for c in r.eligibility if not c["passed"]),
-            ]
-        )
-    return header, rows
+        yield [
+            r.requester_name,
+            _("yes") if r.is_joint else _("no"),
+            "、".join(sorted({m.prefecture for m in members})),
+            r.title,
+            str(r.get_state_display()),
+            "、".join(str(labels.get(c, c)) for c in r.challenges),
+            r.term_months or "",
+            r.start_date.isoformat() if r.start_date else "",
+            r.budget_yen or "",
+            "、".join(c["label"] for c in r.eligibility if not c["passed"]),
+        ]
 
 
 def _export(found, kind, request_round):
-    header, rows = _rows(found)
-    name = f"dispatch-requests-{request_round.fiscal_year}.{kind}"
-    if kind == "csv":
-        return download(csv_bytes(header, rows), filename=name)
-    return download(
-        xlsx_bytes(header, rows, sheet_title=str(request_round.fiscal_year)), filename=name
+    header, rows = _rows(found.iterator(chunk_size=CHUNK_SIZE))
+    return export_response(
+        kind,
+        header,
+        rows,
+        filename=f"dispatch-requests-{request_round.fiscal_year}",
+        sheet_title=str(request_round.fiscal_year),
     )
 
 

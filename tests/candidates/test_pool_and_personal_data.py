@@ -11,7 +11,7 @@ from ciodispatch.audit.models import AuditEvent
 from ciodispatch.candidates import services
 from ciodispatch.candidates.models import Application
 from ciodispatch.candidates.personal_data import personal_data, personal_data_pdf
-from ciodispatch.candidates.pool import pool_csv, pool_xlsx, search_pool
+from ciodispatch.candidates.pool import pool_export, search_pool
 from ciodispatch.candidates.services import CandidateError, Decision
 from tests.candidates.helpers import new_candidate, submitted_application
 
@@ -55,7 +55,7 @@ def test_search_finds_only_valid_certified_cios(pool):
 
 
 def test_csv_export_opens_in_excel_with_japanese(pool):
-    data = pool_csv(search_pool())
+    data = b"".join(pool_export(search_pool(), "csv", filename="pool").streaming_content)
     assert data.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert len(rows) == 3
@@ -64,7 +64,8 @@ def test_csv_export_opens_in_excel_with_japanese(pool):
 
 
 def test_excel_export_reads_back(pool):
-    book = load_workbook(io.BytesIO(pool_xlsx(search_pool())))
+    response = pool_export(search_pool(), "xlsx", filename="pool")
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     sheet = book.active
     values = [[c.value for c in row] for row in sheet.iter_rows()]
     assert len(values) == 3

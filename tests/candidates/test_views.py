@@ -202,9 +202,9 @@ def test_reviewer_scores_in_the_page_and_office_decides_and_certifies(
     app.refresh_from_db()
     assert app.state == S.CERTIFIED
     xlsx = client.get("/candidates/pool/?format=xlsx")
-    rows = list(load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(values_only=True))
+    rows = list(load_workbook(io.BytesIO(xlsx.getvalue())).active.iter_rows(values_only=True))
     assert rows[1][0] == "山田 花子"
-    csv_body = client.get("/candidates/pool/?format=csv").content
+    csv_body = client.get("/candidates/pool/?format=csv").getvalue()
     assert csv_body.startswith(b"\xef\xbb\xbf") and "山田 花子".encode() in csv_body
 
 

@@ -104,7 +104,7 @@ def test_the_office_lists_filters_and_exports(client, personas, monkeypatch):
     assert list(page.context["dispatches"]) == [active]
     assert list(c.get("/dispatches/office/?state=completed").context["dispatches"]) == []
     assert c.get("/dispatches/office/?fiscal_year=abc&state=nonsense").status_code == 200
-    csv = c.get("/dispatches/office/?format=csv").content.decode("utf-8-sig")
+    csv = c.get("/dispatches/office/?format=csv").getvalue().decode("utf-8-sig")
     assert active.notice_number in csv and "多久市" in csv
     # An office user's "my dispatches" is the office list.
     assert c.get("/dispatches/")["Location"] == "/dispatches/office/"

@@ -177,7 +177,7 @@ def test_office_decides_and_reads_budget_and_export(personas, monkeypatch, signe
     )
     assert bad.status_code == 200
     export = client.get(reverse("incentives:export", args=[fy(), "xlsx"]))
-    book = load_workbook(io.BytesIO(export.content))
+    book = load_workbook(io.BytesIO(export.getvalue()))
     claims_sheet, budget_sheet = book.worksheets
     assert str(fy()) in claims_sheet["A1"].value
     rows = list(claims_sheet.iter_rows(values_only=True))
@@ -192,7 +192,8 @@ def test_office_decides_and_reads_budget_and_export(personas, monkeypatch, signe
     # budget, approved, expected, committed, paid, remaining, submitted
     assert figures == [10_000_000, 1_000_000, 0, 1_000_000, 1_000_000, 9_000_000, 0]
     csv = client.get(reverse("incentives:export", args=[fy(), "csv"]))
-    assert csv.content.startswith("\ufeff".encode()) and "412040" in csv.content.decode("utf-8")
+    body = csv.getvalue()
+    assert body.startswith("\ufeff".encode()) and "412040" in body.decode("utf-8")
     assert client.get(reverse("incentives:export", args=[fy(), "pdf"])).status_code == 404
 
 

@@ -123,9 +123,9 @@ def test_office_list_filters_charts_and_exports(client, personas):
         in client.get("/requests/office/", {"challenge": "vendor_dependency"}).content.decode()
     )
     xlsx = client.get("/requests/office/", {"format": "xlsx"})
-    rows = list(load_workbook(io.BytesIO(xlsx.content)).active.values)
+    rows = list(load_workbook(io.BytesIO(xlsx.getvalue())).active.values)
     assert rows[1][0] == "佐賀県多久市"
-    csv_body = client.get("/requests/office/", {"format": "csv"}).content
+    csv_body = client.get("/requests/office/", {"format": "csv"}).getvalue()
     assert csv_body.startswith(b"\xef\xbb\xbf") and "佐賀県多久市".encode() in csv_body
     response = client.post(f"/requests/{req.pk}/decide/", {"decision": "approve", "comment": ""})
     assert response.status_code == 302
