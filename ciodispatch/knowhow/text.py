@@ -5,6 +5,7 @@ document and a query written differently (ＤＸ/DX, ｼｽﾃﾑ/システム/�
 """
 
 import html
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -75,25 +76,73 @@ def bigrams(word: str) -> list[str]:
     return [word[i : i + 2] for i in range(len(word) - 1)]
 
 
-def token(gram: str) -> str:
-    """An index token for one bigram: ASCII letters only (5 per character, hex digits a–p).
+def gram_number(gram: str) -> int:
+    """A bigram as one integer (the index's key): the two code points side by side."""
+    first, second = gram
+    return ord(first) * 0x110000 + ord(second)
 
-    Both FTS5's unicode61 tokenizer and PostgreSQL's parser keep such a token whole whatever
-    the locale, so the two databases index exactly the same words.
-    """
-    return "".join(
-        f"{ord(char):05x}".translate(str.maketrans("0123456789abcdef", "abcdefghijklmnop"))
-        for char in gram
+
+@lru_cache(maxsize=4)
+def _names_by_first_gram(longer_words: frozenset[str]) -> dict[str, tuple[str, ...]]:
+    by_gram: dict[str, list[str]] = {}
+    for word in longer_words:
+        if len(word) >= 3:
+            by_gram.setdefault(word[:2], []).append(word)
+    return {gram: tuple(words) for gram, words in by_gram.items()}
+
+
+def _shadowed_bigrams(normalised: str, longer_words: frozenset[str]) -> set[int]:
+    """Start offsets of the bigrams lying inside a known longer word after its first
+    character (京都 in 東京都): as a two-character word such a bigram is not a hit."""
+    names = _names_by_first_gram(longer_words)
+    shadowed: set[int] = set()
+    for start in range(len(normalised) - 2):
+        for word in names.get(normalised[start : start + 2], ()):
+            if normalised.startswith(word, start):
+                shadowed.update(range(start + 1, start + len(word) - 1))
+    return shadowed
+
+
+def bigram_counts(normalised: str, longer_words: frozenset[str]) -> dict[str, list[int]]:
+    """For each bigram of the words of ``normalised``: [occurrences, occurrences that count
+    as hits of the two-character word] (``occurrences()`` of the bigram, for every bigram at
+    once)."""
+    shadowed = _shadowed_bigrams(normalised, longer_words)
+    counts: dict[str, list[int]] = {}
+    for start in range(len(normalised) - 1):
+        gram = normalised[start : start + 2]
+        if SEPARATOR in gram:
+            continue
+        entry = counts.setdefault(gram, [0, 0])
+        entry[0] += 1
+        if start not in shadowed:
+            entry[1] += 1
+    return counts
+
+
+def score(title_hits: int, text_hits: int, text_length: int) -> float:
+    """What one word adds to a document's score: hits in the title weigh three times as much,
+    each further hit less (logarithm), and long texts are discounted."""
+    return (TITLE_WEIGHT * math.log1p(title_hits) + math.log1p(text_hits)) / math.log(
+        text_length + 20
     )
 
 
-def index_tokens(text: str) -> str:
-    """The space-separated tokens stored in the index for ``text`` (each distinct once)."""
-    seen: dict[str, None] = {}
-    for word in words(text):
-        for gram in bigrams(word):
-            seen.setdefault(token(gram), None)
-    return " ".join(seen)
+TITLE_WEIGHT = 3
+
+
+def bigram_weights(
+    normalised_title: str, normalised_text: str, longer_words: frozenset[str]
+) -> dict[int, float]:
+    """The postings of one document: gram_number → score() of the bigram searched as a
+    two-character word (0.0 when it occurs only inside longer place names)."""
+    title = bigram_counts(normalised_title, longer_words)
+    body = bigram_counts(normalised_text, longer_words)
+    length = len(normalised_text)
+    return {
+        gram_number(gram): score(title.get(gram, (0, 0))[1], body.get(gram, (0, 0))[1], length)
+        for gram in title.keys() | body.keys()
+    }
 
 
 # --- queries -----------------------------------------------------------------------------
@@ -210,6 +259,11 @@ def _traps(term: str, longer_words: frozenset[str]) -> tuple[tuple[str, int], ..
             traps.append((word, offset))
             offset = word.find(term, offset + 1)
     return tuple(traps)
+
+
+def traps(term: str, longer_words: frozenset[str]) -> tuple[tuple[str, int], ...]:
+    """(known word, offset) for each place ``term`` occurs in a known word after its start."""
+    return _traps(term, longer_words)
 
 
 def _inside_trap(text: str, start: int, term: str, traps) -> bool:

@@ -57,7 +57,7 @@ def case_list(request):
             "rows": rows,
             "page": page,
             "query": query,
-            "count": len(cases),
+            "count": page.paginator.count,
             "result": result,
             "searched": bool(request.GET),
             "licence": LICENCE,
