@@ -52,22 +52,43 @@ def filter_cases(
 
 
 class RankedCases:
-    """The published cases matching a query, best first, for a Paginator: ``count()`` asks
-    the database how many match, a slice fetches that page only. The hits of the page last
-    fetched are in ``result.hits``."""
+    """The published cases matching a query, best first, for a Paginator: ``count()`` and a
+    slice read only one page from the database. ``page`` (offset, size), when given, is the
+    page the caller will ask for: ``count()`` then fetches it in the same statement. The hits
+    of the page last fetched are in ``result.hits``."""
 
-    def __init__(self, q: str, queryset: QuerySet[Case], kind: str):
+    def __init__(self, q: str, queryset: QuerySet[Case], kind: str, *, filtered: bool, page=None):
         self.q = q
         self.queryset = queryset
         self.kind = kind
+        # Only published documents are indexed: without filters the index needs no join.
+        self.within = queryset if filtered else None
         self.result = search.SearchResult(query=T.parse_query(q), hits=[])
-        self._count: int | None = None
+        self._page = page
+        self._total: int | None = None
+        self._fetched: dict[tuple[int, int | None], list[Case]] = {}
+
+    def _fetch(self, offset: int, limit: int | None) -> list[Case]:
+        key = (offset, limit)
+        if key not in self._fetched:
+            result = search.search(
+                self.q, kind=self.kind, limit=limit, offset=offset, within=self.within
+            )
+            self.result.hits, self.result.total = result.hits, result.total
+            self._total = result.total
+            by_id = {case.pk: case for case in self.queryset.filter(pk__in=result.ids)}
+            self._fetched = {key: [by_id[pk] for pk in result.ids if pk in by_id]}
+        return self._fetched[key]
 
     def count(self) -> int:
-        if self._count is None:
-            self._count = search.count(self.q, kind=self.kind, within=self.queryset)
-            self.result.total = self._count
-        return self._count
+        if self.result.query.is_empty:
+            return 0
+        if self._total is None:
+            if self._page is not None:
+                self._fetch(*self._page)
+            else:
+                self._total = search.count(self.q, kind=self.kind, within=self.within)
+        return self._total
 
     def __len__(self) -> int:
         return self.count()
@@ -77,31 +98,20 @@ class RankedCases:
             return self[index : index + 1][0]
         offset = index.start or 0
         limit = None if index.stop is None else max(0, index.stop - offset)
-        result = search.search(
-            self.q,
-            kind=self.kind,
-            limit=limit,
-            offset=offset,
-            within=self.queryset,
-            count_total=self._count is None,
-        )
-        if self._count is None:
-            self._count = result.total
-        result.total = self._count
-        self.result.hits, self.result.total = result.hits, result.total
-        by_id = {case.pk: case for case in self.queryset.filter(pk__in=result.ids)}
-        return [by_id[pk] for pk in result.ids if pk in by_id]
+        return self._fetch(offset, limit)
 
 
 def search_cases(
-    q: str | None, **filters
+    q: str | None, *, page: tuple[int, int] | None = None, **filters
 ) -> tuple[QuerySet[Case] | RankedCases, search.SearchResult | None]:
     """Published cases matching ``q`` (ranked) and the filters; without ``q``, newest first.
-    Both are lazy: paginate them, and only the page's rows are read."""
+    Both are lazy: paginate them, and only the page's rows are read. ``page``: (offset,
+    size) of the page that will be shown, so that the count and the page are one query."""
     queryset = filter_cases(published_cases(), **filters).prefetch_related("local_governments")
     if not (q or "").strip():
         return queryset, None
-    ranked = RankedCases(q, queryset, search_kind_case())
+    filtered = any(filters.values())
+    ranked = RankedCases(q, queryset, search_kind_case(), filtered=filtered, page=page)
     return ranked, ranked.result
 
 

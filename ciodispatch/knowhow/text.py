@@ -30,6 +30,20 @@ def _is_word_char(char: str) -> bool:
     return char.isalnum()
 
 
+@lru_cache(maxsize=65536)
+def _pieces(char: str) -> tuple[tuple[str, bool], ...]:
+    """What one original character becomes: (piece, is a combining mark) for each character
+    of its NFKC form, lower case, katakana folded, a non-word character as the separator."""
+    out = []
+    for piece in unicodedata.normalize("NFKC", char).lower():
+        if unicodedata.combining(piece):
+            out.append((piece, True))
+            continue
+        piece = _fold_char(piece)
+        out.append((piece if _is_word_char(piece) else SEPARATOR, False))
+    return tuple(out)
+
+
 def normalise_with_map(text: str) -> tuple[str, list[int], list[int]]:
     """The normalised text and, for each of its characters, the first and the last index of
     the original characters it came from.
@@ -41,19 +55,20 @@ def normalise_with_map(text: str) -> tuple[str, list[int], list[int]]:
     origin: list[int] = []
     origin_end: list[int] = []
     for index, char in enumerate(text):
-        for piece in unicodedata.normalize("NFKC", char).lower():
-            if unicodedata.combining(piece) and out and out[-1] != SEPARATOR:
-                # A half-width voiced mark (ﾄﾞ) composes with the kana before it (ド).
-                composed = unicodedata.normalize("NFC", out[-1] + piece)
-                if len(composed) == 1:
-                    out[-1] = _fold_char(composed)
-                    origin_end[-1] = index
-                    continue
-            piece = _fold_char(piece)
-            if not _is_word_char(piece):
-                piece = SEPARATOR
-                if out and out[-1] == SEPARATOR:
-                    continue
+        for piece, combining in _pieces(char):
+            if combining:
+                if out and out[-1] != SEPARATOR:
+                    # A half-width voiced mark (ﾄﾞ) composes with the kana before it (ド).
+                    composed = unicodedata.normalize("NFC", out[-1] + piece)
+                    if len(composed) == 1:
+                        out[-1] = _fold_char(composed)
+                        origin_end[-1] = index
+                        continue
+                piece = _fold_char(piece)
+                if not _is_word_char(piece):
+                    piece = SEPARATOR
+            if piece == SEPARATOR and out and out[-1] == SEPARATOR:
+                continue
             out.append(piece)
             origin.append(index)
             origin_end.append(index)
