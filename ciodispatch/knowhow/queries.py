@@ -69,16 +69,20 @@ class RankedCases:
         self._fetched: dict[tuple[int, int | None], list[Case]] = {}
 
     def _fetch(self, offset: int, limit: int | None) -> list[Case]:
-        key = (offset, limit)
-        if key not in self._fetched:
-            result = search.search(
-                self.q, kind=self.kind, limit=limit, offset=offset, within=self.within
-            )
-            self.result.hits, self.result.total = result.hits, result.total
-            self._total = result.total
-            by_id = {case.pk: case for case in self.queryset.filter(pk__in=result.ids)}
-            self._fetched = {key: [by_id[pk] for pk in result.ids if pk in by_id]}
-        return self._fetched[key]
+        for (done_offset, done_limit), cases in self._fetched.items():
+            # The Paginator asks for the last page's exact size after count(): same rows.
+            if done_offset == offset and done_limit is not None and limit is not None:
+                if limit <= done_limit:
+                    return cases[:limit]
+        result = search.search(
+            self.q, kind=self.kind, limit=limit, offset=offset, within=self.within
+        )
+        self.result.hits, self.result.total = result.hits, result.total
+        self._total = result.total
+        by_id = {case.pk: case for case in self.queryset.filter(pk__in=result.ids)}
+        cases = [by_id[pk] for pk in result.ids if pk in by_id]
+        self._fetched = {(offset, limit): cases}
+        return cases
 
     def count(self) -> int:
         if self.result.query.is_empty:

@@ -234,9 +234,10 @@ def _term_sql(term: str, kind: str, known: frozenset[str]) -> tuple[str, list]:
     return sql, [*title_params, *text_params, kind, kind, *grams, len(grams)]
 
 
-def _query_sql(query: T.ParsedQuery, kind: str, within: QuerySet | None) -> tuple[str, list]:
+def _query_sql(
+    query: T.ParsedQuery, kind: str, within: QuerySet | None, known: frozenset[str]
+) -> tuple[str, list]:
     """(object_id, score) of every matching document: AND within a group, the best group."""
-    known = longer_words()
     groups: list[tuple[str, list]] = []
     for group in query.groups:
         # Two-character words first: their postings drive the join below.
@@ -293,7 +294,7 @@ def count(raw_query: str | None, *, kind: str, within: QuerySet | None = None) -
     query = T.parse_query(raw_query)
     if query.is_empty:
         return 0
-    sql, params = _query_sql(query, kind, within)
+    sql, params = _query_sql(query, kind, within, longer_words())
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT count(*) FROM ({sql}) c", params)
         return cursor.fetchone()[0]
@@ -315,7 +316,8 @@ def search(
     query = T.parse_query(raw_query)
     if query.is_empty:
         return SearchResult(query=query, hits=[])
-    sql, params = _query_sql(query, kind, within)
+    known = longer_words()
+    sql, params = _query_sql(query, kind, within, known)
     # One statement ranks every hit and counts them (a window over all rows, before LIMIT).
     page_sql = (
         f"SELECT object_id, score, count(*) OVER () FROM ({sql}) r "
@@ -338,7 +340,6 @@ def search(
         total = count(raw_query, kind=kind, within=within)
     else:
         total = 0
-    known = longer_words()
     entries = {
         e.object_id: e
         for e in SearchEntry.objects.filter(

@@ -206,9 +206,7 @@ def test_the_index_holds_every_bigram_of_every_published_document(corpus):
     from ciodispatch.knowhow.models import SearchEntry, SearchPosting
 
     for entry in SearchEntry.objects.all():
-        grams = set(
-            SearchPosting.objects.filter(entry=entry).values_list("gram", flat=True)
-        )
+        grams = set(SearchPosting.objects.filter(entry=entry).values_list("gram", flat=True))
         expected = {
             T.gram_number(g)
             for text in (entry.normalised_title, entry.normalised_text)
