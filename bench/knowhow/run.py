@@ -9,7 +9,8 @@ case read by its primary key with its local governments, measured in the same ru
 
 Run: ``python -m bench knowhow`` (SQLite in a temporary file), and with
 ``DATABASE_URL=postgres://…/wt_search_bench`` (an empty database) for PostgreSQL.
-``BENCH_KNOWHOW_DOCUMENTS`` changes the size.
+``BENCH_KNOWHOW_DOCUMENTS`` changes the size, ``BENCH_KNOWHOW_ROUNDS`` the repeats;
+``BENCH_KNOWHOW_REUSE=1`` measures a PostgreSQL database built by an earlier run again.
 """
 
 import os
@@ -139,7 +140,11 @@ def run() -> str:
     from ciodispatch.knowhow.models import Case, SearchEntry, SearchPosting
 
     rng = random.Random(7)
-    _texts, build_seconds = _build(rng)
+    reuse = os.environ.get("BENCH_KNOWHOW_REUSE") and (
+        Case.objects.filter(origin="bench:knowhow").count() == DOCUMENTS
+    )
+    # BENCH_KNOWHOW_REUSE=1 measures again a PostgreSQL database built by an earlier run.
+    build_seconds = None if reuse else _build(rng)[1]
     kinds = dict(QUERIES)
     filters = [
         {},
@@ -184,7 +189,8 @@ def run() -> str:
     lines = [
         f"### Know-how search and case list ({DOCUMENTS:,} published cases, {connection.vendor})",
         "",
-        f"Index built in {build_seconds:.0f} s ({SearchPosting.objects.count():,} postings). "
+        (f"Index built in {build_seconds:.0f} s" if build_seconds else "Index reused")
+        + f" ({SearchPosting.objects.count():,} postings). "
         f"予算: {counted:,} cases counted; {truth:,} hold it (checked by scanning the text).",
         "",
         "| case | samples | p50 (ms) | p95 (ms) | p95 / baseline p50 |",
