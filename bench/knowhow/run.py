@@ -1,55 +1,213 @@
-"""Know-how search: the bigram index (FTS5 / tsvector) against scanning every document.
+"""Know-how search and case list at national size: 100,000 published cases in the index.
 
-Corpus: the demo's case texts repeated with varied numbers into 2,000 documents, plus the
-registry (the place-name rule reads it). Baseline: normalising every document and looking
-for the word with str.find, which is what a search without an index would do.
+Corpus: the demo's case texts, three at a time with a number, as 100,000 published cases
+(bulk writes; one local government each, a theme, challenges, a period), indexed with
+``search.index_documents``. Each sample is what the case list page does (views.case_list
+without the template): ``queries.search_cases`` with the filters, the Paginator's count and
+page, the 20 cases with their local governments, and the hits highlighted. Baseline: one
+case read by its primary key with its local governments, measured in the same run.
+
+Run: ``python -m bench knowhow`` (SQLite in a temporary file), and with
+``DATABASE_URL=postgres://…/wt_search_bench`` (an empty database) for PostgreSQL.
+``BENCH_KNOWHOW_DOCUMENTS`` changes the size, ``BENCH_KNOWHOW_ROUNDS`` the repeats;
+``BENCH_KNOWHOW_REUSE=1`` measures a PostgreSQL database built by an earlier run again.
 """
 
+import os
 import random
+import statistics
+import time
 
-from bench.timing import Case, best_of, table
+DOCUMENTS = int(os.environ.get("BENCH_KNOWHOW_DOCUMENTS", "100000"))
+ROUNDS = int(os.environ.get("BENCH_KNOWHOW_ROUNDS", "5"))
+PAGE_SIZE = 20
 
-DOCUMENTS = 2_000
-QUERIES = ["予算", "ｸﾗｳﾄﾞ", "京都", "テレワーク 佐賀", "防災 OR 災害", "マイナンバー"]
+QUERIES = {
+    "2-character words": ["予算", "庁内", "人材", "首長", "窓口", "防災", "観光", "DX", "AI"],
+    "variants (width, kana, case)": ["ＤＸ", "dx", "ｸﾗｳﾄﾞ", "くらうど", "ﾃﾚﾜｰｸ", "ｼｽﾃﾑ", "ﾍﾞﾝﾀﾞｰ"],
+    "longer words": ["クラウド", "テレワーク", "マイナンバー", "オープンデータ", "京都", "大阪"],
+    "two words, OR": [
+        "予算 人材",
+        "庁内 テレワーク",
+        "クラウド 佐賀",
+        "首長 ビジョン",
+        "防災 OR 災害",
+    ],
+}
+
+
+def _build(rng: random.Random) -> tuple[list[str], float]:
+    from django.contrib.auth import get_user_model
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from ciodispatch.candidates.choices import Domain
+    from ciodispatch.core.programme import Challenge
+    from ciodispatch.demo.knowhow_content import FURTHER_CASES, STUDY_CASES
+    from ciodispatch.knowhow import search
+    from ciodispatch.knowhow.models import Case, SearchPosting
+    from ciodispatch.localgov.models import LocalGovernment
+    from ciodispatch.localgov.services import BUNDLED_REGISTRY, import_local_governments
+
+    if not LocalGovernment.objects.exists():
+        import_local_governments(BUNDLED_REGISTRY, actor=None)
+    texts = [" ".join([c["summary"], *c["body"], *c["success"]]) for c in STUDY_CASES]
+    texts += [f"{row[6]}{row[7]}" for row in FURTHER_CASES]
+    titles = [c["title"] for c in STUDY_CASES] + [row[0] for row in FURTHER_CASES]
+    user, _created = get_user_model().objects.get_or_create(
+        username="bench-knowhow", defaults={"role": "office"}
+    )
+    governments = list(LocalGovernment.objects.values_list("pk", flat=True))
+    themes = [value for value, _label in Domain.choices]
+    challenges = [value for value, _label in Challenge.choices]
+    start = time.perf_counter()
+    now = timezone.now()
+    through = Case.local_governments.through
+    # A bulk load builds the postings' indexes once at the end, not row by row.
+    indexes = SearchPosting._meta.indexes
+    with connection.schema_editor() as editor:
+        for index in indexes:
+            editor.remove_index(SearchPosting, index)
+    with transaction.atomic():
+        for first in range(0, DOCUMENTS, 5_000):
+            cases = Case.objects.bulk_create(
+                Case(
+                    state=Case.State.PUBLISHED,
+                    title=f"{rng.choice(titles)}（{n}）"[:120],
+                    summary=rng.choice(texts),
+                    theme=rng.choice(themes),
+                    year_from=(year := rng.randint(2010, 2025)),
+                    year_to=year + rng.randint(0, 3),
+                    challenges=rng.sample(challenges, rng.randint(1, 3)),
+                    created_by=user,
+                    origin="bench:knowhow",
+                    published_at=now - timezone.timedelta(minutes=n),
+                )
+                for n in range(first, min(first + 5_000, DOCUMENTS))
+            )
+            if not all(c.pk for c in cases):
+                raise RuntimeError("bulk_create returned no ids (SQLite ≥ 3.35 needed)")
+            through.objects.bulk_create(
+                through(case_id=c.pk, localgovernment_id=rng.choice(governments)) for c in cases
+            )
+            search.index_documents(
+                "case",
+                (
+                    (c.pk, c.title, "\n".join([c.summary, *rng.sample(texts, 2), f"第{c.pk}号"]))
+                    for c in cases
+                ),
+            )
+    with connection.schema_editor() as editor:
+        for index in indexes:
+            editor.add_index(SearchPosting, index)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE" if connection.vendor == "sqlite" else "VACUUM ANALYZE")
+    return texts, time.perf_counter() - start
+
+
+def _page(q: str, page: int = 1, **filters) -> tuple[int, list[str]]:
+    """What views.case_list does before rendering: count, one page, highlighted hits."""
+    from django.core.paginator import Paginator
+
+    from ciodispatch.knowhow import queries
+
+    cases, result = queries.search_cases(q, **filters)
+    shown = Paginator(cases, PAGE_SIZE).get_page(page)
+    hits = {h.object_id: h for h in result.hits} if result else {}
+    rows = [
+        (case.government_names(), str(hits[case.pk].snippet) if case.pk in hits else case.title)
+        for case in shown.object_list
+    ]
+    return shown.paginator.count, [r[1] for r in rows]
+
+
+def _percentile(samples: list[float], share: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def _timed(func) -> float:
+    start = time.perf_counter()
+    func()
+    return time.perf_counter() - start
 
 
 def run() -> str:
-    from ciodispatch.demo.knowhow_content import FURTHER_CASES, STUDY_CASES
+    from django.db import connection
+    from django.db.models import Q
+
     from ciodispatch.knowhow import search
-    from ciodispatch.knowhow import text as T
-    from ciodispatch.knowhow.models import SearchEntry
-    from ciodispatch.localgov.services import BUNDLED_REGISTRY, import_local_governments
+    from ciodispatch.knowhow.models import Case, SearchEntry, SearchPosting
 
-    import_local_governments(BUNDLED_REGISTRY, actor=None)
     rng = random.Random(7)
-    texts = [" ".join([c["summary"], *c["body"], *c["success"]]) for c in STUDY_CASES]
-    texts += [f"{row[6]}{row[7]}" for row in FURTHER_CASES]
-    SearchEntry.objects.all().delete()
-    for number in range(DOCUMENTS):
-        body = "\n".join(rng.sample(texts, 3)) + f"\n第{number}号"
-        search.index_document("bench", number, f"事例{number}", body)
-    documents = list(SearchEntry.objects.filter(kind="bench").values_list("title", "text"))
-
-    def scan():
-        for query in QUERIES:
-            words = T.words(query.replace(" OR ", " "))
-            [d for d in documents if all(T.normalise(f"{d[0]} {d[1]}").find(w) >= 0 for w in words)]
-
-    def page_of(query):
-        # What the search page does: rank every hit, highlight the 20 it shows.
-        return [str(hit.snippet) for hit in search.search(query, kind="bench").hits[:20]]
-
-    baseline = Case(
-        f"scan {DOCUMENTS} documents for {len(QUERIES)} queries", best_of(scan, repeat=3)
+    reuse = os.environ.get("BENCH_KNOWHOW_REUSE") and (
+        Case.objects.filter(origin="bench:knowhow").count() == DOCUMENTS
     )
-    cases = [
-        Case(
-            f"search.search(), same {len(QUERIES)} queries, 20 hits highlighted each",
-            best_of(lambda: [page_of(q) for q in QUERIES], repeat=3),
-        ),
-        Case(
-            "index one more document",
-            best_of(lambda: search.index_document("bench", DOCUMENTS, "追加", texts[0]), repeat=5),
-        ),
+    # BENCH_KNOWHOW_REUSE=1 measures again a PostgreSQL database built by an earlier run.
+    build_seconds = None if reuse else _build(rng)[1]
+    kinds = dict(QUERIES)
+    filters = [
+        {},
+        {"theme": "emergency_medical"},
+        {"challenge": "no_budget"},
+        {"prefecture": "41"},
+        {"period": 2020},
     ]
-    return table(f"Know-how search ({DOCUMENTS} documents)", baseline, cases)
+    list_cases = [("", {"page": p}) for p in (1, 2, 50, DOCUMENTS // PAGE_SIZE)]
+    list_cases += [("", f) for f in filters[1:]]
+    filtered = [(q, f) for q in ("予算", "クラウド", "予算 人材") for f in filters[1:]]
+
+    def baseline():
+        case = Case.objects.prefetch_related("local_governments").get(pk=first_pk)
+        case.government_names()
+
+    first_pk = Case.objects.filter(origin="bench:knowhow").values_list("pk", flat=True).first()
+    samples: dict[str, list[float]] = {"baseline": []}
+    for kind in [*kinds, "list, no query (pages 1, 2, 50, last; filters)", "words + filters"]:
+        samples[kind] = []
+    for _round in range(ROUNDS):
+        for _ in range(20):
+            samples["baseline"].append(_timed(baseline))
+        for kind, words in kinds.items():
+            for q in words:
+                samples[kind].append(_timed(lambda q=q: _page(q)))
+        for q, f in list_cases:
+            page = f.get("page", 1)
+            rest = {k: v for k, v in f.items() if k != "page"}
+            samples["list, no query (pages 1, 2, 50, last; filters)"].append(
+                _timed(lambda q=q, page=page, rest=rest: _page(q, page, **rest))
+            )
+        for q, f in filtered:
+            samples["words + filters"].append(_timed(lambda q=q, f=f: _page(q, **f)))
+
+    base = statistics.median(samples["baseline"])
+    counted = _page("予算")[0]
+    truth = SearchEntry.objects.filter(
+        Q(kind="case")
+        & (Q(normalised_title__contains="予算") | Q(normalised_text__contains="予算"))
+    ).count()
+    lines = [
+        f"### Know-how search and case list ({DOCUMENTS:,} published cases, {connection.vendor})",
+        "",
+        (f"Index built in {build_seconds:.0f} s" if build_seconds else "Index reused")
+        + f" ({SearchPosting.objects.count():,} postings). "
+        f"予算: {counted:,} cases counted; {truth:,} hold it (checked by scanning the text).",
+        "",
+        "| case | samples | p50 (ms) | p95 (ms) | p95 / baseline p50 |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    for kind, values in samples.items():
+        p50, p95 = statistics.median(values), _percentile(values, 0.95)
+        name = "one case by primary key (baseline)" if kind == "baseline" else kind
+        lines.append(
+            f"| {name} | {len(values)} | {p50 * 1000:.1f} | {p95 * 1000:.1f} | {p95 / base:.1f} |"
+        )
+    extra = [
+        _timed(lambda: search.index_document("case", first_pk, "追加", "庁内の予算"))
+        for _ in range(5)
+    ]
+    lines.append(
+        f"| index one document again (publish, edit) | 5 | {statistics.median(extra) * 1000:.1f} "
+        f"| {_percentile(extra, 0.95) * 1000:.1f} | {_percentile(extra, 0.95) / base:.1f} |"
+    )
+    return "\n".join(lines) + "\n"

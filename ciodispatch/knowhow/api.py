@@ -137,6 +137,7 @@ def list_cases(request, filters: Query[CaseFilters]):
         challenge=filters.challenge,
         prefecture=filters.prefecture,
         period=filters.period,
+        page=((filters.page - 1) * filters.page_size, filters.page_size),
     )
     paginator, items = page_of(cases, filters.page, filters.page_size)
     hits = {h.object_id: h for h in result.hits} if result else {}

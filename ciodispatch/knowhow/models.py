@@ -74,6 +74,10 @@ class Case(models.Model):
 
     class Meta:
         ordering = ["-published_at", "-id"]
+        # The public list: published cases, newest first, one page at a time.
+        indexes = [
+            models.Index(fields=["state", "-published_at", "-id"], name="knowhow_case_by_state")
+        ]
         verbose_name = _("case")
         verbose_name_plural = _("cases")
 
@@ -278,11 +282,11 @@ class AwardSelection(models.Model):
 
 
 class SearchEntry(models.Model):
-    """One public document in the full-text index (a case, a manual; small wins later).
+    """One public document in the full-text index (a case, a manual, a small win).
 
-    ``tokens`` holds the normalised character bigrams (text.index_tokens). The database
-    indexes that column: an FTS5 table kept by triggers on SQLite, a generated tsvector with
-    a GIN index on PostgreSQL (migration 0002). Only published documents are indexed.
+    The normalised title and text are kept so a query never normalises a document again;
+    ``SearchPosting`` holds its character bigrams (docs/search.md). Only published documents
+    are indexed.
     """
 
     kind = models.CharField(max_length=20)
@@ -292,7 +296,6 @@ class SearchEntry(models.Model):
     # text.normalise() of title and text, kept so a query does not normalise every hit again.
     normalised_title = models.CharField(max_length=400, default="")
     normalised_text = models.TextField(default="")
-    tokens = models.TextField()
 
     class Meta:
         constraints = [
@@ -303,3 +306,30 @@ class SearchEntry(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.object_id}"
+
+
+class SearchPosting(models.Model):
+    """One character bigram of one indexed document: the inverted index of the search.
+
+    ``gram`` is the bigram as a number (text.gram_number); ``weight`` is what the bigram adds
+    to the document's score when it is searched as a two-character word (0 when every
+    occurrence is inside a longer place name, e.g. 京都 in 東京都: the row is kept, since longer
+    words need it to find their candidates). ``kind`` and ``object_id`` are copied from the
+    entry so that a query reads only this table's index (gram, kind, object_id, weight).
+    """
+
+    entry = models.ForeignKey(SearchEntry, on_delete=models.CASCADE, related_name="postings")
+    gram = models.BigIntegerField()
+    kind = models.CharField(max_length=20)
+    object_id = models.PositiveBigIntegerField()
+    weight = models.FloatField()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["gram", "kind", "object_id", "weight"], name="knowhow_posting_lookup"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.object_id} {self.gram}"

@@ -5,6 +5,7 @@ document and a query written differently (ＤＸ/DX, ｼｽﾃﾑ/システム/�
 """
 
 import html
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -29,6 +30,20 @@ def _is_word_char(char: str) -> bool:
     return char.isalnum()
 
 
+@lru_cache(maxsize=65536)
+def _pieces(char: str) -> tuple[tuple[str, bool], ...]:
+    """What one original character becomes: (piece, is a combining mark) for each character
+    of its NFKC form, lower case, katakana folded, a non-word character as the separator."""
+    out = []
+    for piece in unicodedata.normalize("NFKC", char).lower():
+        if unicodedata.combining(piece):
+            out.append((piece, True))
+            continue
+        piece = _fold_char(piece)
+        out.append((piece if _is_word_char(piece) else SEPARATOR, False))
+    return tuple(out)
+
+
 def normalise_with_map(text: str) -> tuple[str, list[int], list[int]]:
     """The normalised text and, for each of its characters, the first and the last index of
     the original characters it came from.
@@ -40,19 +55,20 @@ def normalise_with_map(text: str) -> tuple[str, list[int], list[int]]:
     origin: list[int] = []
     origin_end: list[int] = []
     for index, char in enumerate(text):
-        for piece in unicodedata.normalize("NFKC", char).lower():
-            if unicodedata.combining(piece) and out and out[-1] != SEPARATOR:
-                # A half-width voiced mark (ﾄﾞ) composes with the kana before it (ド).
-                composed = unicodedata.normalize("NFC", out[-1] + piece)
-                if len(composed) == 1:
-                    out[-1] = _fold_char(composed)
-                    origin_end[-1] = index
-                    continue
-            piece = _fold_char(piece)
-            if not _is_word_char(piece):
-                piece = SEPARATOR
-                if out and out[-1] == SEPARATOR:
-                    continue
+        for piece, combining in _pieces(char):
+            if combining:
+                if out and out[-1] != SEPARATOR:
+                    # A half-width voiced mark (ﾄﾞ) composes with the kana before it (ド).
+                    composed = unicodedata.normalize("NFC", out[-1] + piece)
+                    if len(composed) == 1:
+                        out[-1] = _fold_char(composed)
+                        origin_end[-1] = index
+                        continue
+                piece = _fold_char(piece)
+                if not _is_word_char(piece):
+                    piece = SEPARATOR
+            if piece == SEPARATOR and out and out[-1] == SEPARATOR:
+                continue
             out.append(piece)
             origin.append(index)
             origin_end.append(index)
@@ -75,25 +91,73 @@ def bigrams(word: str) -> list[str]:
     return [word[i : i + 2] for i in range(len(word) - 1)]
 
 
-def token(gram: str) -> str:
-    """An index token for one bigram: ASCII letters only (5 per character, hex digits a–p).
+def gram_number(gram: str) -> int:
+    """A bigram as one integer (the index's key): the two code points side by side."""
+    first, second = gram
+    return ord(first) * 0x110000 + ord(second)
 
-    Both FTS5's unicode61 tokenizer and PostgreSQL's parser keep such a token whole whatever
-    the locale, so the two databases index exactly the same words.
-    """
-    return "".join(
-        f"{ord(char):05x}".translate(str.maketrans("0123456789abcdef", "abcdefghijklmnop"))
-        for char in gram
+
+@lru_cache(maxsize=4)
+def _names_by_first_gram(longer_words: frozenset[str]) -> dict[str, tuple[str, ...]]:
+    by_gram: dict[str, list[str]] = {}
+    for word in longer_words:
+        if len(word) >= 3:
+            by_gram.setdefault(word[:2], []).append(word)
+    return {gram: tuple(words) for gram, words in by_gram.items()}
+
+
+def _shadowed_bigrams(normalised: str, longer_words: frozenset[str]) -> set[int]:
+    """Start offsets of the bigrams lying inside a known longer word after its first
+    character (京都 in 東京都): as a two-character word such a bigram is not a hit."""
+    names = _names_by_first_gram(longer_words)
+    shadowed: set[int] = set()
+    for start in range(len(normalised) - 2):
+        for word in names.get(normalised[start : start + 2], ()):
+            if normalised.startswith(word, start):
+                shadowed.update(range(start + 1, start + len(word) - 1))
+    return shadowed
+
+
+def bigram_counts(normalised: str, longer_words: frozenset[str]) -> dict[str, list[int]]:
+    """For each bigram of the words of ``normalised``: [occurrences, occurrences that count
+    as hits of the two-character word] (``occurrences()`` of the bigram, for every bigram at
+    once)."""
+    shadowed = _shadowed_bigrams(normalised, longer_words)
+    counts: dict[str, list[int]] = {}
+    for start in range(len(normalised) - 1):
+        gram = normalised[start : start + 2]
+        if SEPARATOR in gram:
+            continue
+        entry = counts.setdefault(gram, [0, 0])
+        entry[0] += 1
+        if start not in shadowed:
+            entry[1] += 1
+    return counts
+
+
+def score(title_hits: int, text_hits: int, text_length: int) -> float:
+    """What one word adds to a document's score: hits in the title weigh three times as much,
+    each further hit less (logarithm), and long texts are discounted."""
+    return (TITLE_WEIGHT * math.log1p(title_hits) + math.log1p(text_hits)) / math.log(
+        text_length + 20
     )
 
 
-def index_tokens(text: str) -> str:
-    """The space-separated tokens stored in the index for ``text`` (each distinct once)."""
-    seen: dict[str, None] = {}
-    for word in words(text):
-        for gram in bigrams(word):
-            seen.setdefault(token(gram), None)
-    return " ".join(seen)
+TITLE_WEIGHT = 3
+
+
+def bigram_weights(
+    normalised_title: str, normalised_text: str, longer_words: frozenset[str]
+) -> dict[int, float]:
+    """The postings of one document: gram_number → score() of the bigram searched as a
+    two-character word (0.0 when it occurs only inside longer place names)."""
+    title = bigram_counts(normalised_title, longer_words)
+    body = bigram_counts(normalised_text, longer_words)
+    length = len(normalised_text)
+    return {
+        gram_number(gram): score(title.get(gram, (0, 0))[1], body.get(gram, (0, 0))[1], length)
+        for gram in title.keys() | body.keys()
+    }
 
 
 # --- queries -----------------------------------------------------------------------------
@@ -210,6 +274,11 @@ def _traps(term: str, longer_words: frozenset[str]) -> tuple[tuple[str, int], ..
             traps.append((word, offset))
             offset = word.find(term, offset + 1)
     return tuple(traps)
+
+
+def traps(term: str, longer_words: frozenset[str]) -> tuple[tuple[str, int], ...]:
+    """(known word, offset) for each place ``term`` occurs in a known word after its start."""
+    return _traps(term, longer_words)
 
 
 def _inside_trap(text: str, start: int, term: str, traps) -> bool:

@@ -44,7 +44,13 @@ def case_list(request):
     form = forms.CaseSearchForm(request.GET or None)
     filters = form.filters() if request.GET else {}
     q = request.GET.get("q", "")
-    cases, result = queries.search_cases(q, **filters)
+    number = request.GET.get("page", "1")
+    offset = (
+        (int(number) - 1) * PAGE_SIZE
+        if number.isascii() and number.isdigit() and len(number) < 10
+        else 0
+    )
+    cases, result = queries.search_cases(q, page=(max(0, offset), PAGE_SIZE), **filters)
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     hits = {h.object_id: h for h in result.hits} if result else {}
     rows = [(case, hits.get(case.pk)) for case in page.object_list]
@@ -57,7 +63,7 @@ def case_list(request):
             "rows": rows,
             "page": page,
             "query": query,
-            "count": len(cases),
+            "count": page.paginator.count,
             "result": result,
             "searched": bool(request.GET),
             "licence": LICENCE,

@@ -1,7 +1,8 @@
 """Rebuild the search index from the published cases and manuals.
 
-Needed after a change to the normalisation or the tokens (ciodispatch/knowhow/text.py): the
-index holds tokens made by the old code until it is rebuilt. All or nothing.
+Needed after a change to the normalisation or the scores (ciodispatch/knowhow/text.py) or to
+the registry's names (the place-name rule): the index holds postings made by the old code
+until it is rebuilt. All or nothing.
 """
 
 from django.core.management.base import BaseCommand
