@@ -20,6 +20,8 @@ class OptionalRowForm(forms.Form):
     missing_message = _("Fill this in, or empty the whole row.")
     # A field's own message, where it says more than ``missing_message``.
     field_messages: dict[str, str] = {}
+    # What a row is called above its fields, with its number as ``%(n)s``.
+    legend = _("Row %(n)s")
 
     def clean(self):
         data = super().clean()
