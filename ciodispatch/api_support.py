@@ -70,12 +70,27 @@ MAX_INTEGER = 2**31 - 1
 PAGE_DESCRIPTION = "page number, from 1; a page past the last has no items"
 
 
-def page_of(items, page: int, page_size: int) -> tuple[Paginator, list]:
-    """The paginator and the items of ``page``; none past the last page."""
+class ListPage(Schema):
+    """Where a page of a list endpoint stands in the list; the endpoints' pages extend it."""
+
+    count: int
+    page: int
+    pages: int
+    page_size: int
+
+
+def page_of(items, page: int, page_size: int) -> tuple[dict, list]:
+    """The ``ListPage`` fields of ``page`` and its items; no items past the last page."""
     paginator = Paginator(items, page_size)
+    where = {
+        "count": paginator.count,
+        "page": page,
+        "pages": paginator.num_pages,
+        "page_size": page_size,
+    }
     if page > paginator.num_pages:
-        return paginator, []
-    return paginator, list(paginator.page(page).object_list)
+        return where, []
+    return where, list(paginator.page(page).object_list)
 
 
 def guard_api(action: policy.Action):

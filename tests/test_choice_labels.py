@@ -3,8 +3,9 @@
 from django.utils import translation
 
 from ciodispatch.candidates.models import Application
-from ciodispatch.core.choices import choice_labels
+from ciodispatch.core.choices import choice_label, choice_labels
 from ciodispatch.core.programme import Challenge
+from ciodispatch.knowhow.models import Case
 from ciodispatch.outreach.models import SupportKind, SupportOffer
 from ciodispatch.requests.models import DispatchRequest
 
@@ -17,6 +18,8 @@ def test_labels_follow_the_stored_order_and_keep_a_retired_value_as_stored():
             "retired",
             str(first.label),
         ]
+        assert choice_label(Challenge, first.value) == str(first.label)
+        assert choice_label(Challenge, "retired") == "retired"
 
 
 def test_the_models_label_properties_use_their_own_choices():
@@ -32,3 +35,5 @@ def test_the_models_label_properties_use_their_own_choices():
         app = Application(domains=["unknown"], regions=[])
         assert app.domain_labels == "unknown"
         assert app.region_labels == ""
+        case = Case(challenges=["x", challenge.value])
+        assert case.challenge_labels == ["x", str(challenge.label)]

@@ -3,7 +3,9 @@
 from django.utils import translation
 
 from ciodispatch.candidates.forms import AffiliationForm, CareerEntryForm
-from ciodispatch.requests.forms import KPIForm
+from ciodispatch.core.forms import row_field_names, used_rows
+from ciodispatch.requests.forms import KPIForm, KPIFormSet
+from ciodispatch.requests.services import KPIInput
 
 
 def test_an_empty_row_is_valid_and_not_used():
@@ -34,3 +36,26 @@ def test_a_zero_fills_a_kpi_field_in():
     partial = KPIForm(data={"baseline": "0"})
     assert not partial.is_valid()
     assert set(partial.errors) == {"name", "unit", "target"}
+
+
+def test_the_used_rows_become_the_rows_the_service_takes():
+    assert row_field_names(KPIInput) == ["name", "unit", "baseline", "target"]
+    data = {
+        "kpis-TOTAL_FORMS": "3",
+        "kpis-INITIAL_FORMS": "0",
+        "kpis-0-name": "電子申請率",
+        "kpis-0-unit": "%",
+        "kpis-0-baseline": "10",
+        "kpis-0-target": "40",
+        "kpis-2-name": "窓口待ち時間",
+        "kpis-2-unit": "分",
+        "kpis-2-baseline": "30",
+        "kpis-2-target": "0",
+    }
+    formset = KPIFormSet(data, prefix="kpis")
+    assert formset.is_valid(), formset.errors
+    rows = used_rows(formset, KPIInput)
+    assert [(r.name, r.unit, str(r.baseline), str(r.target)) for r in rows] == [
+        ("電子申請率", "%", "10", "40"),
+        ("窓口待ち時間", "分", "30", "0"),
+    ]

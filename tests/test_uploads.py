@@ -12,7 +12,7 @@ from pypdf import PdfWriter
 
 from ciodispatch.candidates import services as candidates
 from ciodispatch.candidates.services import CandidateError
-from ciodispatch.core.uploads import check_upload
+from ciodispatch.core.uploads import check_upload, delete_after_commit
 from tests.candidates.helpers import pdf_upload
 from tests.files import (
     minimal_pdf,
@@ -140,3 +140,24 @@ def test_a_body_over_the_limit_is_refused_before_it_is_read_even_anonymously(set
         "5 MB" in response.content.decode()
         and "何も保存されていません" in response.content.decode()
     )
+
+
+@pytest.mark.django_db
+def test_a_file_is_deleted_only_when_its_removal_commits(django_capture_on_commit_callbacks):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from django.db import transaction
+
+    name = default_storage.save("tests/delete-after-commit.txt", ContentFile(b"x"))
+    try:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            delete_after_commit(default_storage, name)
+            raise RuntimeError("rolled back")
+        assert default_storage.exists(name)  # a rollback keeps the file
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            delete_after_commit(default_storage, "")  # nothing to delete
+            delete_after_commit(default_storage, name)
+        assert len(callbacks) == 1
+        assert not default_storage.exists(name)
+    finally:
+        default_storage.delete(name)

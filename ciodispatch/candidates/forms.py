@@ -98,6 +98,7 @@ class CareerIntroForm(forms.Form):
 
 
 class CareerEntryForm(OptionalRowForm):
+    legend = _("Position %(n)s")
     organisation = forms.CharField(label=_("Organisation"), max_length=100, required=False)
     role = forms.CharField(label=_("Role or title"), max_length=100, required=False)
     start_year = forms.IntegerField(
@@ -223,6 +224,7 @@ class VendorIntroForm(forms.Form):
 
 
 class AffiliationForm(OptionalRowForm):
+    legend = _("Affiliation %(n)s")
     vendor = forms.CharField(label=_("Vendor"), max_length=100, required=False)
     kind = forms.ChoiceField(
         label=_("Relation"), choices=[("", "—")] + list(AffiliationKind.choices), required=False

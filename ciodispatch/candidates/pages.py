@@ -4,6 +4,7 @@
 from django.conf import settings
 
 from ciodispatch.candidates import forms, services
+from ciodispatch.core.forms import row_field_names, used_rows
 from ciodispatch.core.wizard import Page, Wizard
 
 APPLICATION: Wizard = Wizard(
@@ -40,30 +41,14 @@ class Career(Page):
         return forms.CareerFormSet(
             data,
             prefix="career",
-            initial=list(
-                app.career.values(
-                    "organisation", "role", "start_year", "end_year", "public_sector", "description"
-                )
-            ),
+            initial=list(app.career.values(*row_field_names(services.CareerInput))),
         )
 
     def save(self, app, form, formset, *, actor):
-        entries = [
-            services.CareerInput(
-                organisation=f["organisation"],
-                role=f["role"],
-                start_year=f["start_year"],
-                end_year=f["end_year"],
-                public_sector=f["public_sector"],
-                description=f["description"],
-            )
-            for f in (row.cleaned_data for row in formset)
-            if f.get("used")
-        ]
         services.save_career(
             app,
             actor=actor,
-            entries=entries,
+            entries=used_rows(formset, services.CareerInput),
             has_public_sector_experience=form.cleaned_data["has_public_sector_experience"] == "yes",
         )
 
@@ -120,18 +105,16 @@ class Vendors(Page):
             data,
             prefix="vendors",
             initial=list(
-                app.vendor_affiliations.values("vendor", "kind", "start_date", "end_date")
+                app.vendor_affiliations.values(*row_field_names(services.AffiliationInput))
             ),
         )
 
     def save(self, app, form, formset, *, actor):
-        affiliations = [
-            services.AffiliationInput(f["vendor"], f["kind"], f["start_date"], f["end_date"])
-            for f in (row.cleaned_data for row in formset)
-            if f.get("used")
-        ]
         services.save_vendor_affiliations(
-            app, actor=actor, none=form.cleaned_data["none"], affiliations=affiliations
+            app,
+            actor=actor,
+            none=form.cleaned_data["none"],
+            affiliations=used_rows(formset, services.AffiliationInput),
         )
 
 

@@ -7,10 +7,9 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ciodispatch.candidates.choices import Domain, SkillRole, WorkPattern, WorkPlace
+from ciodispatch.candidates.choices import SkillRole, WorkPattern, WorkPlace
 from ciodispatch.candidates.models import Application, SkillClaim
 from ciodispatch.core.exports import CHUNK_SIZE, export_response
-from ciodispatch.localgov.regions import Region
 
 
 def search_pool(
@@ -66,11 +65,6 @@ def search_pool(
     )
 
 
-def _labels(values: Iterable[str], choices) -> str:
-    names = dict(choices.choices)
-    return "、".join(str(names.get(v, v)) for v in values)
-
-
 def pool_header() -> list[str]:
     return [
         _("Certificate holder"),
@@ -99,13 +93,13 @@ def pool_rows(pool: Iterable[Application]) -> Iterator[list]:
             app.email,
             app.certified_until,
             *[levels.get(role.value, "") for role in SkillRole],
-            _labels(app.domains, Domain),
+            app.domain_labels,
             app.earliest_start,
             app.term_months,
             str(WorkPattern(app.work_pattern).label) if app.work_pattern else "",
             app.days_per_week or "",
             str(WorkPlace(app.work_place).label) if app.work_place else "",
-            _labels(app.regions, Region),
+            app.region_labels,
             _("yes") if app.has_public_sector_experience else _("no"),
         ]
 

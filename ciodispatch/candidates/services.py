@@ -482,9 +482,8 @@ def upload_cv(app: Application, *, actor, upload: UploadedFile) -> Application:
     app.cv.save(f"cv-{app.pk}.pdf", upload, save=False)
     app.cv_uploaded_at = timezone.now()
     app.save(update_fields=["cv", "cv_uploaded_at", "updated_at"])
-    if old and old != app.cv.name:
-        storage = app.cv.storage
-        transaction.on_commit(lambda: storage.delete(old))
+    if old != app.cv.name:
+        uploads.delete_after_commit(app.cv.storage, old)
     _section_saved(app, "documents", actor=actor, cv_bytes=upload.size)
     return app
 
@@ -984,10 +983,8 @@ def _erase(app: Application) -> None:
     terms = _identifiers(app, user)
     emails = {e.lower() for e in (app.email, user.email) if e}
     username = user.username
-    if app.cv and app.cv.name:
-        cv_name: str = app.cv.name
-        storage = app.cv.storage
-        transaction.on_commit(lambda: storage.delete(cv_name))
+    if app.cv:
+        uploads.delete_after_commit(app.cv.storage, app.cv.name)
     app.career.all().delete()
     app.skills.all().delete()
     app.vendor_affiliations.all().delete()

@@ -14,3 +14,8 @@ def choice_labels(choices: type[Choices], values: Iterable[str]) -> list[str]:
     """The label of each of ``values`` in ``choices``, in the order of ``values``."""
     names = dict(choices.choices)
     return [str(names.get(value, value)) for value in values]
+
+
+def choice_label(choices: type[Choices], value: str) -> str:
+    """The label of one stored value in ``choices``."""
+    return choice_labels(choices, [value])[0]

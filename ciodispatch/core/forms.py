@@ -1,5 +1,8 @@
 """Form building blocks shared by the apps."""
 
+import dataclasses
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +20,8 @@ class OptionalRowForm(forms.Form):
     missing_message = _("Fill this in, or empty the whole row.")
     # A field's own message, where it says more than ``missing_message``.
     field_messages: dict[str, str] = {}
+    # What a row is called above its fields, with its number as ``%(n)s``.
+    legend = _("Row %(n)s")
 
     def clean(self):
         data = super().clean()
@@ -27,3 +32,19 @@ class OptionalRowForm(forms.Form):
                     self.add_error(name, self.field_messages.get(name, self.missing_message))
         data["used"] = used
         return data
+
+
+def row_field_names(row_type: type) -> list[str]:
+    """The names of a row's fields: those of ``row_type``, a dataclass the service takes, whose
+    fields are named as the formset's fields and the model's columns."""
+    return [field.name for field in dataclasses.fields(row_type)]
+
+
+def used_rows(formset, row_type: type) -> list[Any]:
+    """The used rows of a formset of ``OptionalRowForm``, each made into a ``row_type``."""
+    names = row_field_names(row_type)
+    return [
+        row_type(**{name: form.cleaned_data[name] for name in names})
+        for form in formset
+        if form.cleaned_data.get("used")
+    ]

@@ -81,6 +81,19 @@ def beating(run: BackgroundRun) -> Iterator[None]:
         thread.join(timeout=10)
 
 
+def enqueue_after_commit(task, run: BackgroundRun) -> None:
+    """Queue ``task`` for ``run`` once the transaction that created the row commits, and keep
+    the task's id on the row (``fail_stalled`` reads it to tell a waiting task from a lost
+    one). A rollback queues nothing."""
+    model, pk = type(run), run.pk
+
+    def enqueue() -> None:
+        result = task.enqueue(pk)
+        model._default_manager.filter(pk=pk).update(task_id=str(result.id))
+
+    transaction.on_commit(enqueue)
+
+
 def _machine(model: type[models.Model]) -> StateMachine:
     label = model._meta.label
     return next(m for m in MACHINES if m.model_label == label and m.field == "status")

@@ -18,7 +18,9 @@ from typing import IO
 
 from django.conf import settings
 from django.core.files.base import ContentFile, File
+from django.core.files.storage import Storage
 from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 ATTACHMENT_TYPES = {
@@ -225,6 +227,13 @@ def check_upload(
     else:
         _check_office_package(upload, extension, error=error)
     return extension, content_type, upload
+
+
+def delete_after_commit(storage: Storage, name: str | None) -> None:
+    """Delete the stored file ``name`` once the transaction commits: a rollback keeps the row
+    that refers to it, so it keeps the file too. Nothing to do for an empty name."""
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
 
 
 def orphan_files(*, older_than: dt.timedelta, now: dt.datetime | None = None) -> list[Path]:

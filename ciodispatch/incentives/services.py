@@ -24,7 +24,7 @@ from ciodispatch.core.dates import fiscal_year, fiscal_year_bounds, format_fisca
 from ciodispatch.core.errors import Refusal
 from ciodispatch.core.mail import mail_after_commit
 from ciodispatch.core.text import service_text
-from ciodispatch.core.uploads import check_upload
+from ciodispatch.core.uploads import check_upload, delete_after_commit
 from ciodispatch.dispatches.models import Dispatch
 from ciodispatch.incentives.calculation import (
     COST_ITEMS,
@@ -566,10 +566,8 @@ def remove_evidence(evidence: ClaimEvidence, *, actor) -> None:
         target=claim,
         changes={"title": evidence.title},
     )
-    storage, name = evidence.file.storage, evidence.file.name or ""
+    delete_after_commit(evidence.file.storage, evidence.file.name)
     evidence.delete()
-    if name:
-        transaction.on_commit(lambda: storage.delete(name))
 
 
 @transaction.atomic

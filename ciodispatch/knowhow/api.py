@@ -11,6 +11,7 @@ from ciodispatch import policy
 from ciodispatch.api_support import (
     MAX_INTEGER,
     PAGE_DESCRIPTION,
+    ListPage,
     PrefectureFilter,
     Problem,
     guard_api,
@@ -82,11 +83,7 @@ class CaseSummary(Schema):
     snippet: str = Field(description="plain text around the first hit when searching")
 
 
-class CasePage(Schema):
-    count: int
-    page: int
-    pages: int
-    page_size: int
+class CasePage(ListPage):
     message: str = Field(description="why a query could not be searched, else empty")
     items: list[CaseSummary]
     licence: str
@@ -123,6 +120,21 @@ def _url(request, case: Case) -> str:
     return request.build_absolute_uri(reverse("knowhow:case_detail", args=[case.pk]))
 
 
+def _summary(request, case: Case) -> dict:
+    """The fields of ``CaseSummary``, shared by a page of cases and one case."""
+    return {
+        "id": case.pk,
+        "url": _url(request, case),
+        "title": case.title,
+        "summary": case.summary,
+        "local_governments": _governments(case),
+        "theme": case.theme,
+        "year_from": case.year_from,
+        "year_to": case.year_to,
+        "challenges": case.challenges,
+    }
+
+
 @router.get(
     "/cases",
     response={200: CasePage, 400: Problem},
@@ -139,27 +151,16 @@ def list_cases(request, filters: Query[CaseFilters]):
         period=filters.period,
         page=((filters.page - 1) * filters.page_size, filters.page_size),
     )
-    paginator, items = page_of(cases, filters.page, filters.page_size)
+    where, items = page_of(cases, filters.page, filters.page_size)
     hits = {h.object_id: h for h in result.hits} if result else {}
     return Status(
         200,
         {
-            "count": paginator.count,
-            "page": filters.page,
-            "pages": paginator.num_pages,
-            "page_size": filters.page_size,
+            **where,
             "message": str(result.query.problem) if result else "",
             "items": [
                 {
-                    "id": case.pk,
-                    "url": _url(request, case),
-                    "title": case.title,
-                    "summary": case.summary,
-                    "local_governments": _governments(case),
-                    "theme": case.theme,
-                    "year_from": case.year_from,
-                    "year_to": case.year_to,
-                    "challenges": case.challenges,
+                    **_summary(request, case),
                     "snippet": _plain(hits[case.pk].snippet) if case.pk in hits else "",
                 }
                 for case in items
@@ -191,15 +192,7 @@ def get_case(
     return Status(
         200,
         {
-            "id": case.pk,
-            "url": _url(request, case),
-            "title": case.title,
-            "summary": case.summary,
-            "local_governments": _governments(case),
-            "theme": case.theme,
-            "year_from": case.year_from,
-            "year_to": case.year_to,
-            "challenges": case.challenges,
+            **_summary(request, case),
             "challenges_other": case.challenges_other,
             "success_points": case.success_points,
             "spread_points": case.spread_points,

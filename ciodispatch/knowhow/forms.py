@@ -305,3 +305,17 @@ class ManualForm(forms.Form):
     def pdf_bytes(self) -> bytes | None:
         upload = self.cleaned_data.get("pdf")
         return upload.read() if upload else None
+
+    def service_fields(self) -> dict:
+        """What ``create_manual`` and ``update_manual`` take from the form."""
+        data = self.cleaned_data
+        return {
+            "title": data["title"],
+            "body": data["body"],
+            "summary": data["summary"],
+            "kind": data["kind"],
+            "theme": data["theme"],
+            "cases": data["case_numbers"],
+            "courses": data["courses"],
+            "pdf": self.pdf_bytes(),
+        }

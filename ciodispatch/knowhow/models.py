@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ciodispatch.candidates.choices import Domain
+from ciodispatch.core.choices import choice_labels
 from ciodispatch.core.models import StoredDocument
 from ciodispatch.core.programme import Challenge
 from ciodispatch.core.states import StateMachine
@@ -94,8 +95,7 @@ class Case(models.Model):
 
     @property
     def challenge_labels(self) -> list[str]:
-        names = dict(Challenge.choices)
-        return [str(names.get(c, c)) for c in self.challenges]
+        return choice_labels(Challenge, self.challenges)
 
     @property
     def period_label(self) -> str:

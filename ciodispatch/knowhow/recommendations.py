@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from ciodispatch.core.choices import choice_label, choice_labels
 from ciodispatch.core.programme import Challenge
 from ciodispatch.knowhow import search
 from ciodispatch.knowhow.models import Case
@@ -61,7 +62,6 @@ def for_host(local_government) -> tuple[list[Recommendation], dict]:
     from ciodispatch.readiness import services as readiness
     from ciodispatch.requests.models import DispatchRequest
 
-    names = dict(Challenge.choices)
     wanted: dict[str, str] = {}  # challenge -> why
     basis: dict = {"assessment": None, "gaps": [], "request": None}
     assessment = readiness.latest_submitted(local_government)
@@ -72,7 +72,7 @@ def for_host(local_government) -> tuple[list[Recommendation], dict]:
                 wanted.setdefault(
                     challenge,
                     _("Your self-assessment rates “%(c)s” serious")
-                    % {"c": names.get(challenge, challenge)},
+                    % {"c": choice_label(Challenge, challenge)},
                 )
         for gap in readiness.gaps(assessment):
             basis["gaps"].append(gap)
@@ -80,7 +80,7 @@ def for_host(local_government) -> tuple[list[Recommendation], dict]:
                 wanted.setdefault(
                     challenge,
                     _("A gap in your readiness points to “%(c)s”")
-                    % {"c": names.get(challenge, challenge)},
+                    % {"c": choice_label(Challenge, challenge)},
                 )
     request = (
         DispatchRequest.objects.filter(host=local_government).order_by("-created_at").first()
@@ -92,7 +92,7 @@ def for_host(local_government) -> tuple[list[Recommendation], dict]:
     if request is not None:
         for challenge in request.challenges:
             wanted[challenge] = _("Your dispatch request addresses “%(c)s”") % {
-                "c": names.get(challenge, challenge)
+                "c": choice_label(Challenge, challenge)
             }
     found: dict[int, Recommendation] = {}
     cases = list(published_cases().prefetch_related("local_governments"))
@@ -122,13 +122,12 @@ def for_candidate(user) -> tuple[list[Recommendation], dict]:
 
     application = Application.objects.filter(user=user).first()
     domains = list(application.domains) if application is not None else []
-    names = dict(Domain.choices)
     found: dict[int, Recommendation] = {}
     for case in published_cases().filter(theme__in=domains).prefetch_related("local_governments"):
         _add(
             found,
             case,
             2,
-            _("In your domain “%(d)s”") % {"d": names.get(case.theme, case.theme)},
+            _("In your domain “%(d)s”") % {"d": choice_label(Domain, case.theme)},
         )
-    return _ranked(found), {"domains": [str(names.get(d, d)) for d in domains]}
+    return _ranked(found), {"domains": choice_labels(Domain, domains)}

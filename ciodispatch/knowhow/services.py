@@ -23,7 +23,7 @@ from ciodispatch.core import personal_data
 from ciodispatch.core.errors import Refusal
 from ciodispatch.core.programme import Challenge
 from ciodispatch.core.text import text_problem
-from ciodispatch.core.uploads import check_pdf, check_upload
+from ciodispatch.core.uploads import check_pdf, check_upload, delete_after_commit
 from ciodispatch.knowhow import search
 from ciodispatch.knowhow.models import (
     CASE_STATES,
@@ -426,10 +426,8 @@ def remove_attachment(attachment: CaseAttachment, *, actor) -> None:
         target=attachment.case,
         changes={"title": attachment.title},
     )
-    storage, name = attachment.file.storage, attachment.file.name or ""
+    delete_after_commit(attachment.file.storage, attachment.file.name)
     attachment.delete()
-    if name:
-        transaction.on_commit(lambda: storage.delete(name))
 
 
 # --- manuals --------------------------------------------------------------------------------

@@ -468,19 +468,8 @@ def manual_manage_list(request):
 def manual_new(request):
     form = forms.ManualForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         with refusal_to_form(form):
-            manual = services.create_manual(
-                title=data["title"],
-                actor=request.user,
-                body=data["body"],
-                summary=data["summary"],
-                kind=data["kind"],
-                theme=data["theme"],
-                cases=data["case_numbers"],
-                courses=data["courses"],
-                pdf=form.pdf_bytes(),
-            )
+            manual = services.create_manual(actor=request.user, **form.service_fields())
             messages.success(request, _("The manual is saved as a draft."))
             return redirect("knowhow:manual_manage", pk=manual.pk)
     return render(request, "knowhow/manual_form.html", {"form": form, "manual": None})
@@ -495,20 +484,12 @@ def manual_manage(request, manual):
         manual=manual,
     )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         with refusal_to_form(form):
             services.update_manual(
                 manual,
                 actor=request.user,
-                note=data["note"],
-                title=data["title"],
-                body=data["body"],
-                summary=data["summary"],
-                kind=data["kind"],
-                theme=data["theme"],
-                cases=data["case_numbers"],
-                courses=data["courses"],
-                pdf=form.pdf_bytes(),
+                note=form.cleaned_data["note"],
+                **form.service_fields(),
             )
             messages.success(request, _("The new version is saved."))
             return redirect("knowhow:manual_manage", pk=manual.pk)

@@ -9,6 +9,7 @@ from ciodispatch import policy
 from ciodispatch.api_support import (
     MAX_INTEGER,
     PAGE_DESCRIPTION,
+    ListPage,
     PrefectureFilter,
     Problem,
     guard_api,
@@ -45,11 +46,7 @@ class LocalGovernmentOut(Schema):
     fiscal_strength_year: int = Field(description="fiscal year of the 財政力指数")
 
 
-class LocalGovernmentPage(Schema):
-    count: int
-    page: int
-    pages: int
-    page_size: int
+class LocalGovernmentPage(ListPage):
     items: list[LocalGovernmentOut]
     attribution: str
     licence: str
@@ -101,12 +98,9 @@ def list_local_governments(request, filters: Query[LocalGovernmentFilters]):
         max_population=filters.max_population,
         q=filters.q,
     )
-    paginator, items = page_of(queryset, filters.page, filters.page_size)
+    where, items = page_of(queryset, filters.page, filters.page_size)
     return {
-        "count": paginator.count,
-        "page": filters.page,
-        "pages": paginator.num_pages,
-        "page_size": filters.page_size,
+        **where,
         "items": [_out(lg) for lg in items],
         "attribution": ATTRIBUTION,
         "licence": LICENCE,

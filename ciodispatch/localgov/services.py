@@ -323,12 +323,7 @@ def request_registry_import(*, actor) -> RegistryImport:
     policy.require(actor, policy.Action.IMPORT_LOCAL_GOVERNMENTS)
     run = RegistryImport.objects.create(source=BUNDLED_REGISTRY.name, requested_by=actor)
     record(actor=actor, action="localgov.import_requested", target=run)
-
-    def enqueue():
-        result = run_registry_import.enqueue(run.pk)
-        RegistryImport.objects.filter(pk=run.pk).update(task_id=str(result.id))
-
-    transaction.on_commit(enqueue)
+    heartbeat.enqueue_after_commit(run_registry_import, run)
     return run
 
 

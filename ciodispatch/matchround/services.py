@@ -609,12 +609,7 @@ def start_run(match_round: MatchRound, *, actor, reason: str = "") -> MatchRun:
         changes={"snapshot_hash": run.snapshot_hash},
         reason=reason.strip(),
     )
-
-    def enqueue():
-        result = run_match.enqueue(run.pk)
-        MatchRun.objects.filter(pk=run.pk).update(task_id=str(result.id))
-
-    transaction.on_commit(enqueue)
+    heartbeat.enqueue_after_commit(run_match, run)
     return run
 
 

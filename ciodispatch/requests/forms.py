@@ -113,6 +113,7 @@ class PeopleForm(forms.Form):
 
 
 class KPIForm(OptionalRowForm):
+    legend = _("KPI %(n)s")
     name = forms.CharField(label=_("Indicator"), max_length=100, required=False)
     unit = forms.CharField(label=_("Unit"), max_length=20, required=False)
     baseline = forms.DecimalField(

@@ -1,6 +1,7 @@
 """A dispatch request as a multi-page form: one page per section of ``services.SECTIONS``,
 each with its form (the KPIs: rows) and the service that saves it."""
 
+from ciodispatch.core.forms import row_field_names, used_rows
 from ciodispatch.core.wizard import Page, Wizard
 from ciodispatch.requests import forms, services
 
@@ -82,15 +83,10 @@ class KPIs(Page):
 
     def formset(self, req, data):
         return forms.KPIFormSet(
-            data, prefix="kpis", initial=list(req.kpis.values("name", "unit", "baseline", "target"))
+            data,
+            prefix="kpis",
+            initial=list(req.kpis.values(*row_field_names(services.KPIInput))),
         )
 
     def save(self, req, form, formset, *, actor):
-        rows = [f.cleaned_data for f in formset if f.cleaned_data.get("used")]
-        services.save_kpis(
-            req,
-            actor=actor,
-            kpis=[
-                services.KPIInput(r["name"], r["unit"], r["baseline"], r["target"]) for r in rows
-            ],
-        )
+        services.save_kpis(req, actor=actor, kpis=used_rows(formset, services.KPIInput))

@@ -158,6 +158,24 @@ def test_section_errors_are_shown_and_nothing_is_saved(client, personas):
     assert not services.application_of(personas.candidate1).cv
 
 
+def test_a_started_row_is_named_in_the_summary_and_at_its_field(client, personas):
+    client.force_login(personas.candidate1)
+    response = _post_section(
+        client,
+        "career",
+        {
+            "has_public_sector_experience": "no",
+            **_formset("career", [{}, {"organisation": "A社", "start_year": "2015"}]),
+        },
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert body.count('class="error-summary"') == 1
+    assert 'href="#id_career-1-role"' in body and "職歴2 " in body
+    assert 'id="id_career-1-role_error"' in body  # at the field too
+    assert '<legend class="field__label">職歴1</legend>' in body
+
+
 def test_cv_is_served_only_to_those_allowed(client, personas):
     app = submitted_application(personas.candidate1)
     services.assign_reviewer(app, personas.reviewer, actor=personas.office)
