@@ -89,7 +89,7 @@ def enqueue_after_commit(task, run: BackgroundRun) -> None:
 
     def enqueue() -> None:
         result = task.enqueue(pk)
-        model._default_manager.filter(pk=pk).update(task_id=str(result.id))
+        model._default_manager.filter(pk=pk).update(**{"task_id": str(result.id)})
 
     transaction.on_commit(enqueue)
 

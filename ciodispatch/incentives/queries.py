@@ -233,6 +233,8 @@ def budget_summary(year: int, today: dt.date) -> BudgetSummary:
     for paid_on, amount in year_claims.filter(state=S.PAID, paid_on__isnull=False).values_list(
         "paid_on", "paid_yen"
     ):
+        if paid_on is None:  # excluded by the filter; for the type checker
+            continue
         key = (paid_on.year, paid_on.month)
         paid_by_month[key] = paid_by_month.get(key, 0) + (amount or 0)
     for month in month_starts:

@@ -93,7 +93,7 @@ def bigrams(word: str) -> list[str]:
 
 def gram_number(gram: str) -> int:
     """A bigram as one integer (the index's key): the two code points side by side."""
-    first, second = gram
+    first, second = gram[0], gram[1]
     return ord(first) * 0x110000 + ord(second)
 
 

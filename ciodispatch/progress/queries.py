@@ -313,7 +313,7 @@ def _kpi_results(dispatches) -> dict[int, tuple[int, int, int, list[str]]]:
     ).values_list("pk", "request_id", "baseline", "target"):
         for dispatch in of_request.get(request, ()):
             kpis[dispatch].append((kpi, baseline, target))
-    order = {p: i for i, p in enumerate(POINTS)}
+    order: dict[str, int] = {p: i for i, p in enumerate(POINTS)}
     latest: dict[tuple[int, int], tuple[int, Decimal]] = {}
     for dispatch, kpi, point, value in KPIMeasurement.objects.filter(
         dispatch__in=dispatches.values("pk")
