@@ -520,7 +520,7 @@ def build_snapshot(match_round: MatchRound) -> dict[str, Any]:
     """
     posts = list(
         match_round.posts.select_related("request")
-        .only("pk", "capacity", "region", "prefecture_code", "request__vendors")
+        .only("match_round", "capacity", "region", "prefecture_code", "request__vendors")
         .order_by("pk")
     )
     post_vendors = {p.pk: availability.host_vendors(p.request) for p in posts}
