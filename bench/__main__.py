@@ -11,7 +11,7 @@ import os
 import sys
 import tempfile
 
-BENCHMARKS = ["registry", "matching", "knowhow"]
+BENCHMARKS = ["registry", "matching", "knowhow", "round"]
 
 
 def setup_django(tmp: str) -> None:

@@ -38,12 +38,28 @@ def caps_text(match_round: MatchRound) -> str:
     return " · ".join(parts)
 
 
+# A national round's snapshot and result are megabytes of JSON: lists and pages read the run
+# rows without them (``runs_without_data``) and only the parts they show (``run_parts``).
+LARGE_FIELDS = ("snapshot", "result")
+REVIEW_LIST_LIMIT = 100  # rows the review lists; the export has every one
+
+
+def runs_without_data(match_round: MatchRound):
+    return match_round.runs.defer(*LARGE_FIELDS)
+
+
+def run_parts(run: MatchRun, *paths: str) -> tuple[Any, ...]:
+    """Parts of a run's stored JSON (``"result__assignment"``, ``"snapshot__seed"``), read in
+    one query; the database extracts them, so the rest of the document is never decoded."""
+    return tuple(MatchRun.objects.filter(pk=run.pk).values_list(*paths).get())
+
+
 def latest_run(match_round: MatchRound) -> MatchRun | None:
-    return match_round.runs.first()
+    return runs_without_data(match_round).first()
 
 
 def latest_finished_run(match_round: MatchRound) -> MatchRun | None:
-    return match_round.runs.filter(status=MatchRun.Status.SUCCEEDED).first()
+    return runs_without_data(match_round).filter(status=MatchRun.Status.SUCCEEDED).first()
 
 
 def open_rounds() -> list[MatchRound]:
@@ -90,27 +106,30 @@ class Review(FillRate):
     by_region: list[AreaRow]
     by_prefecture: list[AreaRow]
     unmatched_posts: list[tuple[Post, int, str]]  # post, free places, what bound it
-    unmatched_candidates: list[Application]
+    unmatched_candidates: list[Application]  # the first REVIEW_LIST_LIMIT, by name
     checks: dict[str, Any]
+    unmatched_post_count: int = 0
+    unmatched_candidate_count: int = 0
     same_snapshot_runs: list[MatchRun] = field(default_factory=list)
     reproduced: bool | None = None
 
 
-def review(run: MatchRun) -> Review:
-    """Everything the office reads before publishing a run."""
-    snapshot, result = run.snapshot, run.result or {}
-    assignment = result.get("assignment", {})
-    hosts = result.get("hosts", {})
-    caps = snapshot.get("caps", {})
-    posts = {
-        p.key: p for p in run.match_round.posts.select_related("request__host", "request__group")
-    }
+def review(run: MatchRun, *, limit: int | None = REVIEW_LIST_LIMIT) -> Review:
+    """Everything the office reads before publishing a run. The lists of unmatched posts and
+    candidates hold at most ``limit`` rows (None: all), with their full counts; a fixed number
+    of queries, reading only the parts of the run's JSON it needs."""
+    snapshot_hosts, caps, assignment, hosts, checks = run_parts(
+        run, "snapshot__hosts", "snapshot__caps", "result__assignment", "result__hosts",
+        "result__checks",
+    )  # fmt: skip
+    snapshot_hosts, caps = snapshot_hosts or [], caps or {}
+    assignment, hosts = assignment or {}, hosts or {}
     regions: dict[str, AreaRow] = {}
     prefectures: dict[str, AreaRow] = {}
-    unmatched_posts = []
+    free_places = []
     seats = 0
     names = dict(prefecture_choices())
-    for host in snapshot["hosts"]:
+    for host in snapshot_hosts:
         matched = len(hosts.get(host["id"], {}).get("matched", []))
         seats += host["capacity"]
         for rows, key, name, cap in (
@@ -131,42 +150,58 @@ def review(run: MatchRun) -> Review:
             row.posts += 1
             row.seats += host["capacity"]
             row.matched += matched
-        if matched < host["capacity"] and host["id"] in posts:
-            binding = hosts.get(host["id"], {}).get("binding_cap")
-            unmatched_posts.append(
-                (
-                    posts[host["id"]],
-                    host["capacity"] - matched,
-                    _cap_text(binding) or _("Too few acceptable candidates ranked it."),
-                )
-            )
-    unmatched_ids = [int(c[1:]) for c, h in assignment.items() if not h]
-    unmatched_candidates = list(
-        Application.objects.filter(pk__in=unmatched_ids).order_by(
-            "family_name_kana", "given_name_kana", "pk"
+        if matched < host["capacity"]:
+            free_places.append((host, matched))
+    shown = free_places if limit is None else free_places[:limit]
+    posts = {
+        p.key: p
+        for p in run.match_round.posts.filter(pk__in=[int(h["id"][1:]) for h, _m in shown])
+        .select_related("request__host", "request__group")
+        .order_by("pk")
+    }
+    unmatched_posts = [
+        (
+            posts[host["id"]],
+            host["capacity"] - matched,
+            _cap_text(hosts.get(host["id"], {}).get("binding_cap"))
+            or _("Too few acceptable candidates ranked it."),
         )
+        for host, matched in shown
+        if host["id"] in posts
+    ]
+    unmatched_ids = [int(c[1:]) for c, h in assignment.items() if not h]
+    unmatched = Application.objects.filter(pk__in=unmatched_ids).order_by(
+        "family_name_kana", "given_name_kana", "pk"
     )
+    unmatched_candidates = list(unmatched if limit is None else unmatched[:limit])
     same = list(
         run.match_round.runs.filter(
             snapshot_hash=run.snapshot_hash, status=MatchRun.Status.SUCCEEDED
-        ).exclude(pk=run.pk)
+        )
+        .exclude(pk=run.pk)
+        .defer(*LARGE_FIELDS)
     )
     reproduced = None
     if same:
-        reproduced = all(other.output["assignment"] == assignment for other in same)
+        earlier = MatchRun.objects.filter(pk__in=[r.pk for r in same]).values_list(
+            "result__assignment", flat=True
+        )
+        reproduced = all(other == assignment for other in earlier)
     return Review(
         run=run,
         seats=seats,
         matched=sum(1 for h in assignment.values() if h),
         candidates=len(assignment),
-        posts=len(snapshot["hosts"]),
+        posts=len(snapshot_hosts),
         by_region=sorted(regions.values(), key=lambda r: list(Region.values).index(r.key)),
         by_prefecture=sorted(prefectures.values(), key=lambda r: r.key),
         unmatched_posts=unmatched_posts,
         unmatched_candidates=unmatched_candidates,
-        checks=result.get("checks", {}),
+        checks=checks or {},
         same_snapshot_runs=same,
         reproduced=reproduced,
+        unmatched_post_count=len(free_places),
+        unmatched_candidate_count=len(unmatched_ids),
     )
 
 
@@ -330,10 +365,11 @@ def public_summary(match_round: MatchRound) -> dict[str, Any] | None:
     run = match_round.published_run
     if run is None:
         return None
-    result = review(run)
+    result = review(run, limit=0)
     challenges: Counter[str] = Counter()
     posts = {p.key: p for p in match_round.posts.select_related("request")}
-    for host, summary in run.output["hosts"].items():
+    (hosts,) = run_parts(run, "result__hosts")
+    for host, summary in (hosts or {}).items():
         if host in posts and summary["matched"]:
             for challenge in posts[host].request.challenges or []:
                 challenges[challenge] += len(summary["matched"])
@@ -356,8 +392,10 @@ def public_summary(match_round: MatchRound) -> dict[str, Any] | None:
 
 def published_summaries() -> list[dict[str, Any]]:
     """One public summary per published round, newest first (for the public statistics)."""
-    rounds = MatchRound.objects.filter(phase=MatchRound.Phase.PUBLISHED).select_related(
-        "request_round", "published_run"
+    rounds = (
+        MatchRound.objects.filter(phase=MatchRound.Phase.PUBLISHED)
+        .select_related("request_round", "published_run")
+        .defer(*(f"published_run__{name}" for name in LARGE_FIELDS))
     )
     summaries = []
     for match_round in rounds:
