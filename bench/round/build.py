@@ -18,7 +18,16 @@ import datetime as dt
 import random
 from types import SimpleNamespace
 
-VENDORS = ["富士通", "NEC", "日立システムズ", "TKC", "RKKCS", "両備システムズ", "Gcom", "BSNアイネット"]
+VENDORS = [
+    "富士通",
+    "NEC",
+    "日立システムズ",
+    "TKC",
+    "RKKCS",
+    "両備システムズ",
+    "Gcom",
+    "BSNアイネット",
+]
 
 
 def _months_later(day: dt.date, months: int) -> dt.date:
@@ -189,7 +198,7 @@ def build_round(
     ranked_by: dict[int, list[int]] = {p.pk: [] for p in post_rows}
     rankings = []
     for application in applications:
-        want = rng.randint(5, services.MAX_CANDIDATE_CHOICES)
+        want = min(len(post_rows), rng.randint(5, services.MAX_CANDIDATE_CHOICES))
         chosen: dict[int, None] = {}
         while len(chosen) < want:
             for k in rng.choices(range(len(post_rows)), cum_weights=cumulative, k=want):

@@ -1,4 +1,5 @@
 import json
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -15,6 +16,7 @@ from ciodispatch.candidates.models import Application
 from ciodispatch.core.errors import refusal_to_form, refusal_to_message
 from ciodispatch.core.exports import csv_bytes, download, xlsx_bytes
 from ciodispatch.core.once import once_per_form_token
+from ciodispatch.localgov.regions import Region
 from ciodispatch.matchround import forms, queries, services
 from ciodispatch.matchround.models import HostRanking, MatchRound, MatchRun, Post
 from ciodispatch.matchround.services import MatchRoundError
@@ -32,9 +34,7 @@ def _load_run(request, pk, **kwargs):
     """The run without its snapshot and result (megabytes at national size): the pages read
     the parts they show (``queries.run_parts``); a download reads the whole field."""
     return get_object_or_404(
-        MatchRun.objects.select_related("match_round__request_round").defer(
-            *queries.LARGE_FIELDS
-        ),
+        MatchRun.objects.select_related("match_round__request_round").defer(*queries.LARGE_FIELDS),
         pk=pk,
     )
 
@@ -176,7 +176,9 @@ def office_detail(request, match_round):
         )
     )
     ranked_count = {pk: len(ids) for pk, ids in host_ranked.items()}
-    post_ids = list(match_round.posts.order_by("prefecture_code", "pk").values_list("pk", flat=True))
+    post_ids = list(
+        match_round.posts.order_by("prefecture_code", "pk").values_list("pk", flat=True)
+    )
     page = Paginator(post_ids, POSTS_PER_PAGE).get_page(request.GET.get("page"))
     shown = match_round.posts.filter(pk__in=list(page.object_list)).select_related(
         "request__host", "request__group"
@@ -438,13 +440,20 @@ def candidate_rank(request):
         return redirect("matchround:candidate_rank")
     by_id = {p.pk: p for p in allowed}
     chosen = [by_id[pk] for pk in saved if pk in by_id]
+    region = request.GET.get("region", "")
+    others = [p for p in allowed if p.pk not in saved and (not region or p.region == region)]
+    page = Paginator(others, POSTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "matchround/candidate_rank.html",
         {
             "round": match_round,
             "chosen": [_post_item(p) for p in chosen],
-            "others": [_post_item(p) for p in allowed if p.pk not in saved],
+            "others": [_post_item(p) for p in page.object_list],
+            "page": page,
+            "query": urlencode({"region": region}) if region else "",
+            "region": region,
+            "regions": Region.choices,
             "hidden": hidden,
             "ranking_messages": _ranking_messages(),
             "open": match_round.phase == Phase.CANDIDATES_RANK
