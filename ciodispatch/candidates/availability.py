@@ -179,9 +179,14 @@ def conflicts_since(years: int, today: dt.date | None = None) -> dt.date:
     return today.replace(year=today.year - years) if years else today
 
 
+def vendors_by_key(vendors: Iterable[str] | None) -> dict[str, str]:
+    """Vendor names by their normalised name (the key a conflict is found by)."""
+    return {_normalise_vendor(v): v for v in vendors or [] if v.strip()}
+
+
 def host_vendors(request: Any) -> dict[str, str]:
-    """A request's vendors by their normalised name (the key a conflict is found by)."""
-    return {_normalise_vendor(v): v for v in request.vendors or [] if v.strip()}
+    """A request's vendors by their normalised name."""
+    return vendors_by_key(request.vendors)
 
 
 def recent_vendor_keys(affiliations: Iterable[VendorAffiliation], *, since: dt.date) -> list[str]:

@@ -204,6 +204,9 @@ class MatchRun(BackgroundRun):
         _("snapshot (SHA-256)"), max_length=64, db_index=True, blank=True
     )
     result = models.JSONField(null=True, blank=True)  # the engine's output
+    # What the review reads of the result, computed once when the run finishes
+    # (``queries.result_summary``): kilobytes where the result is megabytes.
+    summary = models.JSONField(null=True, blank=True)
     error = models.TextField(blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

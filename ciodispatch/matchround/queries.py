@@ -3,6 +3,8 @@ plain words, exports and the public summary (counts only)."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -40,7 +42,7 @@ def caps_text(match_round: MatchRound) -> str:
 
 # A national round's snapshot and result are megabytes of JSON: lists and pages read the run
 # rows without them (``runs_without_data``) and only the parts they show (``run_parts``).
-LARGE_FIELDS = ("snapshot", "result")
+LARGE_FIELDS = ("snapshot", "result", "summary")
 REVIEW_LIST_LIMIT = 100  # rows the review lists; the export has every one
 
 
@@ -114,24 +116,72 @@ class Review(FillRate):
     reproduced: bool | None = None
 
 
-def review(run: MatchRun, *, limit: int | None = REVIEW_LIST_LIMIT) -> Review:
-    """Everything the office reads before publishing a run. The lists of unmatched posts and
-    candidates hold at most ``limit`` rows (None: all), with their full counts; a fixed number
-    of queries, reading only the parts of the run's JSON it needs."""
-    snapshot_hosts, caps, assignment, hosts, checks = run_parts(
+def assignment_digest(assignment: dict[str, Any]) -> str:
+    canonical = json.dumps(assignment, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def result_summary(
+    snapshot_hosts: list[dict[str, Any]],
+    caps: dict[str, Any],
+    assignment: dict[str, Any],
+    hosts: dict[str, Any],
+    checks: dict[str, Any],
+) -> dict[str, Any]:
+    """The part of a run's snapshot and result the review and the public summary read: each
+    post's places, area and matched count, the unmatched candidates, the checker's verdict
+    and a digest of the assignment (to compare runs of the same snapshot)."""
+    return {
+        "hosts": [
+            {
+                "id": h["id"],
+                "capacity": h["capacity"],
+                "region": h["region"],
+                "prefecture": h["prefecture"],
+                "matched": len(hosts.get(h["id"], {}).get("matched", [])),
+                "binding_cap": hosts.get(h["id"], {}).get("binding_cap"),
+            }
+            for h in snapshot_hosts
+        ],
+        "caps": caps,
+        "candidates": len(assignment),
+        "unmatched": [int(c[1:]) for c, h in assignment.items() if not h],
+        "checks": checks,
+        "assignment_sha256": assignment_digest(assignment),
+    }
+
+
+def run_summary(run: MatchRun) -> dict[str, Any]:
+    """The run's stored summary; for a run stored before summaries were kept, computed from
+    the parts of its JSON (read by the database, not decoded whole)."""
+    (summary,) = run_parts(run, "summary")
+    if summary is not None:
+        return summary
+    parts = run_parts(
         run, "snapshot__hosts", "snapshot__caps", "result__assignment", "result__hosts",
         "result__checks",
     )  # fmt: skip
-    snapshot_hosts, caps = snapshot_hosts or [], caps or {}
-    assignment, hosts = assignment or {}, hosts or {}
+    hosts, caps, assignment, results, checks = (
+        p or empty for p, empty in zip(parts, ([], {}, {}, {}, {}), strict=True)
+    )
+    return result_summary(hosts, caps, assignment, results, checks)
+
+
+def review(run: MatchRun, *, limit: int | None = REVIEW_LIST_LIMIT) -> Review:
+    """Everything the office reads before publishing a run. The lists of unmatched posts and
+    candidates hold at most ``limit`` rows (None: all), with their full counts; a fixed number
+    of queries, reading the run's summary, not its result."""
+    summary = run_summary(run)
+    caps = summary["caps"]
     regions: dict[str, AreaRow] = {}
     prefectures: dict[str, AreaRow] = {}
     free_places = []
-    seats = 0
+    seats = matched_total = 0
     names = dict(prefecture_choices())
-    for host in snapshot_hosts:
-        matched = len(hosts.get(host["id"], {}).get("matched", []))
+    for host in summary["hosts"]:
+        matched = host["matched"]
         seats += host["capacity"]
+        matched_total += matched
         for rows, key, name, cap in (
             (
                 regions,
@@ -151,25 +201,24 @@ def review(run: MatchRun, *, limit: int | None = REVIEW_LIST_LIMIT) -> Review:
             row.seats += host["capacity"]
             row.matched += matched
         if matched < host["capacity"]:
-            free_places.append((host, matched))
+            free_places.append(host)
     shown = free_places if limit is None else free_places[:limit]
     posts = {
         p.key: p
-        for p in run.match_round.posts.filter(pk__in=[int(h["id"][1:]) for h, _m in shown])
+        for p in run.match_round.posts.filter(pk__in=[int(h["id"][1:]) for h in shown])
         .select_related("request__host", "request__group")
         .order_by("pk")
     }
     unmatched_posts = [
         (
             posts[host["id"]],
-            host["capacity"] - matched,
-            _cap_text(hosts.get(host["id"], {}).get("binding_cap"))
-            or _("Too few acceptable candidates ranked it."),
+            host["capacity"] - host["matched"],
+            _cap_text(host["binding_cap"]) or _("Too few acceptable candidates ranked it."),
         )
-        for host, matched in shown
+        for host in shown
         if host["id"] in posts
     ]
-    unmatched_ids = [int(c[1:]) for c, h in assignment.items() if not h]
+    unmatched_ids = summary["unmatched"]
     unmatched = Application.objects.filter(pk__in=unmatched_ids).order_by(
         "family_name_kana", "given_name_kana", "pk"
     )
@@ -183,21 +232,19 @@ def review(run: MatchRun, *, limit: int | None = REVIEW_LIST_LIMIT) -> Review:
     )
     reproduced = None
     if same:
-        earlier = MatchRun.objects.filter(pk__in=[r.pk for r in same]).values_list(
-            "result__assignment", flat=True
-        )
-        reproduced = all(other == assignment for other in earlier)
+        digest = summary["assignment_sha256"]
+        reproduced = all(run_summary(other)["assignment_sha256"] == digest for other in same)
     return Review(
         run=run,
         seats=seats,
-        matched=sum(1 for h in assignment.values() if h),
-        candidates=len(assignment),
-        posts=len(snapshot_hosts),
+        matched=matched_total,
+        candidates=summary["candidates"],
+        posts=len(summary["hosts"]),
         by_region=sorted(regions.values(), key=lambda r: list(Region.values).index(r.key)),
         by_prefecture=sorted(prefectures.values(), key=lambda r: r.key),
         unmatched_posts=unmatched_posts,
         unmatched_candidates=unmatched_candidates,
-        checks=checks or {},
+        checks=summary["checks"] or {},
         same_snapshot_runs=same,
         reproduced=reproduced,
         unmatched_post_count=len(free_places),
@@ -368,11 +415,10 @@ def public_summary(match_round: MatchRound) -> dict[str, Any] | None:
     result = review(run, limit=0)
     challenges: Counter[str] = Counter()
     posts = {p.key: p for p in match_round.posts.select_related("request")}
-    (hosts,) = run_parts(run, "result__hosts")
-    for host, summary in (hosts or {}).items():
-        if host in posts and summary["matched"]:
-            for challenge in posts[host].request.challenges or []:
-                challenges[challenge] += len(summary["matched"])
+    for host in run_summary(run)["hosts"]:
+        if host["id"] in posts and host["matched"]:
+            for challenge in posts[host["id"]].request.challenges or []:
+                challenges[challenge] += host["matched"]
     return {
         "fiscal_year": match_round.fiscal_year,
         "title": match_round.request_round.title,

@@ -39,6 +39,7 @@ from ciodispatch.matchround.models import (
     Post,
     Proposing,
 )
+from ciodispatch.matchround.queries import result_summary
 from ciodispatch.matchround.signals import match_published
 from ciodispatch.requests.models import DispatchRequest, RequestRound
 
@@ -299,24 +300,36 @@ def unavailable_reasons(match_round: MatchRound, applications) -> dict[int, str]
     )
 
 
-def visible_posts(match_round: MatchRound, application: Application) -> tuple[list[Post], list]:
-    """The posts a candidate may rank, and those hidden by a conflict (post, vendors); two
-    queries however many posts the round has."""
-    posts = list(
-        match_round.posts.select_related("request__host", "request__group__lead").order_by(
-            "prefecture_code", "pk"
-        )
+def visible_post_ids(
+    match_round: MatchRound, application: Application
+) -> tuple[list[int], dict[int, list[str]]]:
+    """The ids of the posts a candidate may rank, in the page's order (prefecture, then id),
+    and those hidden by a vendor conflict, with the vendors. Two queries and no model
+    objects, however many posts the round has."""
+    rows = match_round.posts.order_by("prefecture_code", "pk").values_list("pk", "request__vendors")
+    affiliations = availability.vendor_affiliations_of([application.pk]).get(application.pk, [])
+    keys = availability.recent_vendor_keys(
+        affiliations, since=availability.conflicts_since(match_round.conflict_years)
     )
-    conflicts = availability.conflicting_vendors_by_request(
-        application, [p.request for p in posts], years=match_round.conflict_years
-    )
-    allowed, hidden = [], []
-    for post in posts:
-        vendors = conflicts.get(post.request_id)
-        if vendors:
-            hidden.append((post, vendors))
+    allowed, hidden = [], {}
+    for pk, vendors in rows:
+        found = availability.shared_vendors(keys, availability.vendors_by_key(vendors))
+        if found:
+            hidden[pk] = found
         else:
-            allowed.append(post)
+            allowed.append(pk)
+    return allowed, hidden
+
+
+def visible_posts(match_round: MatchRound, application: Application) -> tuple[list[Post], list]:
+    """The posts a candidate may rank, and those hidden by a conflict (post, vendors); three
+    queries however many posts the round has."""
+    allowed_ids, hidden_ids = visible_post_ids(match_round, application)
+    posts = match_round.posts.select_related("request__host", "request__group__lead").in_bulk(
+        [*allowed_ids, *hidden_ids]
+    )
+    allowed = [posts[pk] for pk in allowed_ids]
+    hidden = [(posts[pk], vendors) for pk, vendors in hidden_ids.items()]
     return allowed, hidden
 
 
@@ -390,9 +403,8 @@ def save_candidate_ranking(
         raise MatchRoundError(
             _("Rank at most %d posts; remove the ones you want least.") % MAX_CANDIDATE_CHOICES
         )
-    allowed, hidden = visible_posts(match_round, application)
-    allowed_ids = {p.pk for p in allowed}
-    conflicted = {p.pk: vendors for p, vendors in hidden}
+    allowed, conflicted = visible_post_ids(match_round, application)
+    allowed_ids = set(allowed)
     for pk in ids:
         if pk in conflicted:
             raise MatchRoundError(
@@ -735,6 +747,13 @@ def _solve_run(run: MatchRun) -> MatchRun:
             run.refresh_from_db()
             return run
         run.result = output
+        run.summary = result_summary(
+            run.snapshot["hosts"],
+            run.snapshot["caps"],
+            output["assignment"],
+            output["hosts"],
+            output["checks"],
+        )
         run.progress = 100
         run.step = "done"
         run.finished_at = timezone.now()
@@ -742,7 +761,7 @@ def _solve_run(run: MatchRun) -> MatchRun:
             run,
             MatchRun.Status.SUCCEEDED,
             actor=run.requested_by,
-            update_fields=["result", "progress", "step", "finished_at"],
+            update_fields=["result", "summary", "progress", "step", "finished_at"],
             changes={
                 "matched": sum(1 for h in output["assignment"].values() if h),
                 "stable": output["checks"]["stable"],

@@ -428,7 +428,6 @@ def candidate_rank(request):
         return render(
             request, "matchround/no_round.html", {"results": _own_results(request), "busy": busy}
         )
-    allowed, hidden = services.visible_posts(match_round, application)
     saved = services.candidate_ranking(match_round, application)
     if request.method == "POST":
         _save_ranking(
@@ -438,23 +437,31 @@ def candidate_rank(request):
             _("Your ranking is saved (%d posts)."),
         )
         return redirect("matchround:candidate_rank")
-    by_id = {p.pk: p for p in allowed}
-    chosen = [by_id[pk] for pk in saved if pk in by_id]
     region = request.GET.get("region", "")
-    others = [p for p in allowed if p.pk not in saved and (not region or p.region == region)]
-    page = Paginator(others, POSTS_PER_PAGE).get_page(request.GET.get("page"))
+    every, hidden_ids = services.visible_post_ids(match_round, application)
+    allowed = set(every)
+    if region:
+        in_region = set(match_round.posts.filter(region=region).values_list("pk", flat=True))
+        every = [pk for pk in every if pk in in_region]
+    page = Paginator([pk for pk in every if pk not in saved], POSTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    chosen_ids = [pk for pk in saved if pk in allowed]
+    posts = match_round.posts.select_related("request__host", "request__group__lead").in_bulk(
+        [*chosen_ids, *page.object_list, *hidden_ids]
+    )
     return render(
         request,
         "matchround/candidate_rank.html",
         {
             "round": match_round,
-            "chosen": [_post_item(p) for p in chosen],
-            "others": [_post_item(p) for p in page.object_list],
+            "chosen": [_post_item(posts[pk]) for pk in chosen_ids],
+            "others": [_post_item(posts[pk]) for pk in page.object_list],
             "page": page,
             "query": urlencode({"region": region}) if region else "",
             "region": region,
             "regions": Region.choices,
-            "hidden": hidden,
+            "hidden": [(posts[pk], vendors) for pk, vendors in hidden_ids.items()],
             "ranking_messages": _ranking_messages(),
             "open": match_round.phase == Phase.CANDIDATES_RANK
             and timezone.localdate() <= match_round.candidates_rank_until,

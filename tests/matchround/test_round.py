@@ -428,3 +428,16 @@ def test_participants_are_told_by_mail(
     told = {m.to[0] for m in mailoutbox}
     assert {setup.app2.email, extra.email, personas.host2.email, personas.host1.email} <= told
     assert all("published" in m.subject for m in mailoutbox)
+
+
+def test_the_review_reads_the_runs_summary_or_its_result_the_same_way(ranked, personas):
+    run = run_now(ranked, personas)
+    assert run.summary["unmatched"] == [] and len(run.summary["hosts"]) == 3
+    stored = queries.review(run)
+    MatchRun.objects.filter(pk=run.pk).update(summary=None)  # a run stored before summaries
+    run.refresh_from_db()
+    computed = queries.review(run)
+    for name in ("seats", "matched", "candidates", "posts", "checks", "unmatched_post_count"):
+        assert getattr(stored, name) == getattr(computed, name), name
+    assert stored.unmatched_posts == computed.unmatched_posts
+    assert [r.matched for r in stored.by_prefecture] == [r.matched for r in computed.by_prefecture]
