@@ -667,7 +667,7 @@ def execute_run(run_id: int) -> MatchRun:
     The run beats its heartbeat while it works, so a worker that dies leaves a run that
     ``fail_stalled_runs`` can fail."""
     with transaction.atomic():
-        run = MatchRun.objects.select_for_update().get(pk=run_id)
+        run = MatchRun.objects.select_for_update().defer("result", "summary").get(pk=run_id)
         if run.status != MatchRun.Status.QUEUED:
             return run
         run.started_at = run.heartbeat_at = timezone.now()
@@ -779,7 +779,8 @@ def _solve_run(run: MatchRun) -> MatchRun:
 def _still_running(run: MatchRun) -> bool:
     """False when the run was failed meanwhile because its worker looked stopped (it did not
     beat in time): that verdict stands, and the office runs it again."""
-    if MatchRun.objects.select_for_update().filter(pk=run.pk, status=MatchRun.Status.RUNNING):
+    locked = MatchRun.objects.select_for_update().filter(pk=run.pk, status=MatchRun.Status.RUNNING)
+    if locked.values_list("pk", flat=True):  # the row locked, its JSON (megabytes) not read
         return True
     logger.warning("match run %s was failed as stopped while it ran; result dropped", run.pk)
     return False
