@@ -235,7 +235,7 @@ def conflicting_vendors_by_request(
     if affiliations is None:
         affiliations = vendor_affiliations_of([application.pk]).get(application.pk, [])
     keys = recent_vendor_keys(affiliations, since=conflicts_since(years, today))
-    found = {}
+    found: dict[int, list[str]] = {}
     if not keys:
         return found
     for request in requests:

@@ -225,6 +225,11 @@ class MatchRun(BackgroundRun):
         return f"#{self.pk} {self.snapshot_hash[:12] or '-'}"
 
     @property
+    def frozen_snapshot(self) -> dict[str, Any]:
+        """The engine's input (empty until the worker has frozen it)."""
+        return self.snapshot or {}
+
+    @property
     def output(self) -> dict[str, Any]:
         """The engine's output (empty until the run has finished)."""
         return self.result or {}

@@ -161,10 +161,8 @@ def run_summary(run: MatchRun) -> dict[str, Any]:
         run, "snapshot__hosts", "snapshot__caps", "result__assignment", "result__hosts",
         "result__checks",
     )  # fmt: skip
-    hosts, caps, assignment, results, checks = (
-        p or empty for p, empty in zip(parts, ([], {}, {}, {}, {}), strict=True)
-    )
-    return result_summary(hosts, caps, assignment, results, checks)
+    hosts, caps, assignment, results, checks = parts
+    return result_summary(hosts or [], caps or {}, assignment or {}, results or {}, checks or {})
 
 
 def review(run: MatchRun, *, limit: int | None = REVIEW_LIST_LIMIT) -> Review:
@@ -315,14 +313,14 @@ def candidate_result(match_round: MatchRound, application: Application) -> Candi
     if key not in run.output["assignment"]:
         return None
     posts = {p.key: p for p in match_round.posts.select_related("request__host", "request__group")}
-    entry = next(c for c in run.snapshot["candidates"] if c["id"] == key)
+    entry = next(c for c in run.frozen_snapshot["candidates"] if c["id"] == key)
     ranked = [posts[p] for p in entry["ranking"] if p in posts]
     matched_key = run.output["assignment"][key]
     matched = posts.get(matched_key) if matched_key else None
     reasons = [
         (
             posts[r["host"]],
-            reason_text(r, posts[r["host"]].request.requester_name, run.snapshot["seed"]),
+            reason_text(r, posts[r["host"]].request.requester_name, run.frozen_snapshot["seed"]),
         )
         for r in run.output["explanations"].get(key, [])
         if r["host"] in posts
@@ -353,7 +351,7 @@ def host_result(post: Post) -> HostResult | None:
     if summary is None:
         return None
     applications = Application.objects.in_bulk([int(c[1:]) for c in summary["matched"]])
-    entry = next(h for h in run.snapshot["hosts"] if h["id"] == post.key)
+    entry = next(h for h in run.frozen_snapshot["hosts"] if h["id"] == post.key)
     return HostResult(
         post=post,
         matched=[applications[int(c[1:])] for c in summary["matched"]],
@@ -373,7 +371,8 @@ def result_rows(run: MatchRun) -> tuple[list[str], list[list[Any]]]:
     }
     applications = Application.objects.in_bulk([int(c[1:]) for c in run.output["assignment"]])
     host_rank = {
-        h["id"]: {c: i + 1 for i, c in enumerate(h["ranking"])} for h in run.snapshot["hosts"]
+        h["id"]: {c: i + 1 for i, c in enumerate(h["ranking"])}
+        for h in run.frozen_snapshot["hosts"]
     }
     names = dict(prefecture_choices())
     header = [
@@ -387,7 +386,7 @@ def result_rows(run: MatchRun) -> tuple[list[str], list[list[Any]]]:
         _("Posts ranked"),
     ]
     rows = []
-    for entry in run.snapshot["candidates"]:
+    for entry in run.frozen_snapshot["candidates"]:
         cid = entry["id"]
         application = applications.get(int(cid[1:]))
         host = run.output["assignment"].get(cid)

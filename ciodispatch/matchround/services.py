@@ -686,7 +686,7 @@ class RunFailed(Exception):
     """A run that cannot be solved, with the reason the office reads."""
 
 
-def _freeze_snapshot(run: MatchRun) -> None:
+def _freeze_snapshot(run: MatchRun) -> dict[str, Any]:
     """Build the round's snapshot and store it with its hash, audited (the hash is what a
     later run of the same inputs is compared by)."""
     snapshot = build_snapshot(run.match_round)
@@ -709,17 +709,18 @@ def _freeze_snapshot(run: MatchRun) -> None:
                 "posts": len(snapshot["hosts"]),
             },
         )
+    return snapshot
 
 
 def _solve_run(run: MatchRun) -> MatchRun:
     from ciodispatch.matching import load_instance, solve
 
     try:
-        _freeze_snapshot(run)
-        instance = load_instance(engine_input(run.snapshot))
+        snapshot = _freeze_snapshot(run)
+        instance = load_instance(engine_input(snapshot))
         _progress(run, 40, "solve")
         started = time.perf_counter()
-        result = solve(instance, proposing=run.snapshot.get("proposing", "candidates"))
+        result = solve(instance, proposing=snapshot.get("proposing", "candidates"))
         elapsed = time.perf_counter() - started
         _progress(run, 80, "store")
         output = result.to_json()
@@ -748,8 +749,8 @@ def _solve_run(run: MatchRun) -> MatchRun:
             return run
         run.result = output
         run.summary = result_summary(
-            run.snapshot["hosts"],
-            run.snapshot["caps"],
+            run.frozen_snapshot["hosts"],
+            run.frozen_snapshot["caps"],
             output["assignment"],
             output["hosts"],
             output["checks"],
