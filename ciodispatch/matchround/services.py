@@ -682,23 +682,19 @@ def execute_run(run_id: int) -> MatchRun:
         return _solve_run(run)
 
 
-class RunFailed(Exception):
-    """A run that cannot be solved, with the reason the office reads."""
-
-
 def _freeze_snapshot(run: MatchRun) -> dict[str, Any]:
     """Build the round's snapshot and store it with its hash, audited (the hash is what a
     later run of the same inputs is compared by)."""
     snapshot = build_snapshot(run.match_round)
     if not snapshot["candidates"]:
-        raise RunFailed(
+        raise MatchRoundError(
             _("No candidate who ranked a post can take part (certification or availability).")
         )
     digest = snapshot_hash(snapshot)
     run.snapshot, run.snapshot_hash = snapshot, digest
     with transaction.atomic():
         if not _progress(run, 20, "load", snapshot=snapshot, snapshot_hash=digest):
-            raise RunFailed(_("The run was stopped."))
+            raise MatchRoundError(_("The run was stopped."))
         record(
             actor=run.requested_by,
             action="matchround.snapshot_frozen",
@@ -726,7 +722,7 @@ def _solve_run(run: MatchRun) -> MatchRun:
         output = result.to_json()
         output["solve_seconds"] = round(elapsed, 4)
     except Exception as exc:  # noqa: BLE001 - a run must never stay running; the error is kept
-        if isinstance(exc, RunFailed):
+        if isinstance(exc, MatchRoundError):  # the reason, in words
             run.error = str(exc)
         else:
             logger.exception("match run %s failed", run.pk)
