@@ -11,7 +11,11 @@ import os
 import sys
 import tempfile
 
-BENCHMARKS = ["registry", "matching", "knowhow", "pages"]
+BENCHMARKS = ["registry", "matching", "knowhow", "round", "pages"]
+# Run when no name is given; "pages" reads an already loaded database, so it runs only by name.
+DEFAULT = ["registry", "matching", "knowhow", "round"]
+# These write into the database (the know-how one empties the search index).
+WRITING = {"registry", "knowhow", "round"}
 
 
 def setup_django(tmp: str) -> None:
@@ -32,7 +36,14 @@ def main(argv: list[str] | None = None) -> int:
     unknown = set(args.names) - set(BENCHMARKS)
     if unknown:
         parser.error(f"unknown benchmark(s) {sorted(unknown)}; choose from {BENCHMARKS}")
-    args.names = args.names or BENCHMARKS
+    args.names = args.names or DEFAULT
+    writing = sorted(WRITING.intersection(args.names))
+    if writing and "DATABASE_URL" in os.environ and not os.environ.get("BENCH_SCRATCH_DATABASE"):
+        parser.error(
+            f"{', '.join(writing)} write into the database DATABASE_URL names; point it at a "
+            "scratch database and set BENCH_SCRATCH_DATABASE=1 (or unset DATABASE_URL for a "
+            "temporary SQLite file)"
+        )
     with tempfile.TemporaryDirectory() as tmp:
         if "DATABASE_URL" not in os.environ:
             os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"

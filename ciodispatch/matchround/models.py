@@ -197,9 +197,16 @@ class MatchRun(BackgroundRun):
     )
     progress = models.PositiveSmallIntegerField(default=0)  # percent
     step = models.CharField(max_length=40, blank=True)
-    snapshot = models.JSONField()  # the engine's input, exactly as solved
-    snapshot_hash = models.CharField(_("snapshot (SHA-256)"), max_length=64, db_index=True)
+    # The engine's input, exactly as solved: frozen by the worker when the run starts (None
+    # until then), with the SHA-256 of its canonical JSON.
+    snapshot = models.JSONField(null=True, blank=True)
+    snapshot_hash = models.CharField(
+        _("snapshot (SHA-256)"), max_length=64, db_index=True, blank=True
+    )
     result = models.JSONField(null=True, blank=True)  # the engine's output
+    # What the review reads of the result, computed once when the run finishes
+    # (``queries.result_summary``): kilobytes where the result is megabytes.
+    summary = models.JSONField(null=True, blank=True)
     error = models.TextField(blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -215,7 +222,12 @@ class MatchRun(BackgroundRun):
         verbose_name_plural = _("match runs")
 
     def __str__(self):
-        return f"#{self.pk} {self.snapshot_hash[:12]}"
+        return f"#{self.pk} {self.snapshot_hash[:12] or '-'}"
+
+    @property
+    def frozen_snapshot(self) -> dict[str, Any]:
+        """The engine's input (empty until the worker has frozen it)."""
+        return self.snapshot or {}
 
     @property
     def output(self) -> dict[str, Any]:

@@ -3,6 +3,8 @@ plain words, exports and the public summary (counts only)."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,12 +40,28 @@ def caps_text(match_round: MatchRound) -> str:
     return " · ".join(parts)
 
 
+# A national round's snapshot and result are megabytes of JSON: lists and pages read the run
+# rows without them (``runs_without_data``) and only the parts they show (``run_parts``).
+LARGE_FIELDS = ("snapshot", "result", "summary")
+REVIEW_LIST_LIMIT = 100  # rows the review lists; the export has every one
+
+
+def runs_without_data(match_round: MatchRound):
+    return match_round.runs.defer(*LARGE_FIELDS)
+
+
+def run_parts(run: MatchRun, *paths: str) -> tuple[Any, ...]:
+    """Parts of a run's stored JSON (``"result__assignment"``, ``"snapshot__seed"``), read in
+    one query; the database extracts them, so the rest of the document is never decoded."""
+    return tuple(MatchRun.objects.filter(pk=run.pk).values_list(*paths).get())
+
+
 def latest_run(match_round: MatchRound) -> MatchRun | None:
-    return match_round.runs.first()
+    return runs_without_data(match_round).first()
 
 
 def latest_finished_run(match_round: MatchRound) -> MatchRun | None:
-    return match_round.runs.filter(status=MatchRun.Status.SUCCEEDED).first()
+    return runs_without_data(match_round).filter(status=MatchRun.Status.SUCCEEDED).first()
 
 
 def open_rounds() -> list[MatchRound]:
@@ -90,29 +108,78 @@ class Review(FillRate):
     by_region: list[AreaRow]
     by_prefecture: list[AreaRow]
     unmatched_posts: list[tuple[Post, int, str]]  # post, free places, what bound it
-    unmatched_candidates: list[Application]
+    unmatched_candidates: list[Application]  # the first REVIEW_LIST_LIMIT, by name
     checks: dict[str, Any]
+    unmatched_post_count: int = 0
+    unmatched_candidate_count: int = 0
     same_snapshot_runs: list[MatchRun] = field(default_factory=list)
     reproduced: bool | None = None
 
 
-def review(run: MatchRun) -> Review:
-    """Everything the office reads before publishing a run."""
-    snapshot, result = run.snapshot, run.result or {}
-    assignment = result.get("assignment", {})
-    hosts = result.get("hosts", {})
-    caps = snapshot.get("caps", {})
-    posts = {
-        p.key: p for p in run.match_round.posts.select_related("request__host", "request__group")
+def assignment_digest(assignment: dict[str, Any]) -> str:
+    canonical = json.dumps(assignment, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def result_summary(
+    snapshot_hosts: list[dict[str, Any]],
+    caps: dict[str, Any],
+    assignment: dict[str, Any],
+    hosts: dict[str, Any],
+    checks: dict[str, Any],
+) -> dict[str, Any]:
+    """The part of a run's snapshot and result the review and the public summary read: each
+    post's places, area and matched count, the unmatched candidates, the checker's verdict
+    and a digest of the assignment (to compare runs of the same snapshot)."""
+    return {
+        "hosts": [
+            {
+                "id": h["id"],
+                "capacity": h["capacity"],
+                "region": h["region"],
+                "prefecture": h["prefecture"],
+                "matched": len(hosts.get(h["id"], {}).get("matched", [])),
+                "binding_cap": hosts.get(h["id"], {}).get("binding_cap"),
+            }
+            for h in snapshot_hosts
+        ],
+        "caps": caps,
+        "candidates": len(assignment),
+        "unmatched": [int(c[1:]) for c, h in assignment.items() if not h],
+        "checks": checks,
+        "assignment_sha256": assignment_digest(assignment),
     }
+
+
+def run_summary(run: MatchRun) -> dict[str, Any]:
+    """The run's stored summary; for a run stored before summaries were kept, computed from
+    the parts of its JSON (read by the database, not decoded whole)."""
+    (summary,) = run_parts(run, "summary")
+    if summary is not None:
+        return summary
+    parts = run_parts(
+        run, "snapshot__hosts", "snapshot__caps", "result__assignment", "result__hosts",
+        "result__checks",
+    )  # fmt: skip
+    hosts, caps, assignment, results, checks = parts
+    return result_summary(hosts or [], caps or {}, assignment or {}, results or {}, checks or {})
+
+
+def review(run: MatchRun, *, limit: int | None = REVIEW_LIST_LIMIT) -> Review:
+    """Everything the office reads before publishing a run. The lists of unmatched posts and
+    candidates hold at most ``limit`` rows (None: all), with their full counts; a fixed number
+    of queries, reading the run's summary, not its result."""
+    summary = run_summary(run)
+    caps = summary["caps"]
     regions: dict[str, AreaRow] = {}
     prefectures: dict[str, AreaRow] = {}
-    unmatched_posts = []
-    seats = 0
+    free_places = []
+    seats = matched_total = 0
     names = dict(prefecture_choices())
-    for host in snapshot["hosts"]:
-        matched = len(hosts.get(host["id"], {}).get("matched", []))
+    for host in summary["hosts"]:
+        matched = host["matched"]
         seats += host["capacity"]
+        matched_total += matched
         for rows, key, name, cap in (
             (
                 regions,
@@ -131,42 +198,55 @@ def review(run: MatchRun) -> Review:
             row.posts += 1
             row.seats += host["capacity"]
             row.matched += matched
-        if matched < host["capacity"] and host["id"] in posts:
-            binding = hosts.get(host["id"], {}).get("binding_cap")
-            unmatched_posts.append(
-                (
-                    posts[host["id"]],
-                    host["capacity"] - matched,
-                    _cap_text(binding) or _("Too few acceptable candidates ranked it."),
-                )
-            )
-    unmatched_ids = [int(c[1:]) for c, h in assignment.items() if not h]
-    unmatched_candidates = list(
-        Application.objects.filter(pk__in=unmatched_ids).order_by(
-            "family_name_kana", "given_name_kana", "pk"
+        if matched < host["capacity"]:
+            free_places.append(host)
+    shown = free_places if limit is None else free_places[:limit]
+    posts = {
+        p.key: p
+        for p in run.match_round.posts.filter(pk__in=[int(h["id"][1:]) for h in shown])
+        .select_related("request__host", "request__group")
+        .order_by("pk")
+    }
+    unmatched_posts = [
+        (
+            posts[host["id"]],
+            host["capacity"] - host["matched"],
+            _cap_text(host["binding_cap"]) or _("Too few acceptable candidates ranked it."),
         )
+        for host in shown
+        if host["id"] in posts
+    ]
+    unmatched_ids = summary["unmatched"]
+    unmatched = Application.objects.filter(pk__in=unmatched_ids).order_by(
+        "family_name_kana", "given_name_kana", "pk"
     )
+    unmatched_candidates = list(unmatched if limit is None else unmatched[:limit])
     same = list(
         run.match_round.runs.filter(
             snapshot_hash=run.snapshot_hash, status=MatchRun.Status.SUCCEEDED
-        ).exclude(pk=run.pk)
+        )
+        .exclude(pk=run.pk)
+        .defer(*LARGE_FIELDS)
     )
     reproduced = None
     if same:
-        reproduced = all(other.output["assignment"] == assignment for other in same)
+        digest = summary["assignment_sha256"]
+        reproduced = all(run_summary(other)["assignment_sha256"] == digest for other in same)
     return Review(
         run=run,
         seats=seats,
-        matched=sum(1 for h in assignment.values() if h),
-        candidates=len(assignment),
-        posts=len(snapshot["hosts"]),
+        matched=matched_total,
+        candidates=summary["candidates"],
+        posts=len(summary["hosts"]),
         by_region=sorted(regions.values(), key=lambda r: list(Region.values).index(r.key)),
         by_prefecture=sorted(prefectures.values(), key=lambda r: r.key),
         unmatched_posts=unmatched_posts,
         unmatched_candidates=unmatched_candidates,
-        checks=result.get("checks", {}),
+        checks=summary["checks"] or {},
         same_snapshot_runs=same,
         reproduced=reproduced,
+        unmatched_post_count=len(free_places),
+        unmatched_candidate_count=len(unmatched_ids),
     )
 
 
@@ -233,14 +313,14 @@ def candidate_result(match_round: MatchRound, application: Application) -> Candi
     if key not in run.output["assignment"]:
         return None
     posts = {p.key: p for p in match_round.posts.select_related("request__host", "request__group")}
-    entry = next(c for c in run.snapshot["candidates"] if c["id"] == key)
+    entry = next(c for c in run.frozen_snapshot["candidates"] if c["id"] == key)
     ranked = [posts[p] for p in entry["ranking"] if p in posts]
     matched_key = run.output["assignment"][key]
     matched = posts.get(matched_key) if matched_key else None
     reasons = [
         (
             posts[r["host"]],
-            reason_text(r, posts[r["host"]].request.requester_name, run.snapshot["seed"]),
+            reason_text(r, posts[r["host"]].request.requester_name, run.frozen_snapshot["seed"]),
         )
         for r in run.output["explanations"].get(key, [])
         if r["host"] in posts
@@ -271,7 +351,7 @@ def host_result(post: Post) -> HostResult | None:
     if summary is None:
         return None
     applications = Application.objects.in_bulk([int(c[1:]) for c in summary["matched"]])
-    entry = next(h for h in run.snapshot["hosts"] if h["id"] == post.key)
+    entry = next(h for h in run.frozen_snapshot["hosts"] if h["id"] == post.key)
     return HostResult(
         post=post,
         matched=[applications[int(c[1:])] for c in summary["matched"]],
@@ -291,7 +371,8 @@ def result_rows(run: MatchRun) -> tuple[list[str], list[list[Any]]]:
     }
     applications = Application.objects.in_bulk([int(c[1:]) for c in run.output["assignment"]])
     host_rank = {
-        h["id"]: {c: i + 1 for i, c in enumerate(h["ranking"])} for h in run.snapshot["hosts"]
+        h["id"]: {c: i + 1 for i, c in enumerate(h["ranking"])}
+        for h in run.frozen_snapshot["hosts"]
     }
     names = dict(prefecture_choices())
     header = [
@@ -305,7 +386,7 @@ def result_rows(run: MatchRun) -> tuple[list[str], list[list[Any]]]:
         _("Posts ranked"),
     ]
     rows = []
-    for entry in run.snapshot["candidates"]:
+    for entry in run.frozen_snapshot["candidates"]:
         cid = entry["id"]
         application = applications.get(int(cid[1:]))
         host = run.output["assignment"].get(cid)
@@ -330,13 +411,13 @@ def public_summary(match_round: MatchRound) -> dict[str, Any] | None:
     run = match_round.published_run
     if run is None:
         return None
-    result = review(run)
+    result = review(run, limit=0)
     challenges: Counter[str] = Counter()
     posts = {p.key: p for p in match_round.posts.select_related("request")}
-    for host, summary in run.output["hosts"].items():
-        if host in posts and summary["matched"]:
-            for challenge in posts[host].request.challenges or []:
-                challenges[challenge] += len(summary["matched"])
+    for host in run_summary(run)["hosts"]:
+        if host["id"] in posts and host["matched"]:
+            for challenge in posts[host["id"]].request.challenges or []:
+                challenges[challenge] += host["matched"]
     return {
         "fiscal_year": match_round.fiscal_year,
         "title": match_round.request_round.title,
@@ -356,8 +437,10 @@ def public_summary(match_round: MatchRound) -> dict[str, Any] | None:
 
 def published_summaries() -> list[dict[str, Any]]:
     """One public summary per published round, newest first (for the public statistics)."""
-    rounds = MatchRound.objects.filter(phase=MatchRound.Phase.PUBLISHED).select_related(
-        "request_round", "published_run"
+    rounds = (
+        MatchRound.objects.filter(phase=MatchRound.Phase.PUBLISHED)
+        .select_related("request_round", "published_run")
+        .defer(*(f"published_run__{name}" for name in LARGE_FIELDS))
     )
     summaries = []
     for match_round in rounds:

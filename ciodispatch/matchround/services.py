@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from ciodispatch import policy
 from ciodispatch.audit.services import record
 from ciodispatch.candidates import availability
-from ciodispatch.candidates.availability import conflicting_vendors, participating_application
+from ciodispatch.candidates.availability import participating_application
 from ciodispatch.candidates.models import Application
 from ciodispatch.core import heartbeat
 from ciodispatch.core.errors import Refusal
@@ -39,6 +39,7 @@ from ciodispatch.matchround.models import (
     Post,
     Proposing,
 )
+from ciodispatch.matchround.queries import result_summary
 from ciodispatch.matchround.signals import match_published
 from ciodispatch.requests.models import DispatchRequest, RequestRound
 
@@ -289,20 +290,46 @@ def unavailable_reason(
     )
 
 
-def visible_posts(match_round: MatchRound, application: Application) -> tuple[list[Post], list]:
-    """The posts a candidate may rank, and those hidden by a conflict (post, vendors)."""
-    posts = list(
-        match_round.posts.select_related("request__host", "request__group__lead").order_by(
-            "prefecture_code", "pk"
-        )
+def unavailable_reasons(match_round: MatchRound, applications) -> dict[int, str]:
+    """``unavailable_reason`` for many candidates in one query (a queryset or ids):
+    application id -> why (those who can take part are absent)."""
+    return availability.unavailable_reasons(
+        applications,
+        starts=match_round.request_round.dispatch_start,
+        excluding_round_id=match_round.pk,
     )
-    allowed, hidden = [], []
-    for post in posts:
-        vendors = conflicting_vendors(application, post.request, years=match_round.conflict_years)
-        if vendors:
-            hidden.append((post, vendors))
+
+
+def visible_post_ids(
+    match_round: MatchRound, application: Application
+) -> tuple[list[int], dict[int, list[str]]]:
+    """The ids of the posts a candidate may rank, in the page's order (prefecture, then id),
+    and those hidden by a vendor conflict, with the vendors. Two queries and no model
+    objects, however many posts the round has."""
+    rows = match_round.posts.order_by("prefecture_code", "pk").values_list("pk", "request__vendors")
+    affiliations = availability.vendor_affiliations_of([application.pk]).get(application.pk, [])
+    keys = availability.recent_vendor_keys(
+        affiliations, since=availability.conflicts_since(match_round.conflict_years)
+    )
+    allowed, hidden = [], {}
+    for pk, vendors in rows:
+        found = availability.shared_vendors(keys, availability.vendors_by_key(vendors))
+        if found:
+            hidden[pk] = found
         else:
-            allowed.append(post)
+            allowed.append(pk)
+    return allowed, hidden
+
+
+def visible_posts(match_round: MatchRound, application: Application) -> tuple[list[Post], list]:
+    """The posts a candidate may rank, and those hidden by a conflict (post, vendors); three
+    queries however many posts the round has."""
+    allowed_ids, hidden_ids = visible_post_ids(match_round, application)
+    posts = match_round.posts.select_related("request__host", "request__group__lead").in_bulk(
+        [*allowed_ids, *hidden_ids]
+    )
+    allowed = [posts[pk] for pk in allowed_ids]
+    hidden = [(posts[pk], vendors) for pk, vendors in hidden_ids.items()]
     return allowed, hidden
 
 
@@ -376,9 +403,8 @@ def save_candidate_ranking(
         raise MatchRoundError(
             _("Rank at most %d posts; remove the ones you want least.") % MAX_CANDIDATE_CHOICES
         )
-    allowed, hidden = visible_posts(match_round, application)
-    allowed_ids = {p.pk for p in allowed}
-    conflicted = {p.pk: vendors for p, vendors in hidden}
+    allowed, conflicted = visible_post_ids(match_round, application)
+    allowed_ids = set(allowed)
     for pk in ids:
         if pk in conflicted:
             raise MatchRoundError(
@@ -500,43 +526,47 @@ def build_snapshot(match_round: MatchRound) -> dict[str, Any]:
     """The engine's input, built from the round as it stands (ids: ``a<pk>`` and ``p<pk>``).
 
     Candidates whose certification lapsed or who became unavailable, and entries now in a
-    vendor conflict, are left out;
-    every list is in a fixed order, so the same round always gives the same snapshot.
+    vendor conflict, are left out; every list is in a fixed order, so the same round always
+    gives the same snapshot. A fixed number of queries (six), however large the round: the
+    availability of every candidate is read in batches (``candidates.availability``).
     """
     posts = list(
-        match_round.posts.select_related("request").prefetch_related("ranking").order_by("pk")
+        match_round.posts.select_related("request")
+        .only("match_round", "capacity", "region", "prefecture_code", "request__vendors")
+        .order_by("pk")
     )
-    post_by_id = {p.pk: p for p in posts}
-    today = timezone.localdate()
+    post_vendors = {p.pk: availability.host_vendors(p.request) for p in posts}
+    host_orders = dict(
+        HostRanking.objects.filter(post__match_round=match_round).values_list(
+            "post_id", "applications"
+        )
+    )
+    ranked = Application.objects.filter(match_rankings__match_round=match_round)
     rankings = (
         CandidateRanking.objects.filter(match_round=match_round)
-        .select_related("application")
-        .prefetch_related("application__vendor_affiliations")
         .order_by("application_id")
+        .values_list("application_id", "posts")
     )
+    certified = set(availability.participating(ranked).values_list("pk", flat=True))
+    busy = unavailable_reasons(match_round, ranked)
+    affiliations = availability.vendor_affiliations_of(ranked)
+    since = availability.conflicts_since(match_round.conflict_years)
     candidates = []
-    for ranking in rankings:
-        application = ranking.application
-        if application.state != Application.State.CERTIFIED or (
-            application.certified_until is None or application.certified_until < today
-        ):
+    for application_id, ranking in rankings:
+        if application_id not in certified or application_id in busy:
             continue
-        if unavailable_reason(match_round, application):
-            continue
+        keys = availability.recent_vendor_keys(affiliations.get(application_id, ()), since=since)
         entries = [
             f"p{pk}"
-            for pk in ranking.posts
-            if pk in post_by_id
-            and not conflicting_vendors(
-                application, post_by_id[pk].request, years=match_round.conflict_years, today=today
-            )
+            for pk in ranking
+            if pk in post_vendors
+            and not (keys and availability.shared_vendors(keys, post_vendors[pk]))
         ]
-        candidates.append({"id": f"a{application.pk}", "ranking": entries})
+        candidates.append({"id": f"a{application_id}", "ranking": entries})
     known = {c["id"] for c in candidates}
     hosts = []
     for post in posts:
-        host_ranking = getattr(post, "ranking", None)
-        order = [f"a{pk}" for pk in (host_ranking.applications if host_ranking else [])]
+        order = [f"a{pk}" for pk in host_orders.get(post.pk, [])]
         hosts.append(
             {
                 "id": post.key,
@@ -575,7 +605,9 @@ def snapshot_hash(snapshot: Mapping[str, Any]) -> str:
 
 @transaction.atomic
 def start_run(match_round: MatchRound, *, actor, reason: str = "") -> MatchRun:
-    """Freeze the inputs and queue a run; a worker solves it after this commits.
+    """Queue a run; a worker freezes the inputs into the snapshot and solves it after this
+    commits. The request itself only checks and enqueues (a national round's snapshot takes
+    seconds to build, more than a web request should wait).
 
     From the review phase this runs the round again (e.g. after changing a cap): the reason
     is kept in the audit log.
@@ -593,20 +625,14 @@ def start_run(match_round: MatchRound, *, actor, reason: str = "") -> MatchRun:
     heartbeat.fail_stalled(match_round.runs.all())  # a dead worker's run does not block this
     if match_round.runs.filter(status__in=[MatchRun.Status.QUEUED, MatchRun.Status.RUNNING]):
         raise MatchRoundError(_("A run is already under way; wait for it to finish."))
-    snapshot = build_snapshot(match_round)
-    if not snapshot["candidates"]:
+    if not match_round.candidate_rankings.exists():
         raise MatchRoundError(_("No candidate has ranked a post; there is nothing to match."))
-    run = MatchRun.objects.create(
-        match_round=match_round,
-        snapshot=snapshot,
-        snapshot_hash=snapshot_hash(snapshot),
-        requested_by=actor,
-    )
+    run = MatchRun.objects.create(match_round=match_round, requested_by=actor)
     record(
         actor=actor,
         action="matchround.run_requested",
         target=run,
-        changes={"snapshot_hash": run.snapshot_hash},
+        changes={"round": match_round.pk},
         reason=reason.strip(),
     )
     heartbeat.enqueue_after_commit(run_match, run)
@@ -619,50 +645,83 @@ def fail_stalled_runs(match_round: MatchRound) -> int:
     return heartbeat.fail_stalled(match_round.runs.all())
 
 
-def _progress(run: MatchRun, percent: int, step: str) -> None:
-    MatchRun.objects.filter(pk=run.pk, status=MatchRun.Status.RUNNING).update(
-        progress=percent, step=step, heartbeat_at=timezone.now()
+def _progress(run: MatchRun, percent: int, step: str, **fields: Any) -> bool:
+    """Record the step reached (and ``fields``) on a running run; False if it is no longer
+    running (failed meanwhile as stopped)."""
+    return bool(
+        MatchRun.objects.filter(pk=run.pk, status=MatchRun.Status.RUNNING).update(
+            progress=percent, step=step, heartbeat_at=timezone.now(), **fields
+        )
     )
 
 
 def execute_run(run_id: int) -> MatchRun:
-    """Solve a queued run (called by the background task): load, solve, check, explain.
+    """Run a queued run (called by the background task): freeze the snapshot, load, solve,
+    check, explain, store.
 
     The run beats its heartbeat while it works, so a worker that dies leaves a run that
     ``fail_stalled_runs`` can fail."""
     with transaction.atomic():
-        run = MatchRun.objects.select_for_update().get(pk=run_id)
+        run = MatchRun.objects.select_for_update().defer("result", "summary").get(pk=run_id)
         if run.status != MatchRun.Status.QUEUED:
             return run
         run.started_at = run.heartbeat_at = timezone.now()
+        run.step = "snapshot"
         MATCH_RUN_STATES.apply(
             run,
             MatchRun.Status.RUNNING,
             actor=run.requested_by,
-            update_fields=["started_at", "heartbeat_at"],
+            update_fields=["started_at", "heartbeat_at", "step"],
         )
     with heartbeat.beating(run):
         return _solve_run(run)
+
+
+def _freeze_snapshot(run: MatchRun) -> dict[str, Any]:
+    """Build the round's snapshot and store it with its hash, audited (the hash is what a
+    later run of the same inputs is compared by)."""
+    snapshot = build_snapshot(run.match_round)
+    if not snapshot["candidates"]:
+        raise MatchRoundError(
+            _("No candidate who ranked a post can take part (certification or availability).")
+        )
+    digest = snapshot_hash(snapshot)
+    run.snapshot, run.snapshot_hash = snapshot, digest
+    with transaction.atomic():
+        if not _progress(run, 20, "load", snapshot=snapshot, snapshot_hash=digest):
+            raise MatchRoundError(_("The run was stopped."))
+        record(
+            actor=run.requested_by,
+            action="matchround.snapshot_frozen",
+            target=run,
+            changes={
+                "snapshot_hash": digest,
+                "candidates": len(snapshot["candidates"]),
+                "posts": len(snapshot["hosts"]),
+            },
+        )
+    return snapshot
 
 
 def _solve_run(run: MatchRun) -> MatchRun:
     from ciodispatch.matching import load_instance, solve
 
     try:
-        if snapshot_hash(run.snapshot) != run.snapshot_hash:
-            raise RuntimeError("the stored snapshot does not match its hash")
-        _progress(run, 10, "load")
-        instance = load_instance(engine_input(run.snapshot))
-        _progress(run, 30, "solve")
+        snapshot = _freeze_snapshot(run)
+        instance = load_instance(engine_input(snapshot))
+        _progress(run, 40, "solve")
         started = time.perf_counter()
-        result = solve(instance, proposing=run.snapshot.get("proposing", "candidates"))
+        result = solve(instance, proposing=snapshot.get("proposing", "candidates"))
         elapsed = time.perf_counter() - started
         _progress(run, 80, "store")
         output = result.to_json()
         output["solve_seconds"] = round(elapsed, 4)
     except Exception as exc:  # noqa: BLE001 - a run must never stay running; the error is kept
-        logger.exception("match run %s failed", run.pk)
-        run.error = f"{type(exc).__name__}: {exc}"
+        if isinstance(exc, MatchRoundError):  # the reason, in words
+            run.error = str(exc)
+        else:
+            logger.exception("match run %s failed", run.pk)
+            run.error = f"{type(exc).__name__}: {exc}"
         run.finished_at = timezone.now()
         with transaction.atomic():
             if not _still_running(run):
@@ -680,6 +739,13 @@ def _solve_run(run: MatchRun) -> MatchRun:
             run.refresh_from_db()
             return run
         run.result = output
+        run.summary = result_summary(
+            run.frozen_snapshot["hosts"],
+            run.frozen_snapshot["caps"],
+            output["assignment"],
+            output["hosts"],
+            output["checks"],
+        )
         run.progress = 100
         run.step = "done"
         run.finished_at = timezone.now()
@@ -687,7 +753,7 @@ def _solve_run(run: MatchRun) -> MatchRun:
             run,
             MatchRun.Status.SUCCEEDED,
             actor=run.requested_by,
-            update_fields=["result", "progress", "step", "finished_at"],
+            update_fields=["result", "summary", "progress", "step", "finished_at"],
             changes={
                 "matched": sum(1 for h in output["assignment"].values() if h),
                 "stable": output["checks"]["stable"],
@@ -705,7 +771,8 @@ def _solve_run(run: MatchRun) -> MatchRun:
 def _still_running(run: MatchRun) -> bool:
     """False when the run was failed meanwhile because its worker looked stopped (it did not
     beat in time): that verdict stands, and the office runs it again."""
-    if MatchRun.objects.select_for_update().filter(pk=run.pk, status=MatchRun.Status.RUNNING):
+    locked = MatchRun.objects.select_for_update().filter(pk=run.pk, status=MatchRun.Status.RUNNING)
+    if locked.values_list("pk", flat=True):  # the row locked, its JSON (megabytes) not read
         return True
     logger.warning("match run %s was failed as stopped while it ran; result dropped", run.pk)
     return False
@@ -724,6 +791,10 @@ def publish(match_round: MatchRound, run: MatchRun, *, actor) -> MatchRound:
     latest = match_round.runs.filter(status=MatchRun.Status.SUCCEEDED).first()
     if latest is None or latest.pk != run.pk:
         raise MatchRoundError(_("Publish the latest finished run; an older one is out of date."))
+    if run.snapshot is None or snapshot_hash(run.snapshot) != run.snapshot_hash:
+        raise MatchRoundError(
+            _("The stored snapshot does not match its hash; run the match again.")
+        )
     result: dict[str, Any] = run.result or {}
     checks = result["checks"]
     if not (checks["stable"] and checks["caps_respected"] and not checks["unacceptable_pairs"]):

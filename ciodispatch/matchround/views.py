@@ -1,6 +1,8 @@
 import json
+from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -9,12 +11,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ciodispatch import policy
+from ciodispatch.candidates.availability import participating
 from ciodispatch.candidates.models import Application
 from ciodispatch.core.errors import refusal_to_form, refusal_to_message
 from ciodispatch.core.exports import csv_bytes, download, xlsx_bytes
 from ciodispatch.core.once import once_per_form_token
+from ciodispatch.localgov.regions import Region
 from ciodispatch.matchround import forms, queries, services
-from ciodispatch.matchround.models import MatchRound, MatchRun, Post
+from ciodispatch.matchround.models import HostRanking, MatchRound, MatchRun, Post
 from ciodispatch.matchround.services import MatchRoundError
 from ciodispatch.requests.models import RequestRound
 
@@ -27,7 +31,12 @@ def _load_round(request, pk, **kwargs):
 
 
 def _load_run(request, pk, **kwargs):
-    return get_object_or_404(MatchRun.objects.select_related("match_round__request_round"), pk=pk)
+    """The run without its snapshot and result (megabytes at national size): the pages read
+    the parts they show (``queries.run_parts``); a download reads the whole field."""
+    return get_object_or_404(
+        MatchRun.objects.select_related("match_round__request_round").defer(*queries.LARGE_FIELDS),
+        pk=pk,
+    )
 
 
 def _load_post(request, pk, **kwargs):
@@ -46,7 +55,9 @@ def _load_pairing(request, pk, application, **kwargs):
 
 def _load_published_year(request, fiscal_year, **kwargs):
     return get_object_or_404(
-        MatchRound.objects.select_related("request_round", "published_run"),
+        MatchRound.objects.select_related("request_round", "published_run").defer(
+            *(f"published_run__{name}" for name in queries.LARGE_FIELDS)
+        ),
         request_round__fiscal_year=fiscal_year,
         phase=Phase.PUBLISHED,
     )
@@ -147,40 +158,51 @@ def configure(request, request_round):
     )
 
 
+POSTS_PER_PAGE = 100
+
+
 @policy.guard(A.VIEW_MATCH_ROUNDS, load=_load_round)
 def office_detail(request, match_round):
-    posts = list(
-        match_round.posts.select_related("request__host", "request__group").prefetch_related(
-            "ranking"
+    # Counts over every post; the table shows one page of them.
+    applicants: dict[int, int] = {}
+    ranking_count = 0
+    for ranked in match_round.candidate_rankings.values_list("posts", flat=True):
+        ranking_count += 1
+        for pk in ranked:
+            applicants[pk] = applicants.get(pk, 0) + 1
+    host_ranked = dict(
+        HostRanking.objects.filter(post__match_round=match_round).values_list(
+            "post_id", "applications"
         )
     )
-    rankings = match_round.candidate_rankings.all()
-    applicants: dict[int, int] = {}
-    for ranking in rankings:
-        for pk in ranking.posts:
-            applicants[pk] = applicants.get(pk, 0) + 1
+    ranked_count = {pk: len(ids) for pk, ids in host_ranked.items()}
+    post_ids = list(
+        match_round.posts.order_by("prefecture_code", "pk").values_list("pk", flat=True)
+    )
+    page = Paginator(post_ids, POSTS_PER_PAGE).get_page(request.GET.get("page"))
+    shown = match_round.posts.filter(pk__in=list(page.object_list)).select_related(
+        "request__host", "request__group"
+    )
     rows = [
-        (
-            post,
-            applicants.get(post.pk, 0),
-            len(post.ranking.applications) if hasattr(post, "ranking") else 0,
-        )
-        for post in posts
+        (post, applicants.get(post.pk, 0), ranked_count.get(post.pk, 0))
+        for post in sorted(shown, key=lambda p: (p.prefecture_code, p.pk))
     ]
     services.fail_stalled_runs(match_round)  # a run whose worker died shows as failed
-    runs = list(match_round.runs.all()[:10])
+    runs = list(queries.runs_without_data(match_round).select_related("requested_by")[:10])
     return render(
         request,
         "matchround/office_detail.html",
         {
             "round": match_round,
             "rows": rows,
-            "ranking_count": len(rankings),
-            "certified_count": Application.objects.filter(
-                state=Application.State.CERTIFIED, certified_until__gte=timezone.localdate()
-            ).count(),
-            "without_applicants": sum(1 for _post, ranked_by, _ranked in rows if not ranked_by),
-            "not_ranked": sum(1 for _post, ranked_by, ranked in rows if ranked_by and not ranked),
+            "page": page,
+            "post_count": len(post_ids),
+            "ranking_count": ranking_count,
+            "certified_count": participating().count(),
+            "without_applicants": sum(1 for pk in post_ids if not applicants.get(pk)),
+            "not_ranked": sum(
+                1 for pk in post_ids if applicants.get(pk) and not ranked_count.get(pk)
+            ),
             "runs": runs,
             "active_run": next(
                 (r for r in runs if r.status in (MatchRun.Status.QUEUED, MatchRun.Status.RUNNING)),
@@ -240,12 +262,15 @@ def run_detail(request, run):
     if services.fail_stalled_runs(match_round):
         run.refresh_from_db()
     latest = queries.latest_finished_run(match_round)
+    seed, proposing = queries.run_parts(run, "snapshot__seed", "snapshot__proposing")
     return render(
         request,
         "matchround/run_detail.html",
         {
             "run": run,
             "round": match_round,
+            "seed": seed,
+            "proposing": proposing,
             "review": queries.review(run) if run.status == MatchRun.Status.SUCCEEDED else None,
             "can_publish": match_round.phase == Phase.REVIEW
             and latest is not None
@@ -304,6 +329,8 @@ def export(request, run):
 @policy.guard(A.EXPORT_MATCH_RESULT, load=_load_run)
 def snapshot(request, run):
     """The run's frozen input exactly as the command-line engine reads it, for an audit."""
+    if run.snapshot is None:
+        raise Http404(_("This run's snapshot is not taken yet."))
     content = json.dumps(
         services.engine_input(run.snapshot), ensure_ascii=False, indent=1, sort_keys=True
     ).encode()
@@ -401,7 +428,6 @@ def candidate_rank(request):
         return render(
             request, "matchround/no_round.html", {"results": _own_results(request), "busy": busy}
         )
-    allowed, hidden = services.visible_posts(match_round, application)
     saved = services.candidate_ranking(match_round, application)
     if request.method == "POST":
         _save_ranking(
@@ -411,16 +437,31 @@ def candidate_rank(request):
             _("Your ranking is saved (%d posts)."),
         )
         return redirect("matchround:candidate_rank")
-    by_id = {p.pk: p for p in allowed}
-    chosen = [by_id[pk] for pk in saved if pk in by_id]
+    region = request.GET.get("region", "")
+    every, hidden_ids = services.visible_post_ids(match_round, application)
+    allowed = set(every)
+    if region:
+        in_region = set(match_round.posts.filter(region=region).values_list("pk", flat=True))
+        every = [pk for pk in every if pk in in_region]
+    page = Paginator([pk for pk in every if pk not in saved], POSTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    chosen_ids = [pk for pk in saved if pk in allowed]
+    posts = match_round.posts.select_related("request__host", "request__group__lead").in_bulk(
+        [*chosen_ids, *page.object_list, *hidden_ids]
+    )
     return render(
         request,
         "matchround/candidate_rank.html",
         {
             "round": match_round,
-            "chosen": [_post_item(p) for p in chosen],
-            "others": [_post_item(p) for p in allowed if p.pk not in saved],
-            "hidden": hidden,
+            "chosen": [_post_item(posts[pk]) for pk in chosen_ids],
+            "others": [_post_item(posts[pk]) for pk in page.object_list],
+            "page": page,
+            "query": urlencode({"region": region}) if region else "",
+            "region": region,
+            "regions": Region.choices,
+            "hidden": [(posts[pk], vendors) for pk, vendors in hidden_ids.items()],
             "ranking_messages": _ranking_messages(),
             "open": match_round.phase == Phase.CANDIDATES_RANK
             and timezone.localdate() <= match_round.candidates_rank_until,

@@ -313,14 +313,51 @@ def test_a_regional_cap_binds_and_is_explained(personas, monkeypatch):
 
 
 def test_a_failed_run_leaves_the_round_as_it_was(ranked, personas):
+    from ciodispatch.candidates.models import Application
+
     services.advance(ranked.round, P.RUN, actor=personas.office)
     run = services.start_run(ranked.round, actor=personas.office)
-    MatchRun.objects.filter(pk=run.pk).update(snapshot_hash="0" * 64)  # tampered
+    # Between the request and the worker, every ranked candidate's certification lapses.
+    Application.objects.update(certified_until=dt.date(2020, 3, 31))
     run = services.execute_run(run.pk)
-    assert run.status == MatchRun.Status.FAILED and "hash" in run.error
+    assert run.status == MatchRun.Status.FAILED and "can take part" in run.error
+    assert run.snapshot is None and run.snapshot_hash == ""
     ranked.round.refresh_from_db()
     assert ranked.round.phase == P.RUN
     assert not Dispatch.objects.exists()
+
+
+def test_the_worker_freezes_the_snapshot_and_audits_its_hash(ranked, personas):
+    services.advance(ranked.round, P.RUN, actor=personas.office)
+    run = services.start_run(ranked.round, actor=personas.office)
+    assert run.status == MatchRun.Status.QUEUED and run.snapshot is None  # the request only queues
+    expected = services.build_snapshot(ranked.round)
+    run = services.execute_run(run.pk)
+    run.refresh_from_db()
+    assert run.snapshot == expected
+    assert run.snapshot_hash == services.snapshot_hash(expected)
+    event = AuditEvent.objects.get(action="matchround.snapshot_frozen")
+    assert event.changes == {"snapshot_hash": run.snapshot_hash, "candidates": 2, "posts": 3}
+    assert AuditEvent.objects.filter(action="matchround.run_requested").count() == 1
+
+
+def test_a_snapshot_that_no_longer_matches_its_hash_is_not_published(ranked, personas):
+    run = run_now(ranked, personas)
+    tampered = dict(run.snapshot, seed=run.snapshot["seed"] + 1)
+    MatchRun.objects.filter(pk=run.pk).update(snapshot=tampered)
+    run.refresh_from_db()
+    ranked.round.refresh_from_db()
+    with pytest.raises(MatchRoundError, match="hash"):
+        services.publish(ranked.round, run, actor=personas.office)
+    assert not Dispatch.objects.exists()
+
+
+def test_a_run_with_no_ranking_is_refused_in_the_request(setup, personas):
+    to_hosts_phase(setup, personas)
+    services.advance(setup.round, P.RUN, actor=personas.office)
+    with pytest.raises(MatchRoundError, match="nothing to match"):
+        services.start_run(setup.round, actor=personas.office)
+    assert not MatchRun.objects.exists()
 
 
 def test_only_one_run_at_a_time(ranked, personas):
@@ -391,3 +428,16 @@ def test_participants_are_told_by_mail(
     told = {m.to[0] for m in mailoutbox}
     assert {setup.app2.email, extra.email, personas.host2.email, personas.host1.email} <= told
     assert all("published" in m.subject for m in mailoutbox)
+
+
+def test_the_review_reads_the_runs_summary_or_its_result_the_same_way(ranked, personas):
+    run = run_now(ranked, personas)
+    assert run.summary["unmatched"] == [] and len(run.summary["hosts"]) == 3
+    stored = queries.review(run)
+    MatchRun.objects.filter(pk=run.pk).update(summary=None)  # a run stored before summaries
+    run.refresh_from_db()
+    computed = queries.review(run)
+    for name in ("seats", "matched", "candidates", "posts", "checks", "unmatched_post_count"):
+        assert getattr(stored, name) == getattr(computed, name), name
+    assert stored.unmatched_posts == computed.unmatched_posts
+    assert [r.matched for r in stored.by_prefecture] == [r.matched for r in computed.by_prefecture]

@@ -15,7 +15,6 @@ the test's duration (another process cannot open memory).
 import datetime as dt
 import json
 import os
-import random
 import signal
 import sqlite3
 import subprocess
@@ -27,12 +26,12 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from bench.round.build import build_round
 from ciodispatch.audit.models import AuditEvent
 from ciodispatch.core import heartbeat
 from ciodispatch.matchround import services
 from ciodispatch.matchround.models import MatchRound, MatchRun
-from tests.conftest import load_registry, make_personas, verified_client
-from tests.matchround.helpers import build_round, to_hosts_phase
+from tests.conftest import load_registry, verified_client
 
 ROOT = Path(__file__).resolve().parents[2]
 STALE_AFTER = 2  # seconds (the default is 120): the worker beats every half second
@@ -108,54 +107,21 @@ def wait_for(condition, *, seconds: float, what: str, log: Path):
     raise AssertionError(f"gave up waiting for {what}; worker log:\n{log.read_text()}")
 
 
-def large_snapshot(candidates: int = 20_000, hosts: int = 1_500) -> dict:
-    """An instance the engine needs a few seconds for: each candidate ranks ten posts."""
-    rnd = random.Random(7)
-    keys = [f"p{k}" for k in range(hosts)]
-    ranked_by: dict[str, list[str]] = {key: [] for key in keys}
-    rows = []
-    for c in range(candidates):
-        ranking = rnd.sample(keys, 10)
-        for key in ranking:
-            ranked_by[key].append(f"a{c}")
-        rows.append({"id": f"a{c}", "ranking": ranking})
-    host_rows = [
-        {"id": key, "capacity": 2, "region": "kyushu", "prefecture": "41",
-         "ranking": rnd.sample(ranked_by[key], len(ranked_by[key]))}
-        for key in keys
-    ]  # fmt: skip
-    return {
-        "candidates": rows,
-        "hosts": host_rows,
-        "caps": {},
-        "seed": 7,
-        "proposing": "candidates",
-    }
-
-
-def ranked_round(personas, monkeypatch):
-    setup = build_round(personas, monkeypatch, extra_candidates=1)
-    services.save_candidate_ranking(
-        setup.round, [setup.ureshino.pk, setup.shingu.pk], actor=personas.candidate2
-    )
-    to_hosts_phase(setup, personas)
-    services.save_host_ranking(setup.ureshino, [setup.app2.pk], actor=personas.host2)
-    services.advance(setup.round, MatchRound.Phase.RUN, actor=personas.office)
-    return setup.round
+def national_round():
+    """A round the worker needs a few seconds for (snapshot, engine, store): ~1,000 posts and
+    12,000 candidates, written in bulk by the benchmark's builder, rankings closed."""
+    return build_round(posts=1_000, candidates=12_000, prefix="recovery")
 
 
 def test_a_killed_worker_fails_the_run_with_its_reason_and_the_office_runs_it_again(
-    workers, client, monkeypatch
+    workers, client
 ):
     log = workers.log
     worker = workers()  # it starts while the round is built
-    personas = make_personas()
-    match_round = ranked_round(personas, monkeypatch)
-    # The round's own snapshot solves in milliseconds; this run gets a large instance (as a
-    # programme-wide round would be), so that the worker is still solving when it is killed.
-    with monkeypatch.context() as patch:
-        patch.setattr(services, "build_snapshot", lambda _round: large_snapshot())
-        run = services.start_run(match_round, actor=personas.office)
+    built = national_round()
+    match_round, office = built.round, built.office
+    # The request only queues the run; the worker freezes the snapshot and solves it.
+    run = services.start_run(match_round, actor=office)
 
     started = wait_for(
         lambda: MatchRun.objects.filter(pk=run.pk, status=MatchRun.Status.RUNNING).first(),
@@ -180,7 +146,7 @@ def test_a_killed_worker_fails_the_run_with_its_reason_and_the_office_runs_it_ag
     time.sleep(max(0.0, (stale_at - timezone.now()).total_seconds()) + 0.1)
 
     # ... then the office opens the round: the run is failed with the reason, in Japanese ...
-    verified_client(client, personas.office)
+    verified_client(client, office)
     page = client.get(f"/matching/office/rounds/{match_round.pk}/").content.decode()
     run.refresh_from_db()
     assert run.status == MatchRun.Status.FAILED and run.worker_lost_at is not None
