@@ -8,7 +8,8 @@ page, the 20 cases with their local governments, and the hits highlighted. Basel
 case read by its primary key with its local governments, measured in the same run.
 
 Run: ``python -m bench knowhow`` (SQLite in a temporary file), and with
-``DATABASE_URL=postgres://…/wt_search_bench`` (an empty database) for PostgreSQL.
+``BENCH_SCRATCH_DATABASE=1 DATABASE_URL=postgres://…/bench_search`` (an empty database) for
+PostgreSQL.
 ``BENCH_KNOWHOW_DOCUMENTS`` changes the size, ``BENCH_KNOWHOW_ROUNDS`` the repeats;
 ``BENCH_KNOWHOW_REUSE=1`` measures a PostgreSQL database built by an earlier run again.
 """
