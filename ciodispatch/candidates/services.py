@@ -1060,8 +1060,13 @@ def purge_past_retention(today: dt.date | None = None) -> int:
     stale = Application.objects.filter(
         state__in=ERASABLE_STATES, erased_at__isnull=True, updated_at__lt=cutoff
     )
-    for app in stale:
+    for pk in list(stale.values_list("pk", flat=True)):
         with transaction.atomic():
+            # Read again under a lock: a second run at once (another server's cron) waits
+            # here and then finds the file erased, so it is erased and audited once.
+            app = stale.select_for_update().filter(pk=pk).first()
+            if app is None:
+                continue
             _erase(app)
             record(
                 actor=None,

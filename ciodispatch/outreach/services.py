@@ -800,10 +800,12 @@ def confirm_registration(token: str, *, actor, join_waiting_list: bool = False) 
 def purge_expired_pending(now: dt.datetime | None = None) -> int:
     """Delete the registrations whose confirmation link expired (run daily)."""
     expired = PendingRegistration.objects.filter(expires_at__lte=now or timezone.now())
-    count = expired.count()
-    if count:
-        with transaction.atomic():
-            expired.delete()
+    with transaction.atomic():
+        # The count is what this run deleted, not what it saw before: a second run at once
+        # deletes (and records) only what the first left.
+        _total, per_model = expired.delete()
+        count = per_model.get(PendingRegistration._meta.label, 0)
+        if count:
             record(
                 actor=None,
                 action="outreach.registration.unconfirmed_purged",

@@ -152,3 +152,46 @@ def test_erasing_an_open_file_withdraws_it_from_the_pipeline(personas):
         )
     )
     assert reprs == {f"Application {app.pk}"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_retention_runs_at_once_erase_and_audit_each_file_once(settings):
+    """Two servers' cron start the purge at the same moment: each file is erased and audited
+    once (each run re-reads a file under a lock before erasing it). PostgreSQL only: SQLite's
+    in-memory test database cannot hold two connections' transactions."""
+    import datetime as dt
+    import threading
+
+    from django.db import connection
+    from django.utils import timezone
+
+    from tests.conftest import load_registry, make_personas
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs two connections with row locks (PostgreSQL)")
+    load_registry()
+    personas = make_personas()
+    for n, user in enumerate([personas.candidate1, personas.candidate2]):
+        app = submitted_application(user, email=f"race{n}@example.jp")
+        Application.objects.filter(pk=app.pk).update(state=S.REJECTED)
+    settings.CANDIDATE_RETENTION_DAYS = 30
+    later = timezone.localdate() + dt.timedelta(days=31)
+    start, counts, errors = threading.Barrier(2), [], []
+
+    def run():
+        try:
+            start.wait(10)
+            counts.append(services.purge_past_retention(later))
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion
+            errors.append(repr(exc))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == []
+    assert sorted(counts) in ([0, 2], [1, 1])
+    assert AuditEvent.objects.filter(action="candidates.application.purged").count() == 2
