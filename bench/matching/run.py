@@ -44,6 +44,7 @@ def make_instance(
     list_len: tuple[int, int] = (5, 30),
     capacity: tuple[int, int] = (1, 3),
     cap_share: float | None = None,
+    zipf: float | None = None,
     seed: int = 1,
 ) -> dict[str, Any]:
     """A synthetic instance (see the module docstring)."""
@@ -51,11 +52,12 @@ def make_instance(
     hosts = [f"h{k:05d}" for k in range(n_host)]
     cands = [f"c{k:06d}" for k in range(n_cand)]
     prefecture = [f"{rnd.randint(1, 47):02d}" for _ in hosts]
-    # Skewed popularity: weight 1 / (k + 20) for the k-th most popular host.
+    # Popularity: weight 1 / (k + 20) for the k-th most popular host (mildly skewed), or
+    # Zipf-like 1 / (k + 1) ** zipf (with 1.2 the top host is on ~99% of the lists).
     popular = rnd.sample(range(n_host), n_host)
     cum, total = [], 0.0
     for k in range(n_host):
-        total += 1.0 / (k + 20)
+        total += 1.0 / (k + 20) if zipf is None else 1.0 / (k + 1) ** zipf
         cum.append(total)
     score = [rnd.random() for _ in cands]
     ranked_by: list[list[int]] = [[] for _ in hosts]
