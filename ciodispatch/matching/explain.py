@@ -73,7 +73,7 @@ def explain(
         reasons: list[dict[str, Any]] = []
         add = reasons.append
         # The checker has already looked up every host rank of these entries (-2: not yet).
-        for h, r in zip(c_host[start:stop], c_hrank[start:stop]):
+        for h, r in zip(c_host[start:stop], c_hrank[start:stop], strict=True):
             if r == -2:
                 r = host_rank[h].get(c, -1)
             if r < 0:

@@ -14,8 +14,8 @@ import gc
 import random
 import secrets
 from collections.abc import Callable, Mapping, Sequence
-from itertools import accumulate, chain, repeat
 from dataclasses import dataclass, field
+from itertools import accumulate, chain, repeat
 from typing import Any
 
 #: Cap levels, most specific first (a prefecture lies inside a region inside the nation).
