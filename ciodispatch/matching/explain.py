@@ -48,7 +48,7 @@ def explain(
     labels = [inst.node_label(v) for v in range(len(inst.node_cap))]
     # Per host, the first position (as written) that its own full capacity turned away, or
     # the first one a full capped area above it did; `never` when nothing did.
-    never = len(c_host) + 2
+    never = len(inst.h_cand) + 2  # above every position a host gives
     filled_from = [
         worst[h] if capacity[h] and count[h] >= capacity[h] else never for h in range(len(hids))
     ]

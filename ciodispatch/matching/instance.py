@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import gc
 import random
-import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate, chain, repeat
@@ -303,6 +302,8 @@ def _load(data: object) -> Instance:
     hosts = _expect_list(top["hosts"], "hosts")
     seed_value = top.get("seed")
     if seed_value is None:
+        import secrets  # only here: it loads hashlib, and most instances carry a seed
+
         seed = secrets.randbelow(2**31)
     elif isinstance(seed_value, bool) or not isinstance(seed_value, int):
         raise InvalidInstance("seed", f"must be an integer, not {seed_value!r}")

@@ -42,7 +42,7 @@ def _candidate_proposing_plain(inst: Instance) -> list[int]:
     # Per host, a max-heap (negated) of the tie-broken ranks of the candidates it holds, and
     # the rank an applicant must beat: its worst held rank once full (-1 with no seats).
     held: list[list[int]] = [[] for _ in inst.host_ids]
-    never = len(c_host) + 1
+    never = len(h_cand) + 1  # above every rank a host gives
     beat = [never if k else -1 for k in capacity]
     free = list(range(n_cand - 1, -1, -1))
     pop, push = free.pop, free.append
