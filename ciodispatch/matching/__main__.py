@@ -67,13 +67,42 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def parse(raw: bytes) -> Any:
-    """Parse a UTF-8 JSON document (orjson, or the standard library for what it refuses)."""
+    """Parse a UTF-8 JSON document as the standard library would, with orjson when it can.
+
+    orjson refuses ``NaN`` and reads integers beyond 64 bits as floats; where the instance
+    has numbers (seed, capacities, targets, caps) a float sends the text to the standard
+    library, so the values and the error messages are exactly as before.
+    """
     if orjson is not None:
         try:
-            return orjson.loads(raw)
+            data = orjson.loads(raw)
         except orjson.JSONDecodeError:
             pass  # the standard library decides, and words the error as before
+        else:
+            if not _has_float_numbers(data):
+                return data
     return json.loads(raw.decode("utf-8"))
+
+
+def _has_float_numbers(data: Any) -> bool:
+    """Whether a number of the instance is a float (its exact value may have been lost)."""
+    if not isinstance(data, dict):
+        return False
+    numbers = [data.get("seed")]
+    hosts = data.get("hosts")
+    if isinstance(hosts, list):
+        for host in hosts:
+            if isinstance(host, dict):
+                numbers.append(host.get("capacity"))
+                numbers.append(host.get("target"))
+    caps = data.get("caps")
+    if isinstance(caps, dict):
+        numbers.append(caps.get("national"))
+        for level in ("region", "prefecture"):
+            table = caps.get(level)
+            if isinstance(table, dict):
+                numbers.extend(table.values())
+    return any(type(n) is float for n in numbers)
 
 
 def serialise(output: dict[str, Any]) -> bytes:
