@@ -149,6 +149,11 @@ def _non_negative_int(value: object, where: str) -> int:
 
 def _ids(items: list[Any], side: str, singular: str) -> tuple[list[str], dict[str, int]]:
     ids: list[str] = []
+    if all(type(item) is dict and "id" in item for item in items):
+        ids = [item["id"] for item in items]
+        if all(type(ident) is str and ident for ident in ids):
+            return ids, _index(ids, side, singular)
+        ids = []
     for k, item in enumerate(items):
         item = _expect_object(item, f"{side}[{k}]")
         if "id" not in item:
@@ -157,14 +162,18 @@ def _ids(items: list[Any], side: str, singular: str) -> tuple[list[str], dict[st
         if not isinstance(ident, str) or not ident:
             raise InvalidInstance(f"{side}[{k}].id", "must be a non-empty string")
         ids.append(ident)
-    index = {ident: k for k, ident in enumerate(ids)}
+    return ids, _index(ids, side, singular)
+
+
+def _index(ids: list[str], side: str, singular: str) -> dict[str, int]:
+    index = dict(zip(ids, range(len(ids)), strict=True))
     if len(index) != len(ids):
         seen: set[str] = set()
         for k, ident in enumerate(ids):
             if ident in seen:
                 raise InvalidInstance(f"{side}[{k}].id", f'duplicate {singular} "{ident}"')
             seen.add(ident)
-    return ids, index
+    return index
 
 
 def _parse_ranking(
@@ -313,9 +322,10 @@ def _load(data: object) -> Instance:
     candidate_ids, cidx = _ids(candidates, "candidates", "candidate")
     host_ids, hidx = _ids(hosts, "hosts", "host")
     n_cand, n_host = len(candidate_ids), len(host_ids)
-    for k, cand in enumerate(candidates):
-        if "ranking" not in cand:
-            raise InvalidInstance(f"candidates[{k}]", 'missing "ranking"')
+    if not all("ranking" in cand for cand in candidates):
+        for k, cand in enumerate(candidates):
+            if "ranking" not in cand:
+                raise InvalidInstance(f"candidates[{k}]", 'missing "ranking"')
     for k, host in enumerate(hosts):
         for key in ("ranking", "capacity"):
             if key not in host:
