@@ -217,8 +217,8 @@ def nrmp_instance(popularity: str) -> dict[str, Any]:
     return make_instance(50_000, 6_400, list_len=(10, 30), capacity=(1, 12), zipf=zipf, seed=seed)
 
 
-def command_line(path: Path, output: Path) -> tuple[float, float, int]:
-    """Run the command line on ``path`` as a whole process: (wall s, CPU s, peak RSS MiB)."""
+def command_line(path: Path, output: Path) -> tuple[float, float]:
+    """Run the command line on ``path`` as a whole process: (wall s, CPU s of the child)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     with output.open("wb") as sink:
@@ -234,12 +234,12 @@ def command_line(path: Path, output: Path) -> tuple[float, float, int]:
     if done.returncode != 0:
         raise RuntimeError(f"the command line failed: {done.stderr.decode()}")
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return wall, cpu, after.ru_maxrss // 1024
+    return wall, cpu
 
 
-def best_command_line(path: Path, output: Path, repeat: int) -> tuple[float, float, int]:
+def best_command_line(path: Path, output: Path, repeat: int) -> tuple[float, float]:
     runs = [command_line(path, output) for _ in range(repeat)]
-    return min(r[0] for r in runs), min(r[1] for r in runs), max(r[2] for r in runs)
+    return min(r[0] for r in runs), min(r[1] for r in runs)
 
 
 def nrmp() -> str:
@@ -252,9 +252,9 @@ def nrmp() -> str:
         "| load (ms) | solve + checks + explanations (ms) | serialise, orjson (ms) "
         "| in-process: load + solve (ms) | ratio to json.loads "
         "| command line, wall (ms) | command line, CPU (ms) | ratio to json.loads "
-        "| output (MB) | explanation entries | command line peak RSS (MiB) |",
+        "| output (MB) | explanation entries |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
-        "| ---: | ---: | ---: |",
+        "| ---: | ---: |",
         *rows,
         "",
         *NOTES,
@@ -299,7 +299,7 @@ def nrmp_row(popularity: str, tmp: Path) -> str:
     serialise = best_of(lambda: orjson.dumps(output), repeat=3)
     entries = sum(map(len, output["explanations"].values()))
     out_path = tmp / "out.json"
-    wall, cpu, rss = best_command_line(path, out_path, repeat=3)
+    wall, cpu = best_command_line(path, out_path, repeat=3)
     written = orjson.loads(out_path.read_bytes())
     assert written["assignment"] == output["assignment"], popularity
     assert written["explanations"] == output["explanations"], popularity
@@ -317,7 +317,7 @@ def nrmp_row(popularity: str, tmp: Path) -> str:
         f"| {parse * 1000:,.0f} | {load * 1000:,.0f} | {solved * 1000:,.0f} "
         f"| {serialise * 1000:,.0f} | **{engine * 1000:,.0f}** "
         f"| {engine / baseline:.2f} | **{wall * 1000:,.0f}** | {cpu * 1000:,.0f} "
-        f"| {wall / baseline:.2f} | {size:.1f} | {entries:,} | {rss:,} |"
+        f"| {wall / baseline:.2f} | {size:.1f} | {entries:,} |"
     )
 
 
@@ -332,7 +332,7 @@ def command_line_vs_library() -> str:
         path.write_text(text, encoding="utf-8")
         baseline = best_of(lambda: json.loads(text), repeat=5)
         out_path = Path(tmp) / "out.json"
-        wall, cpu, _ = best_command_line(path, out_path, repeat=5)
+        wall, cpu = best_command_line(path, out_path, repeat=5)
         written = orjson.loads(out_path.read_bytes())
         prepared = library_inputs(data)
         games: list[Any] = []
