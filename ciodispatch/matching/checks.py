@@ -133,6 +133,13 @@ def check(inst: Instance, assignment: list[int], tally: Outcome | None = None) -
         tally.count,
         tally.blocked_by,
     )
+    # (c, h) blocks when h ranks c at a position (as written) before `bar[h]`: before its
+    # worst admitted one, or anywhere while h has a free seat under no full capped area.
+    never = len(inst.h_cand) + 2  # above every position a host gives
+    bar = [
+        never if count[h] < capacity[h] and blocked_by[h] < 0 else worst[h]
+        for h in range(len(capacity))
+    ]
     blocking: list[tuple[int, int]] = []
     for c, m in enumerate(tally.match_entry):
         start = c_start[c]
@@ -144,15 +151,14 @@ def check(inst: Instance, assignment: list[int], tally: Outcome | None = None) -
             match_group = c_group[m]
             while stop > start and c_group[stop - 1] == match_group:
                 stop -= 1
-        for i in range(start, stop):
-            h = c_host[i]
-            r = c_hrank[i]
-            if r == -2:
-                r = c_hrank[i] = host_rank[h].get(c, -1)
-            if r < 0:
-                continue
-            g = h_group[h_start[h] + r] if host_ties else r + 1
-            if g < worst[h] or (count[h] < capacity[h] and blocked_by[h] < 0):
+        ranks = c_hrank[start:stop]
+        if -2 in ranks:  # not looked up yet (the mechanism did not get there): keep them
+            for i in range(start, stop):
+                if c_hrank[i] == -2:
+                    c_hrank[i] = host_rank[c_host[i]].get(c, -1)
+            ranks = c_hrank[start:stop]
+        for h, r in zip(c_host[start:stop], ranks, strict=True):
+            if r >= 0 and (h_group[h_start[h] + r] if host_ties else r + 1) < bar[h]:
                 blocking.append((c, h))
     violations: list[tuple[int, int, int]] = []
     for h, n in enumerate(count):

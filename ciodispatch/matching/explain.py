@@ -46,6 +46,16 @@ def explain(
     capacity = inst.capacity
     count, worst, blocked_by = tally.count, tally.worst_group, tally.blocked_by
     labels = [inst.node_label(v) for v in range(len(inst.node_cap))]
+    # Per host, the first position (as written) that its own full capacity turned away, or
+    # the first one a full capped area above it did; `never` when nothing did.
+    never = len(inst.h_cand) + 2  # above every position a host gives
+    filled_from = [
+        worst[h] if capacity[h] and count[h] >= capacity[h] else never for h in range(len(hids))
+    ]
+    cap_from = [
+        worst[h] if blocked_by[h] >= 0 and filled_from[h] == never else never
+        for h in range(len(hids))
+    ]
     bound = [-2] * len(hids)  # -2: nothing bound; -1: the host's own capacity; v: area v
     explanations: dict[str, list[dict[str, Any]]] = {}
     for c, m in enumerate(tally.match_entry):
@@ -57,19 +67,21 @@ def explain(
             match_group = c_group[m]
             while stop > start and c_group[stop - 1] == match_group:
                 stop -= 1
+        if stop == start:
+            explanations[cids[c]] = []
+            continue
         reasons: list[dict[str, Any]] = []
-        for i in range(start, stop):
-            h = c_host[i]
-            r = c_hrank[i]
+        add = reasons.append
+        # The checker has already looked up every host rank of these entries (-2: not yet).
+        for h, r in zip(c_host[start:stop], c_hrank[start:stop], strict=True):
             if r == -2:
-                r = c_hrank[i] = host_rank[h].get(c, -1)
-            g = 0 if r < 0 else h_group[h_start[h] + r] if host_ties else r + 1
-            if g == 0:
-                reasons.append({"host": hids[h], "reason": "not_acceptable"})
-            elif capacity[h] == 0:
-                reasons.append({"host": hids[h], "reason": "no_seats"})
-            elif count[h] >= capacity[h] and g >= worst[h]:
-                reasons.append(
+                r = host_rank[h].get(c, -1)
+            if r < 0:
+                add({"host": hids[h], "reason": "not_acceptable"})
+                continue
+            g = h_group[h_start[h] + r] if host_ties else r + 1
+            if g >= filled_from[h]:
+                add(
                     {
                         "host": hids[h],
                         "reason": "filled" if g > worst[h] else "lost_lottery",
@@ -78,11 +90,13 @@ def explain(
                     }
                 )
                 bound[h] = -1
-            elif blocked_by[h] >= 0 and g >= worst[h]:
-                reasons.append({"host": hids[h], "reason": "cap", **labels[blocked_by[h]]})
+            elif capacity[h] == 0:
+                add({"host": hids[h], "reason": "no_seats"})
+            elif g >= cap_from[h]:
+                add({"host": hids[h], "reason": "cap", **labels[blocked_by[h]]})
                 bound[h] = blocked_by[h]
             else:
-                reasons.append({"host": hids[h], "reason": "blocking_pair"})
+                add({"host": hids[h], "reason": "blocking_pair"})
         explanations[cids[c]] = reasons
 
     matched: list[list[tuple[int, int]]] = [[] for _ in hids]

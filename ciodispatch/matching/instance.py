@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import gc
 import random
-import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate, chain, repeat
 from typing import Any
 
 #: Cap levels, most specific first (a prefecture lies inside a region inside the nation).
@@ -149,6 +149,11 @@ def _non_negative_int(value: object, where: str) -> int:
 
 def _ids(items: list[Any], side: str, singular: str) -> tuple[list[str], dict[str, int]]:
     ids: list[str] = []
+    if all(type(item) is dict and "id" in item for item in items):
+        ids = [item["id"] for item in items]
+        if all(type(ident) is str and ident for ident in ids):
+            return ids, _index(ids, side, singular)
+        ids = []
     for k, item in enumerate(items):
         item = _expect_object(item, f"{side}[{k}]")
         if "id" not in item:
@@ -157,14 +162,18 @@ def _ids(items: list[Any], side: str, singular: str) -> tuple[list[str], dict[st
         if not isinstance(ident, str) or not ident:
             raise InvalidInstance(f"{side}[{k}].id", "must be a non-empty string")
         ids.append(ident)
-    index = {ident: k for k, ident in enumerate(ids)}
+    return ids, _index(ids, side, singular)
+
+
+def _index(ids: list[str], side: str, singular: str) -> dict[str, int]:
+    index = dict(zip(ids, range(len(ids)), strict=True))
     if len(index) != len(ids):
         seen: set[str] = set()
         for k, ident in enumerate(ids):
             if ident in seen:
                 raise InvalidInstance(f"{side}[{k}].id", f'duplicate {singular} "{ident}"')
             seen.add(ident)
-    return ids, index
+    return index
 
 
 def _parse_ranking(
@@ -228,6 +237,50 @@ def _no_repeats(
             seen.add(ident)
 
 
+def _rankings(
+    rankings: list[Any],
+    side: str,
+    index: Mapping[str, int],
+    other: str,
+    lottery: Callable[[], list[int]],
+) -> tuple[list[int], list[int], list[int], bool]:
+    """All rankings of one side: (start offsets, tie-broken indices, positions, had ties).
+
+    The common case (every ranking a strict list of known ids, no repeats) is done in a few
+    passes at C speed over all the entries at once; anything else goes through
+    :func:`_parse_ranking` ranking by ranking, which handles ties and names the problem.
+    Repeats of a host's candidates are checked by the caller (it builds a dict anyway).
+    """
+    lengths: list[int] | None = None
+    if all(type(r) is list for r in rankings):
+        lengths = list(map(len, rankings))
+        try:
+            flat = list(map(index.__getitem__, chain.from_iterable(rankings)))
+        except (KeyError, TypeError):
+            lengths = None
+        else:
+            if side == "candidates" and lengths != list(map(len, map(set, rankings))):
+                lengths = None  # a repeat: found and named below
+    if lengths is not None:
+        starts = [0, *accumulate(lengths)]
+        groups = list(chain.from_iterable(map(range, repeat(1), [n + 1 for n in lengths])))
+        return starts, flat, groups, False
+    starts = [0]
+    flat = []
+    groups = []
+    ties = False
+    check_repeats = side == "candidates"
+    for k, ranking in enumerate(rankings):
+        ranked, positions, had_ties = _parse_ranking(
+            ranking, f"{side}[{k}].ranking", index, other, lottery, check_repeats
+        )
+        ties = ties or had_ties
+        flat.extend(ranked)
+        groups.extend(positions if positions is not None else range(1, len(ranked) + 1))
+        starts.append(len(flat))
+    return starts, flat, groups, ties
+
+
 def load_instance(data: object) -> Instance:
     """Validate ``data`` (the JSON instance, already parsed) and build an :class:`Instance`.
 
@@ -258,6 +311,8 @@ def _load(data: object) -> Instance:
     hosts = _expect_list(top["hosts"], "hosts")
     seed_value = top.get("seed")
     if seed_value is None:
+        import secrets  # only here: it loads hashlib, and most instances carry a seed
+
         seed = secrets.randbelow(2**31)
     elif isinstance(seed_value, bool) or not isinstance(seed_value, int):
         raise InvalidInstance("seed", f"must be an integer, not {seed_value!r}")
@@ -267,9 +322,10 @@ def _load(data: object) -> Instance:
     candidate_ids, cidx = _ids(candidates, "candidates", "candidate")
     host_ids, hidx = _ids(hosts, "hosts", "host")
     n_cand, n_host = len(candidate_ids), len(host_ids)
-    for k, cand in enumerate(candidates):
-        if "ranking" not in cand:
-            raise InvalidInstance(f"candidates[{k}]", 'missing "ranking"')
+    if not all("ranking" in cand for cand in candidates):
+        for k, cand in enumerate(candidates):
+            if "ranking" not in cand:
+                raise InvalidInstance(f"candidates[{k}]", 'missing "ranking"')
     for k, host in enumerate(hosts):
         for key in ("ranking", "capacity"):
             if key not in host:
@@ -285,16 +341,11 @@ def _load(data: object) -> Instance:
             drawn.append(_lottery(candidate_ids, seed, "candidates"))
         return drawn[0]
 
-    # Hosts: capacity, target, location, tie-broken rankings and a rank dict each.
+    # Hosts: capacity, target, location.
     capacity: list[int] = []
     given_target: list[int | None] = []
     regions: list[str | None] = []
     prefectures: list[str | None] = []
-    h_start = [0]
-    h_cand: list[int] = []
-    h_group: list[int] = []
-    host_rank: list[dict[int, int]] = []
-    host_ties = False
     for k, host in enumerate(hosts):
         cap = _non_negative_int(host["capacity"], f"hosts[{k}].capacity")
         capacity.append(cap)
@@ -309,32 +360,22 @@ def _load(data: object) -> Instance:
             if value is not None and (not isinstance(value, str) or not value):
                 raise InvalidInstance(f"hosts[{k}].{key}", "must be a non-empty string")
             store.append(value)
-        where = f"hosts[{k}].ranking"
-        ranked, groups, ties = _parse_ranking(
-            host["ranking"], where, cidx, "candidate", c_lottery, check_repeats=False
-        )
-        host_ties = host_ties or ties
-        ranks = dict(zip(ranked, range(len(ranked)), strict=True))
-        if len(ranks) != len(ranked):
-            _no_repeats(ranked, host["ranking"], where, cidx, "candidate")
-        host_rank.append(ranks)
-        h_cand.extend(ranked)
-        h_group.extend(groups if groups is not None else range(1, len(ranked) + 1))
-        h_start.append(len(h_cand))
 
-    # Candidates: tie-broken rankings, with the host's rank of the candidate alongside.
-    c_start = [0]
-    c_host: list[int] = []
-    c_group: list[int] = []
-    cand_ties = False
-    for k, ranking in enumerate(cand_rankings):
-        ranked, groups, ties = _parse_ranking(
-            ranking, f"candidates[{k}].ranking", hidx, "host", lambda: h_lottery
-        )
-        cand_ties = cand_ties or ties
-        c_host.extend(ranked)
-        c_group.extend(groups if groups is not None else range(1, len(ranked) + 1))
-        c_start.append(len(c_host))
+    # Rankings, tie-broken, as flat lists with start offsets; each host gets a rank dict.
+    host_rankings = [h["ranking"] for h in hosts]
+    h_start, h_cand, h_group, host_ties = _rankings(
+        host_rankings, "hosts", cidx, "candidate", c_lottery
+    )
+    host_rank: list[dict[int, int]] = []
+    for k in range(n_host):
+        a, b = h_start[k], h_start[k + 1]
+        ranks = dict(zip(h_cand[a:b], range(b - a), strict=True))
+        if len(ranks) != b - a:
+            _no_repeats(h_cand[a:b], host_rankings[k], f"hosts[{k}].ranking", cidx, "candidate")
+        host_rank.append(ranks)
+    c_start, c_host, c_group, cand_ties = _rankings(
+        cand_rankings, "candidates", hidx, "host", lambda: h_lottery
+    )
 
     node_level, node_area, node_cap, h_path, target = _caps(
         top.get("caps"), hosts, capacity, given_target, regions, prefectures

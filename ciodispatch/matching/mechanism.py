@@ -35,35 +35,38 @@ def _candidate_proposing_plain(inst: Instance) -> list[int]:
     n_cand = len(inst.candidate_ids)
     c_host, c_hrank, h_cand, h_start = inst.c_host, inst.c_hrank, inst.h_cand, inst.h_start
     capacity = inst.capacity
-    host_rank = inst.host_rank
+    rank_of = [ranks.get for ranks in inst.host_rank]
     ptr = inst.c_start[:-1]
     end = inst.c_start[1:]
     match = [-1] * n_cand
-    # Per host, a max-heap (negated) of the tie-broken ranks of the candidates it holds.
+    # Per host, a max-heap (negated) of the tie-broken ranks of the candidates it holds, and
+    # the rank an applicant must beat: its worst held rank once full (-1 with no seats).
     held: list[list[int]] = [[] for _ in inst.host_ids]
+    never = len(h_cand) + 1  # above every rank a host gives
+    beat = [never if k else -1 for k in capacity]
     free = list(range(n_cand - 1, -1, -1))
     pop, push = free.pop, free.append
     while free:
         c = pop()
         i, e = ptr[c], end[c]
         while i < e:
-            r = c_hrank[i]
-            if r == -2:
-                r = c_hrank[i] = host_rank[c_host[i]].get(c, -1)
-            if r >= 0:
-                h = c_host[i]
+            h = c_host[i]
+            # Every entry is proposed along at most once per run: look the rank up here and
+            # keep it for the checker and the explanations (-1: the host did not rank c).
+            r = c_hrank[i] = rank_of[h](c, -1)
+            if -1 < r < beat[h]:
                 heap = held[h]
                 if len(heap) < capacity[h]:
                     heappush(heap, -r)
-                    match[c] = h
-                    break
-                if heap and -heap[0] > r:
-                    worst = -heapreplace(heap, -r)
-                    d = h_cand[h_start[h] + worst]
+                    if len(heap) == capacity[h]:
+                        beat[h] = -heap[0]
+                else:
+                    d = h_cand[h_start[h] - heapreplace(heap, -r)]
                     match[d] = -1
                     push(d)
-                    match[c] = h
-                    break
+                    beat[h] = -heap[0]
+                match[c] = h
+                break
             i += 1
         ptr[c] = i + 1
     return match
