@@ -1,0 +1,125 @@
+"""Bulk writing for the national-size demo: rows written with ``bulk_create`` in batches,
+their timestamps as given (``auto_now`` / ``auto_now_add`` are switched off while they are
+written), and the audit event each state change would have recorded.
+
+Only the national loader uses this (``ciodispatch/demo/national.py``); the ordinary demo goes
+through the services. ``ciodispatch check_invariants`` checks what is written here against the
+rules the services enforce.
+"""
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+
+from django.db import models
+from django.utils import timezone
+
+from ciodispatch.audit.models import AuditEvent
+from ciodispatch.audit.services import SYSTEM_LABEL
+
+BATCH = 2000
+
+
+@contextmanager
+def dated(*model_classes: type[models.Model]) -> Iterator[None]:
+    """Write the timestamps given instead of "now" (``auto_now``/``auto_now_add`` off)."""
+    saved = []
+    for model in model_classes:
+        for field in model._meta.concrete_fields:
+            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+                saved.append((field, field.auto_now, field.auto_now_add))
+                field.auto_now = field.auto_now_add = False
+    try:
+        yield
+    finally:
+        for field, auto_now, auto_now_add in saved:
+            field.auto_now, field.auto_now_add = auto_now, auto_now_add
+
+
+def create(objects: Sequence[models.Model], *, batch: int = BATCH) -> list[models.Model]:
+    """bulk_create in batches, with the given timestamps; the objects get their pks."""
+    if not objects:
+        return []
+    model = type(objects[0])
+    stamped = [
+        f.attname
+        for f in model._meta.concrete_fields
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    ]
+    now = timezone.now()  # the simulated clock while a past round is recorded
+    for obj in objects:
+        for name in stamped:
+            if getattr(obj, name) is None:
+                setattr(obj, name, now)
+    with dated(model):
+        for start in range(0, len(objects), batch):
+            model.objects.bulk_create(objects[start : start + batch])
+    return list(objects)
+
+
+def at(day: dt.date, hour: int = 10, minute: int = 0) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=timezone.get_current_timezone())
+
+
+class Audit:
+    """Collects the audit events of bulk-written rows, written with ``flush``."""
+
+    def __init__(self):
+        self.events: list[AuditEvent] = []
+
+    def add(
+        self,
+        when: dt.datetime,
+        actor,
+        action: str,
+        target: models.Model | None,
+        changes: dict | None = None,
+        reason: str = "",
+    ) -> None:
+        event = AuditEvent(
+            at=when,
+            actor=actor if actor is not None else None,
+            actor_label=actor.get_username() if actor is not None else SYSTEM_LABEL,
+            action=action,
+            changes=changes or {},
+            reason=reason,
+        )
+        if target is not None:
+            event.object_type = target._meta.label_lower
+            event.object_id = str(target.pk)
+            event.object_repr = _repr(target)
+        self.events.append(event)
+
+    def path(
+        self,
+        obj: models.Model,
+        field: str,
+        states: Iterable[tuple[str, dt.datetime, object]],
+        *,
+        initial: str,
+    ) -> None:
+        """The events of a walk through a state machine: (state, when, actor) per step."""
+        label = obj._meta.label_lower
+        current = initial
+        for state, when, actor in states:
+            self.add(when, actor, f"{label}.{state}", obj, {field: [current, state]})
+            current = state
+
+    def flush(self) -> int:
+        count = len(self.events)
+        create(self.events, batch=5000)
+        self.events = []
+        return count
+
+
+_REPRS: dict[type, object] = {}
+
+
+def _repr(target: models.Model) -> str:
+    # str() of some models follows relations (a query each); the neutral label is enough here
+    # and is what the log shows for them after a rename anyway.
+    name = type(target).__name__
+    simple = {"Application": f"Application {target.pk}"}
+    if name in simple:
+        return simple[name]
+    return f"{target._meta.verbose_name} {target.pk}"[:200]
