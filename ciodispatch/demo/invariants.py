@@ -5,7 +5,6 @@ bulk (``demo/national.py``): what a service would have refused must not be there
 Each check returns the problems it found as text ("<rule>: <object> …"); none is the goal.
 """
 
-
 import random
 from collections import defaultdict
 from collections.abc import Callable
@@ -68,9 +67,7 @@ def check_accounts() -> list[str]:
     office = Q(organisation__kind="programme_office")
     wrong = (
         User.objects.filter(role__in=PROGRAMME_OFFICE_ROLES).exclude(office)
-        | User.objects.filter(role__in=HOST_ROLES).exclude(
-            organisation__kind="local_government"
-        )
+        | User.objects.filter(role__in=HOST_ROLES).exclude(organisation__kind="local_government")
         | User.objects.filter(role=Role.CANDIDATE, organisation__isnull=False)
         | User.objects.filter(role=Role.PREFECTURE_COORDINATOR).exclude(
             organisation__local_government__kind="prefecture"
@@ -111,13 +108,25 @@ def check_candidates() -> list[str]:
     S = Application.State
     filed = Application.objects.exclude(state=S.DRAFT).filter(erased_at=None)
     incomplete = filed.filter(
-        Q(submitted_at=None) | Q(consent_at=None) | Q(family_name="") | Q(given_name="")
-        | Q(date_of_birth=None) | Q(email="") | Q(prefecture_code="")
-        | Q(has_public_sector_experience=None) | Q(earliest_start=None) | Q(term_months=None)
-        | Q(work_pattern="") | Q(work_place="") | Q(regions=[])
-        | Q(term_months__lt=6) | Q(term_months__gt=24)
-    )  # fmt: skip
-    problems = _cap("filed application with a section missing", incomplete.values_list("pk", flat=True))
+        Q(submitted_at=None)
+        | Q(consent_at=None)
+        | Q(family_name="")
+        | Q(given_name="")
+        | Q(date_of_birth=None)
+        | Q(email="")
+        | Q(prefecture_code="")
+        | Q(has_public_sector_experience=None)
+        | Q(earliest_start=None)
+        | Q(term_months=None)
+        | Q(work_pattern="")
+        | Q(work_place="")
+        | Q(regions=[])
+        | Q(term_months__lt=6)
+        | Q(term_months__gt=24)
+    )
+    problems = _cap(
+        "filed application with a section missing", incomplete.values_list("pk", flat=True)
+    )
     problems += _cap(
         "filed application without career or skills",
         filed.filter(Q(career=None) | Q(skills=None)).distinct().values_list("pk", flat=True),
@@ -166,9 +175,9 @@ def check_requests() -> list[str]:
     S = DispatchRequest.State
     problems = _cap(
         "filed request without its submission date",
-        DispatchRequest.objects.exclude(state=S.DRAFT).filter(submitted_at=None).values_list(
-            "pk", flat=True
-        ),
+        DispatchRequest.objects.exclude(state=S.DRAFT)
+        .filter(submitted_at=None)
+        .values_list("pk", flat=True),
     )
     committed = DispatchRequest.objects.filter(
         state__in=[S.COMMITTED, S.ELIGIBLE, S.NOT_ELIGIBLE, S.APPROVED, S.REJECTED],
@@ -176,12 +185,15 @@ def check_requests() -> list[str]:
     )
     problems += _cap(
         "committed request without the head's commitment",
-        committed.filter(Q(committed_by=None) | Q(committed_at=None) | Q(commitment_text=""))
-        .values_list("pk", flat=True),
+        committed.filter(
+            Q(committed_by=None) | Q(committed_at=None) | Q(commitment_text="")
+        ).values_list("pk", flat=True),
     )
     problems += _cap(
         "request without a KPI past the draft",
-        DispatchRequest.objects.exclude(state=S.DRAFT).filter(kpis=None).values_list("pk", flat=True),
+        DispatchRequest.objects.exclude(state=S.DRAFT)
+        .filter(kpis=None)
+        .values_list("pk", flat=True),
     )
     for request in DispatchRequest.objects.filter(state__in=[S.ELIGIBLE, S.APPROVED]).only(
         "pk", "eligibility"
@@ -215,11 +227,15 @@ def check_rankings() -> list[str]:
     problems = []
     today = timezone.localdate()
     for match_round in MatchRound.objects.select_related("request_round"):
-        posts = {p.pk: p for p in Post.objects.filter(match_round=match_round).select_related("request")}
+        posts = {
+            p.pk: p for p in Post.objects.filter(match_round=match_round).select_related("request")
+        }
         applicants = defaultdict(set)
-        rankings = CandidateRanking.objects.filter(match_round=match_round).select_related(
-            "application"
-        ).prefetch_related("application__vendor_affiliations")  # fmt: skip
+        rankings = (
+            CandidateRanking.objects.filter(match_round=match_round)
+            .select_related("application")
+            .prefetch_related("application__vendor_affiliations")
+        )
         on = min(match_round.candidates_rank_until, today)
         for ranking in rankings:
             ids = list(ranking.posts)
@@ -238,11 +254,15 @@ def check_rankings() -> list[str]:
                 if pk in posts and conflicting_vendors(
                     app, posts[pk].request, years=match_round.conflict_years, today=on
                 ):
-                    problems.append(f"ranking of a host with a conflicting vendor: {where} post {pk}")
+                    problems.append(
+                        f"ranking of a host with a conflicting vendor: {where} post {pk}"
+                    )
         for ranking in HostRanking.objects.filter(post__match_round=match_round):
             ids = list(ranking.applications)
             if len(set(ids)) != len(ids) or set(ids) - applicants[ranking.post_id]:
-                problems.append(f"host ranking of candidates who did not rank it: post {ranking.post_id}")
+                problems.append(
+                    f"host ranking of candidates who did not rank it: post {ranking.post_id}"
+                )
     return problems[: LIMIT * 3]
 
 
@@ -262,14 +282,18 @@ def check_results() -> list[str]:
         snapshot, result = run.snapshot, run.result or {}
         if snapshot_hash(snapshot) != run.snapshot_hash:
             problems.append(f"run {run.pk}: snapshot does not match its hash")
-        stored = {f"a{r.application_id}": [f"p{p}" for p in r.posts]
-                  for r in CandidateRanking.objects.filter(match_round=run.match_round_id)}  # fmt: skip
+        stored = {
+            f"a{r.application_id}": [f"p{p}" for p in r.posts]
+            for r in CandidateRanking.objects.filter(match_round=run.match_round_id)
+        }
         for candidate in snapshot["candidates"]:
             ranked = stored.get(candidate["id"], [])
             if [p for p in ranked if p in set(candidate["ranking"])] != candidate["ranking"]:
                 problems.append(f"run {run.pk}: {candidate['id']}'s ranking is not the stored one")
-        hosts = {f"p{r.post_id}": [f"a{a}" for a in r.applications]
-                 for r in HostRanking.objects.filter(post__match_round=run.match_round_id)}  # fmt: skip
+        hosts = {
+            f"p{r.post_id}": [f"a{a}" for a in r.applications]
+            for r in HostRanking.objects.filter(post__match_round=run.match_round_id)
+        }
         for host in snapshot["hosts"]:
             ranked = hosts.get(host["id"], [])
             if [a for a in ranked if a in set(host["ranking"])] != host["ranking"]:
@@ -306,10 +330,15 @@ def check_dispatches() -> list[str]:
     problems += _cap(
         "accepted dispatch without both acceptances or its appointment",
         Dispatch.objects.filter(state__in=accepted)
-        .filter(Q(cio_accepted_at=None) | Q(host_accepted_at=None) | Q(start_date=None)
-                | Q(end_date=None) | Q(appointment_form=""))
+        .filter(
+            Q(cio_accepted_at=None)
+            | Q(host_accepted_at=None)
+            | Q(start_date=None)
+            | Q(end_date=None)
+            | Q(appointment_form="")
+        )
         .values_list("pk", flat=True),
-    )  # fmt: skip
+    )
     problems += _cap(
         "running or finished dispatch without its start or notice",
         Dispatch.objects.filter(state__in=[S.ACTIVE, S.EXTENDED, S.COMPLETED])
@@ -318,9 +347,9 @@ def check_dispatches() -> list[str]:
     )
     problems += _cap(
         "completed dispatch not ended on its end date",
-        Dispatch.objects.filter(state=S.COMPLETED).exclude(ended_on=F("end_date")).values_list(
-            "pk", flat=True
-        ),
+        Dispatch.objects.filter(state=S.COMPLETED)
+        .exclude(ended_on=F("end_date"))
+        .values_list("pk", flat=True),
     )
     problems += _cap(
         "early end without its day or reason",
@@ -347,9 +376,11 @@ def check_dispatches() -> list[str]:
         .values_list("pk", flat=True),
     )
     busy = defaultdict(list)
-    dispatches = Dispatch.objects.exclude(state=S.DECLINED).select_related(
-        "request__request_round", "application"
-    ).prefetch_related("extensions")  # fmt: skip
+    dispatches = (
+        Dispatch.objects.exclude(state=S.DECLINED)
+        .select_related("request__request_round", "application")
+        .prefetch_related("extensions")
+    )
     for d in dispatches:
         busy[d.application_id].append(d)
         if d.start_date and d.end_date:
@@ -372,7 +403,8 @@ def check_dispatches() -> list[str]:
         for before, after in zip(terms, terms[1:], strict=False):
             if before.last_day() >= after.first_day():
                 problems.append(
-                    f"two dispatches at once for candidate {application_id}: {before.pk}, {after.pk}"
+                    f"two dispatches at once for candidate {application_id}: "
+                    f"{before.pk}, {after.pk}"
                 )
     return problems[: LIMIT * 3]
 
@@ -382,9 +414,15 @@ def check_progress() -> list[str]:
 
     problems = []
     reports = MonthlyReport.objects.select_related("dispatch").only(
-        "pk", "month", "state", "submitted_at", "dispatch__start_date", "dispatch__started_on",
-        "dispatch__end_date", "dispatch__ended_on",
-    )  # fmt: skip
+        "pk",
+        "month",
+        "state",
+        "submitted_at",
+        "dispatch__start_date",
+        "dispatch__started_on",
+        "dispatch__end_date",
+        "dispatch__ended_on",
+    )
     for report in reports.iterator(chunk_size=5000):
         d = report.dispatch
         start = d.started_on or d.start_date
@@ -494,7 +532,9 @@ def check_search_index(*, sample: int = 3000) -> list[str]:
             for e in SearchEntry.objects.filter(kind=kind, object_id__in=batch):
                 doc = expected.get(e.object_id)
                 if doc is None:
-                    problems.append(f"search entry of a document not published: {kind} {e.object_id}")
+                    problems.append(
+                        f"search entry of a document not published: {kind} {e.object_id}"
+                    )
                 elif (e.title, e.text) != doc:
                     problems.append(f"search entry differs from its document: {kind} {e.object_id}")
                 elif position in chosen and (
@@ -519,7 +559,9 @@ def check_readiness() -> list[str]:
         answered=Count("answers", distinct=True),
         asked=Count("questionnaire__questions", distinct=True),
     ).filter(answered__lt=F("asked"))
-    return problems + _cap("submitted assessment with a question unanswered", unanswered.values_list("pk", flat=True))
+    return problems + _cap(
+        "submitted assessment with a question unanswered", unanswered.values_list("pk", flat=True)
+    )
 
 
 CHECKS = [
@@ -536,5 +578,3 @@ CHECKS = [
     check_claims,
     check_search_index,
 ]
-
-

@@ -164,13 +164,16 @@ class _Loader:
         have = set(Organisation.objects.values_list("local_government_id", flat=True))
         bulk.create(
             [
-                Organisation(kind=Organisation.Kind.LOCAL_GOVERNMENT, name=str(lg),
-                             local_government=lg)
+                Organisation(
+                    kind=Organisation.Kind.LOCAL_GOVERNMENT, name=str(lg), local_government=lg
+                )
                 for lg in governments
                 if lg.code not in have and (lg.code in chosen or lg.kind == Kind.PREFECTURE)
             ]
-        )  # fmt: skip
-        orgs = {o.local_government_id: o for o in Organisation.objects.exclude(local_government=None)}
+        )
+        orgs = {
+            o.local_government_id: o for o in Organisation.objects.exclude(local_government=None)
+        }
         users = []
         joined = at(self.today - dt.timedelta(days=4 * 365))
         for lg in self.municipalities:
@@ -179,17 +182,30 @@ class _Loader:
                 ("counterpart", Role.HOST_LIAISON, "情報政策担当"),
                 ("head", Role.HOST_HEAD, "首長"),
             ):
-                users.append(self._user(f"{PREFIX}{lg.code}-{suffix}", role, orgs[lg.code],
-                                        lg.name, first, joined))  # fmt: skip
+                users.append(
+                    self._user(
+                        f"{PREFIX}{lg.code}-{suffix}", role, orgs[lg.code], lg.name, first, joined
+                    )
+                )
         for lg in prefectures:
-            users.append(self._user(f"{PREFIX}{lg.code}-pref", Role.PREFECTURE_COORDINATOR,
-                                    orgs[lg.code], lg.name, "DX推進担当", joined))  # fmt: skip
+            users.append(
+                self._user(
+                    f"{PREFIX}{lg.code}-pref",
+                    Role.PREFECTURE_COORDINATOR,
+                    orgs[lg.code],
+                    lg.name,
+                    "DX推進担当",
+                    joined,
+                )
+            )
         bulk.create(users)
         by_name = {u.username: u for u in User.objects.filter(username__startswith=PREFIX)}
         self.staff_of = {
-            lg.code: tuple(by_name[f"{PREFIX}{lg.code}-{s}"] for s in ("liaison", "counterpart", "head"))
+            lg.code: tuple(
+                by_name[f"{PREFIX}{lg.code}-{s}"] for s in ("liaison", "counterpart", "head")
+            )
             for lg in self.municipalities
-        }  # fmt: skip
+        }
         audit = Audit()
         for user in by_name.values():
             audit.add(joined, None, "accounts.user.created", user, {"role": user.role})
@@ -221,11 +237,17 @@ class _Loader:
             liaison = self.staff_of[lg.code][0]
             when = at(done_on + dt.timedelta(days=self.rng.randrange(60)))
             assessments.append(
-                Assessment(local_government=lg, questionnaire=questionnaire,
-                           state=Assessment.State.SUBMITTED, started_by=liaison,
-                           created_at=when - dt.timedelta(days=7), updated_at=when,
-                           submitted_at=when, submitted_by=liaison)
-            )  # fmt: skip
+                Assessment(
+                    local_government=lg,
+                    questionnaire=questionnaire,
+                    state=Assessment.State.SUBMITTED,
+                    started_by=liaison,
+                    created_at=when - dt.timedelta(days=7),
+                    updated_at=when,
+                    submitted_at=when,
+                    submitted_by=liaison,
+                )
+            )
         bulk.create(assessments)
         answers, ratings = [], []
         audit = Audit()
@@ -234,14 +256,23 @@ class _Loader:
                 options = list(question.options.all())
                 option = self.rng.choice(options[len(options) // 2 :] or options)
                 evidence = "議事録・決裁文書あり" if question.evidence_required else ""
-                answers.append(Answer(assessment=assessment, question=question, option=option,
-                                      evidence=evidence))  # fmt: skip
+                answers.append(
+                    Answer(
+                        assessment=assessment, question=question, option=option, evidence=evidence
+                    )
+                )
             for challenge in Challenge.values:
-                ratings.append(ChallengeRating(assessment=assessment, challenge=challenge,
-                                               severity=self.rng.randrange(4)))  # fmt: skip
-            audit.path(assessment, "state",
-                       [(Assessment.State.SUBMITTED, assessment.submitted_at,
-                         assessment.submitted_by)], initial=Assessment.State.DRAFT)  # fmt: skip
+                ratings.append(
+                    ChallengeRating(
+                        assessment=assessment, challenge=challenge, severity=self.rng.randrange(4)
+                    )
+                )
+            audit.path(
+                assessment,
+                "state",
+                [(Assessment.State.SUBMITTED, assessment.submitted_at, assessment.submitted_by)],
+                initial=Assessment.State.DRAFT,
+            )
         bulk.create(answers, batch=5000)
         bulk.create(ratings, batch=5000)
         audit.flush()
@@ -253,11 +284,20 @@ class _Loader:
         year = self.years[0] - 1
         start = at(dt.date(year, 7, 10), 13)
         people = [p for lg in self.municipalities for p in self.staff_of[lg.code][:2]]
-        session = bulk.create([TrainingSession(
-            course=course, starts_at=start, ends_at=start + dt.timedelta(hours=4),
-            place="オンライン（全国一斉 外部人材活用研修）", online=True,
-            url="https://meet.demo.ciodispatch.example.jp/readiness",
-            capacity=len(people), created_at=start - dt.timedelta(days=30))])[0]  # fmt: skip
+        session = bulk.create(
+            [
+                TrainingSession(
+                    course=course,
+                    starts_at=start,
+                    ends_at=start + dt.timedelta(hours=4),
+                    place="オンライン（全国一斉 外部人材活用研修）",
+                    online=True,
+                    url="https://meet.demo.ciodispatch.example.jp/readiness",
+                    capacity=len(people),
+                    created_at=start - dt.timedelta(days=30),
+                )
+            ]
+        )[0]
         self._enrol(session, course, people, "RD", year)
         self.step(f"readiness training: {len(people)} host staff completed")
 
@@ -271,17 +311,31 @@ class _Loader:
             score = 60 + self.rng.randrange(41) if course.has_assessment else None
             if score is not None:
                 score = max(score, course.pass_score or 0)
-            enrolments.append(Enrolment(
-                session=session, user=person, state=Enrolment.State.COMPLETED, score=score,
-                completed_at=done, certificate_number=f"{prefix}-{year}-{counter.last:06d}",
-                created_at=session.starts_at - dt.timedelta(days=14), updated_at=done))  # fmt: skip
+            enrolments.append(
+                Enrolment(
+                    session=session,
+                    user=person,
+                    state=Enrolment.State.COMPLETED,
+                    score=score,
+                    completed_at=done,
+                    certificate_number=f"{prefix}-{year}-{counter.last:06d}",
+                    created_at=session.starts_at - dt.timedelta(days=14),
+                    updated_at=done,
+                )
+            )
         counter.save(update_fields=["last"])
         bulk.create(enrolments, batch=5000)
         for e in enrolments:
             audit.add(e.created_at, e.user, "training.enrol", e)
-            audit.path(e, "state", [(Enrolment.State.ATTENDED, session.ends_at, None),
-                                    (Enrolment.State.COMPLETED, done, None)],
-                       initial=Enrolment.State.ENROLLED)  # fmt: skip
+            audit.path(
+                e,
+                "state",
+                [
+                    (Enrolment.State.ATTENDED, session.ends_at, None),
+                    (Enrolment.State.COMPLETED, done, None),
+                ],
+                initial=Enrolment.State.ENROLLED,
+            )
         audit.flush()
         return enrolments
 
@@ -294,9 +348,18 @@ class _Loader:
         cohort = round(total * 0.24)
         plan = [("cohort", i) for i in range(3) for _ in range(cohort)]
         others = total - len(plan)
-        shares = [(S.DRAFT, 8), (S.APPLIED, 5), (S.SCREENING, 5), (S.INTERVIEW, 4),
-                  (S.TRAINING, 5), (S.REJECTED, 6), (S.WITHDRAWN, 4), (S.SUSPENDED, 1),
-                  (S.REVOKED, 1), (S.CERTIFIED, 10)]  # fmt: skip
+        shares = [
+            (S.DRAFT, 8),
+            (S.APPLIED, 5),
+            (S.SCREENING, 5),
+            (S.INTERVIEW, 4),
+            (S.TRAINING, 5),
+            (S.REJECTED, 6),
+            (S.WITHDRAWN, 4),
+            (S.SUSPENDED, 1),
+            (S.REVOKED, 1),
+            (S.CERTIFIED, 10),
+        ]
         weight = sum(w for _s, w in shares)
         for state, w in shares:
             plan += [("state", state)] * max(1, round(others * w / weight))
@@ -305,15 +368,26 @@ class _Loader:
             review_round = ReviewRound.objects.filter(fiscal_year=year).first()
             if review_round is None:
                 review_round = ReviewRound.objects.create(
-                    fiscal_year=year, title=f"{year}年度 認定CIO 審査")
-            rounds[year] = review_round  # fmt: skip
+                    fiscal_year=year, title=f"{year}年度 認定CIO 審査"
+                )
+            rounds[year] = review_round
         template = ReviewRound.objects.filter(criteria__isnull=False).distinct().first()
         assert template is not None, "the ordinary demo sets the review criteria"
         for review_round in rounds.values():
             if not review_round.criteria.exists():
-                bulk.create([ReviewCriterion(review_round=review_round, key=c.key, title=c.title,
-                                             description=c.description, weight=c.weight,
-                                             order=c.order) for c in template.criteria.all()])  # fmt: skip
+                bulk.create(
+                    [
+                        ReviewCriterion(
+                            review_round=review_round,
+                            key=c.key,
+                            title=c.title,
+                            description=c.description,
+                            weight=c.weight,
+                            order=c.order,
+                        )
+                        for c in template.criteria.all()
+                    ]
+                )
         criteria = {y: list(r.criteria.all()) for y, r in rounds.items()}
         users, apps = [], []
         self.cohorts: list[list[Application]] = [[], [], []]
@@ -331,14 +405,19 @@ class _Loader:
                 if what in (S.SUSPENDED, S.REVOKED, S.CERTIFIED):
                     applied = dt.date(self.current_fy - 1, 5, 10)
                     review_year = self.current_fy - 1
-            user = User(username=username, role=Role.CANDIDATE, password=self.password,
-                        email=f"{username}@demo.ciodispatch.example.jp",
-                        last_name="候補", first_name=f"{number:05d}",
-                        date_joined=at(applied - dt.timedelta(days=10)))  # fmt: skip
+            user = User(
+                username=username,
+                role=Role.CANDIDATE,
+                password=self.password,
+                email=f"{username}@demo.ciodispatch.example.jp",
+                last_name="候補",
+                first_name=f"{number:05d}",
+                date_joined=at(applied - dt.timedelta(days=10)),
+            )
             users.append(user)
             apps.append((user, kind, what, applied, path, review_year))
         bulk.create(users, batch=5000)
-        rows, children, audit = [], [], Audit()
+        rows, audit = [], Audit()
         for user, kind, what, applied, path, review_year in apps:
             app = self._application(user, applied, path, rounds.get(review_year))
             rows.append((app, kind, what, applied, path, review_year))
@@ -350,31 +429,67 @@ class _Loader:
                 self.cohorts[what].append(app)
             if not path:
                 continue  # a draft: nothing filed yet
-            career.append(CareerEntry(application=app, organisation="株式会社デジタル基盤",
-                                      role="情報システム部長", start_year=2010, end_year=None,
-                                      public_sector=False, description="基幹系のクラウド移行を統括"))  # fmt: skip
-            skills.append(SkillClaim(application=app, role=self.rng.choice(SKILL_ROLES),
-                                     level=self.rng.randint(2, 4), evidence="自治体向け案件の統括"))  # fmt: skip
+            career.append(
+                CareerEntry(
+                    application=app,
+                    organisation="株式会社デジタル基盤",
+                    role="情報システム部長",
+                    start_year=2010,
+                    end_year=None,
+                    public_sector=False,
+                    description="基幹系のクラウド移行を統括",
+                )
+            )
+            skills.append(
+                SkillClaim(
+                    application=app,
+                    role=self.rng.choice(SKILL_ROLES),
+                    level=self.rng.randint(2, 4),
+                    evidence="自治体向け案件の統括",
+                )
+            )
             if not app.no_vendor_affiliations:
-                vendors.append(VendorAffiliation(application=app, vendor=self.rng.choice(VENDORS),
-                                                 kind="employee", start_date=dt.date(2012, 4, 1)))  # fmt: skip
+                vendors.append(
+                    VendorAffiliation(
+                        application=app,
+                        vendor=self.rng.choice(VENDORS),
+                        kind="employee",
+                        start_date=dt.date(2012, 4, 1),
+                    )
+                )
             steps = self._dates(applied, path)
-            audit.path(app, "state", [(s, when, self._actor(s, app)) for s, when in steps],
-                       initial=S.DRAFT)  # fmt: skip
+            audit.path(
+                app, "state", [(s, when, self._actor(s, app)) for s, when in steps], initial=S.DRAFT
+            )
             reached = [s for s, _w in steps]
             if S.SCREENING in reached:
                 screening = dict(steps)[S.SCREENING]
                 scored = any(s in reached for s in (S.INTERVIEW, S.TRAINING, S.REJECTED))
                 for reviewer in self.reviewers:
-                    assignments.append((ReviewAssignment(
-                        application=app, reviewer=reviewer, assigned_at=screening,
-                        submitted_at=screening + dt.timedelta(days=7) if scored else None),
-                        scored, review_year))  # fmt: skip
+                    assignments.append(
+                        (
+                            ReviewAssignment(
+                                application=app,
+                                reviewer=reviewer,
+                                assigned_at=screening,
+                                submitted_at=screening + dt.timedelta(days=7) if scored else None,
+                            ),
+                            scored,
+                            review_year,
+                        )
+                    )
             if S.INTERVIEW in reached and len(reached) > reached.index(S.INTERVIEW) + 1:
                 held = dict(steps)[S.INTERVIEW] + dt.timedelta(days=5)
-                interviews.append(Interview(application=app, scheduled_at=held,
-                                            place="オンライン", interviewers="審査 委員",
-                                            notes="公共での経験と意欲を確認", created_at=held))  # fmt: skip
+                interviews.append(
+                    Interview(
+                        application=app,
+                        scheduled_at=held,
+                        place="オンライン",
+                        interviewers="審査 委員",
+                        notes="公共での経験と意欲を確認",
+                        created_at=held,
+                    )
+                )
             if S.CERTIFIED in reached:
                 public_sector_people.append((app, dict(steps)[S.TRAINING]))
         bulk.create(career, batch=5000)
@@ -382,14 +497,23 @@ class _Loader:
         bulk.create(vendors, batch=5000)
         bulk.create(interviews, batch=5000)
         bulk.create([a for a, _s, _y in assignments], batch=5000)
-        scores = [Score(assignment=a, criterion=c, score=self.rng.randint(3, 5),
-                        comment="実績・意欲とも十分")
-                  for a, scored, year in assignments if scored for c in criteria[year]]  # fmt: skip
+        scores = [
+            Score(
+                assignment=a,
+                criterion=c,
+                score=self.rng.randint(3, 5),
+                comment="実績・意欲とも十分",
+            )
+            for a, scored, year in assignments
+            if scored
+            for c in criteria[year]
+        ]
         bulk.create(scores, batch=5000)
         audit.flush()
         self._public_sector_training(public_sector_people)
-        self.step(f"{len(rows)} candidates, {len(assignments)} review assignments, "
-                  f"{len(scores)} scores")  # fmt: skip
+        self.step(
+            f"{len(rows)} candidates, {len(assignments)} review assignments, {len(scores)} scores"
+        )
 
     def _path(self, state: str) -> list[str]:
         S = Application.State
@@ -407,8 +531,17 @@ class _Loader:
         }[state]
 
     def _dates(self, applied: dt.date, path: list[str]) -> list[tuple[str, dt.datetime]]:
-        gaps = {"applied": 0, "screening": 7, "interview": 21, "training": 35, "certified": 90,
-                "rejected": 30, "withdrawn": 10, "suspended": 200, "revoked": 220}  # fmt: skip
+        gaps = {
+            "applied": 0,
+            "screening": 7,
+            "interview": 21,
+            "training": 35,
+            "certified": 90,
+            "rejected": 30,
+            "withdrawn": 10,
+            "suspended": 200,
+            "revoked": 220,
+        }
         return [(s, at(applied + dt.timedelta(days=gaps[s]), 10)) for s in path]
 
     def _actor(self, state, app):
@@ -445,8 +578,10 @@ class _Loader:
             work_place=["on_site", "remote", "either"][number % 3],
             regions=["kanto", "kyushu", "kinki"][: 1 + number % 3],
             no_vendor_affiliations=number % 5 != 0,
-            motivation=("地方自治体の業務改革に、民間で培ったプロジェクト運営と"
-                        "クラウド移行の経験を活かしたい。" * 3),  # fmt: skip
+            motivation=(
+                "地方自治体の業務改革に、民間で培ったプロジェクト運営と"
+                "クラウド移行の経験を活かしたい。" * 3
+            ),
             consent_version="2026-04" if filed else "",
             consent_at=at(applied) if filed else None,
             created_at=at(applied - dt.timedelta(days=10)),
@@ -467,10 +602,18 @@ class _Loader:
             by_year.setdefault(fiscal_year(training_at.date()), []).append((app, training_at))
         for year, group in sorted(by_year.items()):
             start = min(t for _a, t in group) + dt.timedelta(days=14)
-            session = bulk.create([TrainingSession(
-                course=course, starts_at=start, ends_at=start + dt.timedelta(hours=7),
-                place="中央合同庁舎第8号館 講堂", capacity=len(group),
-                created_at=start - dt.timedelta(days=30))])[0]  # fmt: skip
+            session = bulk.create(
+                [
+                    TrainingSession(
+                        course=course,
+                        starts_at=start,
+                        ends_at=start + dt.timedelta(hours=7),
+                        place="中央合同庁舎第8号館 講堂",
+                        capacity=len(group),
+                        created_at=start - dt.timedelta(days=30),
+                    )
+                ]
+            )[0]
             self._enrol(session, course, [a.user for a, _t in group], "PS", year)
             # The certification came after the training: move it to the day after.
             for app, _t in group:
@@ -486,18 +629,26 @@ class _Loader:
         opened = dt.date(year - 1, 9, 1)
         with simulated_clock(opened) as clock:
             request_round = requests.configure_round(
-                year, actor=None, title=f"{year}年度 認定CIO派遣 要請受付（全国）",
-                requests_open=opened, requests_close=dt.date(year - 1, 11, 30),
-                dispatch_start=dt.date(year, 4, 1), population_limit=None,
-                min_readiness_score=None)  # fmt: skip
+                year,
+                actor=None,
+                title=f"{year}年度 認定CIO派遣 要請受付（全国）",
+                requests_open=opened,
+                requests_close=dt.date(year - 1, 11, 30),
+                dispatch_start=dt.date(year, 4, 1),
+                population_limit=None,
+                min_readiness_score=None,
+            )
             self._requests(request_round, year)
             clock.set(at(dt.date(year - 1, 12, 1)))
             match_round = rounds.configure_round(
-                request_round, actor=self.office,
+                request_round,
+                actor=self.office,
                 candidates_rank_from=dt.date(year - 1, 12, 1),
                 candidates_rank_until=dt.date(year - 1, 12, 25),
-                hosts_rank_until=dt.date(year, 1, 20), publish_on=dt.date(year, 1, 31),
-                seed=year * 10_000 + 131)  # fmt: skip
+                hosts_rank_until=dt.date(year, 1, 20),
+                publish_on=dt.date(year, 1, 31),
+                seed=year * 10_000 + 131,
+            )
             rounds.open_candidate_ranking(match_round, actor=self.office)
             posts = list(match_round.posts.select_related("request"))
             for post in posts:
@@ -535,31 +686,55 @@ class _Loader:
             if number % 25 == 24:
                 state = plan[(number // 25) % len(plan)]
             filed = state != S.DRAFT
-            rows.append(DispatchRequest(
-                request_round=request_round, host=lg, filed_by=liaison, state=state,
-                title=f"{lg.name} 行政DX推進（{year}年度）",
-                goals="窓口のオンライン化と基幹系の標準化を進め、職員の業務時間を削減する。",
-                challenges=["talent_shortage", "vendor_dependency"],
-                skill_roles=[self.rng.choice(SKILL_ROLES)],
-                term_months=self.rng.choice([6, 12, 12, 18, 24]),
-                start_date=request_round.dispatch_start,
-                work_pattern="part_time", days_per_week=2, work_place="either",
-                appointment_form="special_part_time", budget_yen=6_000_000,
-                pay_yen_per_month=400_000,
-                vendors=[self.rng.choice(VENDORS)] if number % 3 == 0 else [],
-                no_vendors=number % 3 != 0,
-                authority_statement=AUTHORITY,
-                liaison=liaison, counterpart=counterpart, created_at=created,
-                updated_at=created + dt.timedelta(days=20),
-                submitted_at=created + dt.timedelta(days=10) if filed else None,
-            ))  # fmt: skip
+            rows.append(
+                DispatchRequest(
+                    request_round=request_round,
+                    host=lg,
+                    filed_by=liaison,
+                    state=state,
+                    title=f"{lg.name} 行政DX推進（{year}年度）",
+                    goals="窓口のオンライン化と基幹系の標準化を進め、職員の業務時間を削減する。",
+                    challenges=["talent_shortage", "vendor_dependency"],
+                    skill_roles=[self.rng.choice(SKILL_ROLES)],
+                    term_months=self.rng.choice([6, 12, 12, 18, 24]),
+                    start_date=request_round.dispatch_start,
+                    work_pattern="part_time",
+                    days_per_week=2,
+                    work_place="either",
+                    appointment_form="special_part_time",
+                    budget_yen=6_000_000,
+                    pay_yen_per_month=400_000,
+                    vendors=[self.rng.choice(VENDORS)] if number % 3 == 0 else [],
+                    no_vendors=number % 3 != 0,
+                    authority_statement=AUTHORITY,
+                    liaison=liaison,
+                    counterpart=counterpart,
+                    created_at=created,
+                    updated_at=created + dt.timedelta(days=20),
+                    submitted_at=created + dt.timedelta(days=10) if filed else None,
+                )
+            )
         bulk.create(rows)
         kpis = []
         for req in rows:
-            kpis.append(KPI(request=req, name="オンライン申請の件数", unit="件",
-                            baseline=Decimal(100), target=Decimal(500)))  # fmt: skip
-            kpis.append(KPI(request=req, name="窓口の待ち時間", unit="分",
-                            baseline=Decimal(40), target=Decimal(15)))  # fmt: skip
+            kpis.append(
+                KPI(
+                    request=req,
+                    name="オンライン申請の件数",
+                    unit="件",
+                    baseline=Decimal(100),
+                    target=Decimal(500),
+                )
+            )
+            kpis.append(
+                KPI(
+                    request=req,
+                    name="窓口の待ち時間",
+                    unit="分",
+                    baseline=Decimal(40),
+                    target=Decimal(15),
+                )
+            )
         bulk.create(kpis)
         audit = Audit()
         for req in rows:
@@ -576,15 +751,20 @@ class _Loader:
                 req.commitment_text = requests.commitment_text(req)
                 req.eligibility = [c.as_dict() for c in evaluate(req)]
                 assert all(c["passed"] for c in req.eligibility), req.eligibility
-                steps += [(S.COMMITTED, req.committed_at, head), (S.ELIGIBLE, req.committed_at, head)]
+                steps += [
+                    (S.COMMITTED, req.committed_at, head),
+                    (S.ELIGIBLE, req.committed_at, head),
+                ]
                 if req.state in (S.APPROVED, S.REJECTED):
                     if req.state == S.REJECTED:
                         req.office_comment = "今年度の予算枠を超えるため。"
                     steps.append((req.state, t + dt.timedelta(days=20), self.office))
             audit.path(req, "state", steps, initial=S.DRAFT)
         DispatchRequest.objects.bulk_update(
-            rows, ["office_comment", "committed_by", "committed_at", "commitment_text",
-                   "eligibility"], batch_size=1000)  # fmt: skip
+            rows,
+            ["office_comment", "committed_by", "committed_at", "commitment_text", "eligibility"],
+            batch_size=1000,
+        )
         audit.flush()
 
     def _rank(self, match_round, posts, cohort) -> int:
@@ -598,8 +778,11 @@ class _Loader:
         rows = []
         for app in cohort:
             mine = vendors.get(app.pk)
-            allowed = [(p, w) for p, w in zip(posts, weights, strict=True)
-                       if not (mine and mine in (p.request.vendors or []))]  # fmt: skip
+            allowed = [
+                (p, w)
+                for p, w in zip(posts, weights, strict=True)
+                if not (mine and mine in (p.request.vendors or []))
+            ]
             picked: list[int] = []
             seen = set()
             choices = min(20, len(allowed))
@@ -613,8 +796,13 @@ class _Loader:
         audit = Audit()
         when = timezone.now()
         for ranking in rows:
-            audit.add(when, ranking.application.user, "matchround.ranking.candidate", match_round,
-                      {"application": ranking.application_id, "posts": len(ranking.posts)})  # fmt: skip
+            audit.add(
+                when,
+                ranking.application.user,
+                "matchround.ranking.candidate",
+                match_round,
+                {"application": ranking.application_id, "posts": len(ranking.posts)},
+            )
         audit.flush()
         self.applicants: dict[int, list[int]] = {}
         for ranking in rows:
@@ -630,8 +818,9 @@ class _Loader:
                 continue
             self.rng.shuffle(ids)
             liaison = self.staff_of[post.request.host_id][0]
-            rows.append(HostRanking(post=post, applications=ids, updated_by=liaison,
-                                    updated_at=when))  # fmt: skip
+            rows.append(
+                HostRanking(post=post, applications=ids, updated_by=liaison, updated_at=when)
+            )
             audit.add(when, liaison, "matchround.ranking.host", post, {"applications": len(ids)})
         bulk.create(rows)
         audit.flush()
@@ -667,8 +856,13 @@ class _Loader:
                 for app in free:
                     if not (vendors.get(app.pk) and vendors[app.pk] in (d.request.vendors or [])):
                         free.remove(app)
-                        new = Dispatch(request=d.request, application=app, match_round=match_round,
-                                       replaces=d, proposed_at=d.declined_at + dt.timedelta(days=3))  # fmt: skip
+                        new = Dispatch(
+                            request=d.request,
+                            application=app,
+                            match_round=match_round,
+                            replaces=d,
+                            proposed_at=d.declined_at + dt.timedelta(days=3),
+                        )
                         replacements.append(new)
                         break
                 continue
@@ -677,21 +871,45 @@ class _Loader:
         audit.flush()
         bulk.create(replacements)
         for new in replacements:
-            audit.add(new.proposed_at, self.office, "dispatches.fill_place", new,
-                      {"replaces": new.replaces_id, "application": new.application_id},
-                      reason="辞退のため、プールから候補者を提案")  # fmt: skip
-            self._run_term(new, self.staff_of[new.request.host_id][0], audit,
-                           accepted=new.proposed_at + dt.timedelta(days=5))  # fmt: skip
+            audit.add(
+                new.proposed_at,
+                self.office,
+                "dispatches.fill_place",
+                new,
+                {"replaces": new.replaces_id, "application": new.application_id},
+                reason="辞退のため、プールから候補者を提案",
+            )
+            self._run_term(
+                new,
+                self.staff_of[new.request.host_id][0],
+                audit,
+                accepted=new.proposed_at + dt.timedelta(days=5),
+            )
         Dispatch.objects.bulk_update(replacements, self.DISPATCH_FIELDS, batch_size=1000)
         audit.flush()
 
     DISPATCH_FIELDS = [
-        "state", "cio_accepted_at", "host_accepted_at", "host_accepted_by", "declined_at",
-        "declined_by", "decline_reason", "appointment_form", "start_date", "end_date",
-        "pay_yen_per_month", "days_per_week", "authority_statement", "appointment_set_at",
-        "appointment_confirmed_at", "notice_number", "notice_issued_at", "started_on",
-        "ended_on", "end_reason",
-    ]  # fmt: skip
+        "state",
+        "cio_accepted_at",
+        "host_accepted_at",
+        "host_accepted_by",
+        "declined_at",
+        "declined_by",
+        "decline_reason",
+        "appointment_form",
+        "start_date",
+        "end_date",
+        "pay_yen_per_month",
+        "days_per_week",
+        "authority_statement",
+        "appointment_set_at",
+        "appointment_confirmed_at",
+        "notice_number",
+        "notice_issued_at",
+        "started_on",
+        "ended_on",
+        "end_reason",
+    ]
 
     def _run_term(self, d: Dispatch, liaison, audit: Audit, accepted=None) -> None:
         S = Dispatch.State
@@ -726,13 +944,26 @@ class _Loader:
                 d.end_reason = "本人の体調不良により、双方合意のうえ終了。"
                 d.state = S.ENDED_EARLY
                 steps.append((S.ENDED_EARLY, at(d.ended_on, 17), self.office))
-            elif number in (7, 11) and longer <= limit and d.end_date - dt.timedelta(days=60) < self.today:
+            elif (
+                number in (7, 11)
+                and longer <= limit
+                and d.end_date - dt.timedelta(days=60) < self.today
+            ):
                 asked = at(d.end_date - dt.timedelta(days=60))
-                self.extensions.append(Extension(
-                    dispatch=d, state=Extension.State.APPROVED, previous_end=d.end_date,
-                    new_end=longer, reason="標準化対応の山場が続くため6か月延長したい。",
-                    requested_by=liaison, requested_at=asked, decided_by=self.office,
-                    decided_at=asked + dt.timedelta(days=10), decision_reason="成果が見込める。"))  # fmt: skip
+                self.extensions.append(
+                    Extension(
+                        dispatch=d,
+                        state=Extension.State.APPROVED,
+                        previous_end=d.end_date,
+                        new_end=longer,
+                        reason="標準化対応の山場が続くため6か月延長したい。",
+                        requested_by=liaison,
+                        requested_at=asked,
+                        decided_by=self.office,
+                        decided_at=asked + dt.timedelta(days=10),
+                        decision_reason="成果が見込める。",
+                    )
+                )
                 d.end_date = longer
                 d.state = S.EXTENDED
                 steps.append((S.EXTENDED, asked + dt.timedelta(days=10), self.office))
@@ -747,14 +978,25 @@ class _Loader:
         bulk.create(self.extensions)
         audit = Audit()
         for ext in self.extensions:
-            audit.path(ext, "state", [(Extension.State.APPROVED, ext.decided_at, self.office)],
-                       initial=Extension.State.REQUESTED)  # fmt: skip
-        due = list(Application.objects.filter(state=S.CERTIFIED, certified_until__lt=self.today,
-                                              user__username__startswith=PREFIX))  # fmt: skip
+            audit.path(
+                ext,
+                "state",
+                [(Extension.State.APPROVED, ext.decided_at, self.office)],
+                initial=Extension.State.REQUESTED,
+            )
+        due = list(
+            Application.objects.filter(
+                state=S.CERTIFIED, certified_until__lt=self.today, user__username__startswith=PREFIX
+            )
+        )
         for app in due:
             app.state = S.EXPIRED
-            audit.path(app, "state", [(S.EXPIRED, at(app.certified_until + dt.timedelta(days=1), 0, 10), None)],
-                       initial=S.CERTIFIED)  # fmt: skip
+            audit.path(
+                app,
+                "state",
+                [(S.EXPIRED, at(app.certified_until + dt.timedelta(days=1), 0, 10), None)],
+                initial=S.CERTIFIED,
+            )
         Application.objects.bulk_update(due, ["state"], batch_size=2000)
         audit.flush()
         self.step(f"{len(self.extensions)} extensions; {len(due)} certifications expired")
@@ -763,19 +1005,30 @@ class _Loader:
 
     def progress(self) -> None:
         dispatches = list(
-            Dispatch.objects.filter(started_on__isnull=False, application__user__username__startswith=PREFIX)
-            .select_related("request__host", "application__user").order_by("pk")
-        )  # fmt: skip
+            Dispatch.objects.filter(
+                started_on__isnull=False, application__user__username__startswith=PREFIX
+            )
+            .select_related("request__host", "application__user")
+            .order_by("pk")
+        )
         kpis: dict[int, list[KPI]] = {}
         for kpi in KPI.objects.filter(request__in={d.request_id for d in dispatches}):
             kpis.setdefault(kpi.request_id, []).append(kpi)
         plans, audit = [], Audit()
         for d in dispatches:
             when = at(d.started_on + dt.timedelta(days=20))
-            plans.append(ActionPlan(dispatch=d, state=ActionPlan.State.SUBMITTED,
-                                    summary="標準化とオンライン申請の拡大を、現場と一緒に進める。",
-                                    created_by=d.application.user, created_at=when - dt.timedelta(days=5),
-                                    updated_at=when, submitted_at=when, version=1))  # fmt: skip
+            plans.append(
+                ActionPlan(
+                    dispatch=d,
+                    state=ActionPlan.State.SUBMITTED,
+                    summary="標準化とオンライン申請の拡大を、現場と一緒に進める。",
+                    created_by=d.application.user,
+                    created_at=when - dt.timedelta(days=5),
+                    updated_at=when,
+                    submitted_at=when,
+                    version=1,
+                )
+            )
         bulk.create(plans)
         goals, milestones, people = [], [], []
         for plan in plans:
@@ -784,30 +1037,61 @@ class _Loader:
             last = d.term_end
             for k, title in enumerate(["現状業務の棚卸し", "オンライン申請の開始"]):
                 due = min(d.started_on + dt.timedelta(days=60 + 120 * k), last)
-                milestones.append(Milestone(plan=plan, title=title, due=due, lead="CIO・情報政策係"))
-            people.append(Participant(plan=plan, name="情報政策係長", department="総務課", kind="follower"))
-            people.append(Participant(plan=plan, name="窓口担当", department="市民課", kind="field"))
+                milestones.append(
+                    Milestone(plan=plan, title=title, due=due, lead="CIO・情報政策係")
+                )
+            people.append(
+                Participant(plan=plan, name="情報政策係長", department="総務課", kind="follower")
+            )
+            people.append(
+                Participant(plan=plan, name="窓口担当", department="市民課", kind="field")
+            )
         bulk.create(goals)
         bulk.create(milestones, batch=5000)
         bulk.create(people, batch=5000)
         through = Goal.kpis.through
-        bulk.create([through(goal_id=g.pk, kpi_id=kpis[g.plan.dispatch.request_id][0].pk) for g in goals],
-                    batch=5000)  # fmt: skip
+        bulk.create(
+            [through(goal_id=g.pk, kpi_id=kpis[g.plan.dispatch.request_id][0].pk) for g in goals],
+            batch=5000,
+        )
         by_plan: dict[int, list[Milestone]] = {}
         for m in milestones:
             by_plan.setdefault(m.plan_id, []).append(m)
         revisions = []
         for plan in plans:
-            snapshot = {"summary": plan.summary, "goals": [{"text": "オンライン申請を5倍にする",
-                        "kpis": [kpis[plan.dispatch.request_id][0].name]}],
-                        "milestones": [{"title": m.title, "due": m.due.isoformat(), "lead": m.lead}
-                                       for m in by_plan[plan.pk]],
-                        "people": [{"name": "情報政策係長", "department": "総務課", "kind": "follower"},
-                                   {"name": "窓口担当", "department": "市民課", "kind": "field"}]}  # fmt: skip
-            revisions.append(PlanRevision(plan=plan, version=1, content=snapshot, note="",
-                                          saved_by=plan.created_by, saved_at=plan.submitted_at))  # fmt: skip
-            audit.path(plan, "state", [(ActionPlan.State.SUBMITTED, plan.submitted_at, plan.created_by)],
-                       initial=ActionPlan.State.DRAFT)  # fmt: skip
+            snapshot = {
+                "summary": plan.summary,
+                "goals": [
+                    {
+                        "text": "オンライン申請を5倍にする",
+                        "kpis": [kpis[plan.dispatch.request_id][0].name],
+                    }
+                ],
+                "milestones": [
+                    {"title": m.title, "due": m.due.isoformat(), "lead": m.lead}
+                    for m in by_plan[plan.pk]
+                ],
+                "people": [
+                    {"name": "情報政策係長", "department": "総務課", "kind": "follower"},
+                    {"name": "窓口担当", "department": "市民課", "kind": "field"},
+                ],
+            }
+            revisions.append(
+                PlanRevision(
+                    plan=plan,
+                    version=1,
+                    content=snapshot,
+                    note="",
+                    saved_by=plan.created_by,
+                    saved_at=plan.submitted_at,
+                )
+            )
+            audit.path(
+                plan,
+                "state",
+                [(ActionPlan.State.SUBMITTED, plan.submitted_at, plan.created_by)],
+                initial=ActionPlan.State.DRAFT,
+            )
         bulk.create(revisions, batch=5000)
         audit.flush()
         reports, measurements, wins = [], [], []
@@ -820,9 +1104,18 @@ class _Loader:
                 if due > self.today:
                     break
                 sent = at(due - dt.timedelta(days=2), 15)
-                reports.append(MonthlyReport(dispatch=d, month=month, state=MonthlyReport.State.SUBMITTED,
-                                             blockers="", help_needed=False, created_by=cio,
-                                             created_at=sent - dt.timedelta(days=3), submitted_at=sent))  # fmt: skip
+                reports.append(
+                    MonthlyReport(
+                        dispatch=d,
+                        month=month,
+                        state=MonthlyReport.State.SUBMITTED,
+                        blockers="",
+                        help_needed=False,
+                        created_by=cio,
+                        created_at=sent - dt.timedelta(days=3),
+                        submitted_at=sent,
+                    )
+                )
                 month = next_month(month)
             points = [(MeasurementPoint.START, d.started_on + dt.timedelta(days=14))]
             middle = d.started_on + (d.term_end - d.started_on) / 2
@@ -833,18 +1126,32 @@ class _Loader:
             for kpi in kpis[d.request_id]:
                 for k, (point, day) in enumerate(points):
                     value = kpi.baseline + (kpi.target - kpi.baseline) * Decimal(k) / 2
-                    measurements.append(KPIMeasurement(dispatch=d, kpi=kpi, point=point, value=value,
-                                                       measured_on=day, recorded_by=cio,
-                                                       recorded_at=at(day, 16)))  # fmt: skip
+                    measurements.append(
+                        KPIMeasurement(
+                            dispatch=d,
+                            kpi=kpi,
+                            point=point,
+                            value=value,
+                            measured_on=day,
+                            recorded_by=cio,
+                            recorded_at=at(day, 16),
+                        )
+                    )
             for k in range(3):
                 day = d.started_on + dt.timedelta(days=45 + 70 * k)
                 if day > min(d.term_end, self.today):
                     break
-                wins.append(SmallWin(dispatch=d, title=f"{d.request.host.name}の小さな成功 {k + 1}",
-                                     body=self._win_body(d, k), state=SmallWin.State.PUBLISHED if k != 1
-                                     else SmallWin.State.POSTED, posted_by=liaison_of(self, d),
-                                     posted_at=at(day, 11),
-                                     published_at=at(day + dt.timedelta(days=2), 9) if k != 1 else None))  # fmt: skip
+                wins.append(
+                    SmallWin(
+                        dispatch=d,
+                        title=f"{d.request.host.name}の小さな成功 {k + 1}",
+                        body=self._win_body(d, k),
+                        state=SmallWin.State.PUBLISHED if k != 1 else SmallWin.State.POSTED,
+                        posted_by=liaison_of(self, d),
+                        posted_at=at(day, 11),
+                        published_at=at(day + dt.timedelta(days=2), 9) if k != 1 else None,
+                    )
+                )
         bulk.create(reports, batch=5000)
         plan_of = {plan.dispatch_id: plan.pk for plan in plans}
         bulk.create(measurements, batch=5000)
@@ -853,29 +1160,43 @@ class _Loader:
         for report in reports:
             for m in by_plan[plan_of[report.dispatch_id]]:
                 status = MilestoneStatus.DONE if m.due < report.month else MilestoneStatus.ON_TRACK
-                progress.append(MilestoneProgress(report=report, milestone=m, status=status, note=""))
+                progress.append(
+                    MilestoneProgress(report=report, milestone=m, status=status, note="")
+                )
         bulk.create(progress, batch=5000)
         for report in reports:
-            audit.path(report, "state", [(MonthlyReport.State.SUBMITTED, report.submitted_at,
-                                          report.created_by)], initial=MonthlyReport.State.DRAFT)  # fmt: skip
+            audit.path(
+                report,
+                "state",
+                [(MonthlyReport.State.SUBMITTED, report.submitted_at, report.created_by)],
+                initial=MonthlyReport.State.DRAFT,
+            )
         for win in wins:
             audit.add(win.posted_at, win.posted_by, "progress.win.posted", win)
             if win.state == SmallWin.State.PUBLISHED:
-                audit.path(win, "state", [(SmallWin.State.PUBLISHED, win.published_at, win.posted_by)],
-                           initial=SmallWin.State.POSTED)  # fmt: skip
+                audit.path(
+                    win,
+                    "state",
+                    [(SmallWin.State.PUBLISHED, win.published_at, win.posted_by)],
+                    initial=SmallWin.State.POSTED,
+                )
         audit.flush()
         from ciodispatch.progress.services import WIN_SEARCH_KIND
 
         published = [w for w in wins if w.state == SmallWin.State.PUBLISHED]
         bulk.create([entry(WIN_SEARCH_KIND, w.pk, w.title, w.body) for w in published], batch=2000)
         self.dispatches = dispatches
-        self.step(f"{len(plans)} plans, {len(reports)} monthly reports, {len(measurements)} KPI "
-                  f"measurements, {len(wins)} small wins ({len(published)} published)")  # fmt: skip
+        self.step(
+            f"{len(plans)} plans, {len(reports)} monthly reports, {len(measurements)} KPI "
+            f"measurements, {len(wins)} small wins ({len(published)} published)"
+        )
 
     def _win_body(self, d, k: int) -> str:
-        texts = ["窓口で申請書の記入例を見直したところ、書き直しが半分に減った。",
-                 "庁内チャットの導入で、課をまたぐ確認が翌日から当日に短縮された。",
-                 "住民向けオンライン申請の利用が前月比で二割増えた。"]  # fmt: skip
+        texts = [
+            "窓口で申請書の記入例を見直したところ、書き直しが半分に減った。",
+            "庁内チャットの導入で、課をまたぐ確認が翌日から当日に短縮された。",
+            "住民向けオンライン申請の利用が前月比で二割増えた。",
+        ]
         return f"{texts[k % 3]}（{d.request.host.prefecture}{d.request.host.name}、第{d.pk}号）"
 
     # --- incentive claims ------------------------------------------------------------------
@@ -890,9 +1211,15 @@ class _Loader:
         for programme in progs:
             for year in years:
                 if not IncentiveRule.objects.filter(programme=programme, fiscal_year=year).exists():
-                    incentives.save_rule(programme, year, programmes.rule_for(programme.code, year),
-                                         actor=self.office_admin)  # fmt: skip
-        rules = {(r.programme_id, r.fiscal_year): r for r in IncentiveRule.objects.order_by("version")}
+                    incentives.save_rule(
+                        programme,
+                        year,
+                        programmes.rule_for(programme.code, year),
+                        actor=self.office_admin,
+                    )
+        rules = {
+            (r.programme_id, r.fiscal_year): r for r in IncentiveRule.objects.order_by("version")
+        }
         programme = progs[0]
         claims, costs, audit = [], [], Audit()
         approved_by_year: dict[int, int] = {}
@@ -907,20 +1234,40 @@ class _Loader:
                 items = [Cost("pay", d.pay_yen_per_month * months), Cost("travel", 20_000 * months)]
                 rule = rules[(programme.pk, year)]
                 dispatch_year = incentives.dispatch_year_in(d, year)
-                result = calculate(rule.terms(), items, dispatch_year=dispatch_year,
-                                   fiscal_strength_index=host.fiscal_strength_index)  # fmt: skip
+                result = calculate(
+                    rule.terms(),
+                    items,
+                    dispatch_year=dispatch_year,
+                    fiscal_strength_index=host.fiscal_strength_index,
+                )
                 if not result.eligible or result.amount <= 0:
                     continue
                 filed = at(min(last + dt.timedelta(days=20), self.today - dt.timedelta(days=1)))
-                state = IncentiveClaim.State.PAID if year < self.current_fy else (
-                    [IncentiveClaim.State.DRAFT, IncentiveClaim.State.SUBMITTED,
-                     IncentiveClaim.State.APPROVED][d.pk % 3])  # fmt: skip
+                state = (
+                    IncentiveClaim.State.PAID
+                    if year < self.current_fy
+                    else (
+                        [
+                            IncentiveClaim.State.DRAFT,
+                            IncentiveClaim.State.SUBMITTED,
+                            IncentiveClaim.State.APPROVED,
+                        ][d.pk % 3]
+                    )
+                )
                 liaison = self.staff_of[host.code][0]
-                claim = IncentiveClaim(dispatch=d, programme=programme, fiscal_year=year, rule=rule,
-                                       state=state, dispatch_year=dispatch_year,
-                                       fiscal_strength_index=host.fiscal_strength_index,
-                                       computed_yen=result.amount, calculation=result.lines,
-                                       filed_by=liaison, created_at=filed)  # fmt: skip
+                claim = IncentiveClaim(
+                    dispatch=d,
+                    programme=programme,
+                    fiscal_year=year,
+                    rule=rule,
+                    state=state,
+                    dispatch_year=dispatch_year,
+                    fiscal_strength_index=host.fiscal_strength_index,
+                    computed_yen=result.amount,
+                    calculation=result.lines,
+                    filed_by=liaison,
+                    created_at=filed,
+                )
                 steps = []
                 if state != IncentiveClaim.State.DRAFT:
                     claim.submitted_at = filed + dt.timedelta(days=1)
@@ -933,11 +1280,22 @@ class _Loader:
                 if state == IncentiveClaim.State.PAID:
                     claim.paid_on = (filed + dt.timedelta(days=30)).date()
                     claim.paid_yen = result.amount
-                    steps.append((IncentiveClaim.State.PAID, filed + dt.timedelta(days=30), self.office))
+                    steps.append(
+                        (IncentiveClaim.State.PAID, filed + dt.timedelta(days=30), self.office)
+                    )
                 claims.append((claim, steps))
                 for item in items:
-                    costs.append((claim, ClaimCost(item=item.item, amount_yen=item.amount,
-                                                   spent_on=last, description=f"{item.item} {year}年度分")))  # fmt: skip
+                    costs.append(
+                        (
+                            claim,
+                            ClaimCost(
+                                item=item.item,
+                                amount_yen=item.amount,
+                                spent_on=last,
+                                description=f"{item.item} {year}年度分",
+                            ),
+                        )
+                    )
         bulk.create([c for c, _s in claims], batch=5000)
         for claim, cost in costs:
             cost.claim = claim
@@ -945,10 +1303,11 @@ class _Loader:
         for claim, steps in claims:
             audit.path(claim, "state", steps, initial=IncentiveClaim.State.DRAFT)
         audit.flush()
-        for year, amount in approved_by_year.items():
+        for year in approved_by_year:
             already = sum(
-                IncentiveClaim.objects.filter(fiscal_year=year, approved_yen__isnull=False)
-                .values_list("approved_yen", flat=True)
+                IncentiveClaim.objects.filter(
+                    fiscal_year=year, approved_yen__isnull=False
+                ).values_list("approved_yen", flat=True)
             )
             budget = ProgrammeBudget.objects.filter(fiscal_year=year).first()
             needed = math.ceil(already * 1.25 / 1_000_000) * 1_000_000
@@ -972,36 +1331,66 @@ class _Loader:
         for number in range(wanted):
             lg = governments[number % len(governments)]
             parts = self.rng.sample(paragraphs, 3)
-            cases.append(Case(
-                state=Case.State.PUBLISHED, title=f"{lg.name}の取組 第{number + 1}号",
-                summary=parts[0], body="\n\n".join(parts[1:]) + f"\n\n（事例番号 {number + 1}）",
-                theme=DOMAINS[number % len(DOMAINS)], year_from=self.years[number % 3],
-                year_to=self.years[number % 3] + 1, author_government=lg, created_by=self.office,
-                challenges=[Challenge.values[number % len(Challenge.values)]],
-                success_points=["首長のコミットメント"], spread_points=["手順書を共有"],
-                roles={"head": "首長が方針を示した", "leader": "CIOが推進"},
-                outcomes=[{"label": "処理時間", "value": "30%削減", "source": "自治体公表資料", "url": ""}],
-                sources=[], version=1, origin="national-demo", created_at=published,
-                updated_at=published, published_at=published))  # fmt: skip
+            cases.append(
+                Case(
+                    state=Case.State.PUBLISHED,
+                    title=f"{lg.name}の取組 第{number + 1}号",
+                    summary=parts[0],
+                    body="\n\n".join(parts[1:]) + f"\n\n（事例番号 {number + 1}）",
+                    theme=DOMAINS[number % len(DOMAINS)],
+                    year_from=self.years[number % 3],
+                    year_to=self.years[number % 3] + 1,
+                    author_government=lg,
+                    created_by=self.office,
+                    challenges=[Challenge.values[number % len(Challenge.values)]],
+                    success_points=["首長のコミットメント"],
+                    spread_points=["手順書を共有"],
+                    roles={"head": "首長が方針を示した", "leader": "CIOが推進"},
+                    outcomes=[
+                        {
+                            "label": "処理時間",
+                            "value": "30%削減",
+                            "source": "自治体公表資料",
+                            "url": "",
+                        }
+                    ],
+                    sources=[],
+                    version=1,
+                    origin="national-demo",
+                    created_at=published,
+                    updated_at=published,
+                    published_at=published,
+                )
+            )
         bulk.create(cases, batch=5000)
         through = Case.local_governments.through
-        bulk.create([through(case_id=c.pk, localgovernment_id=c.author_government_id) for c in cases],
-                    batch=5000)  # fmt: skip
+        bulk.create(
+            [through(case_id=c.pk, localgovernment_id=c.author_government_id) for c in cases],
+            batch=5000,
+        )
         lgs = {lg.code: lg for lg in governments}
         entries, audit = [], Audit()
         for case in cases:
             title, text = case_document(case, [lgs[case.author_government_id]])
             entries.append(entry(CASE_KIND, case.pk, title, text))
-            audit.path(case, "state", [(Case.State.IN_REVIEW, published - dt.timedelta(days=3), self.office),
-                                       (Case.State.PUBLISHED, published, self.office)],
-                       initial=Case.State.DRAFT)  # fmt: skip
+            audit.path(
+                case,
+                "state",
+                [
+                    (Case.State.IN_REVIEW, published - dt.timedelta(days=3), self.office),
+                    (Case.State.PUBLISHED, published, self.office),
+                ],
+                initial=Case.State.DRAFT,
+            )
             if len(entries) >= 5000:
                 bulk.create(entries)
                 entries = []
                 audit.flush()
         bulk.create(entries)
         audit.flush()
-        self.step(f"{len(cases)} published cases; search index {SearchEntry.objects.count()} documents")
+        self.step(
+            f"{len(cases)} published cases; search index {SearchEntry.objects.count()} documents"
+        )
 
 
 def liaison_of(loader: _Loader, d: Dispatch) -> User:
@@ -1012,9 +1401,15 @@ def entry(kind: str, object_id: int, title: str, body: str) -> SearchEntry:
     """The row ``knowhow.search.index_document`` writes for a document."""
     from ciodispatch.knowhow import text as T
 
-    return SearchEntry(kind=kind, object_id=object_id, title=title, text=body,
-                       normalised_title=T.normalise(title)[:400], normalised_text=T.normalise(body),
-                       tokens=T.index_tokens(f"{title}\n{body}"))  # fmt: skip
+    return SearchEntry(
+        kind=kind,
+        object_id=object_id,
+        title=title,
+        text=body,
+        normalised_title=T.normalise(title)[:400],
+        normalised_text=T.normalise(body),
+        tokens=T.index_tokens(f"{title}\n{body}"),
+    )
 
 
 def case_document(case: Case, governments) -> tuple[str, str]:
