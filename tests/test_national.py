@@ -4,7 +4,14 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from ciodispatch.demo.invariants import check_all, check_claims, check_progress
+from ciodispatch.demo.invariants import (
+    check_all,
+    check_claims,
+    check_progress,
+    check_rankings,
+    check_search_index,
+    check_states,
+)
 
 
 @pytest.fixture
@@ -19,7 +26,7 @@ def loaded(registry, settings):
     return load_national(factor=0.01, log=lambda line: None)
 
 
-def test_small_national_scale_satisfies_every_invariant(loaded):
+def test_small_national_scale_satisfies_every_invariant_and_corrupted_rows_fail(loaded):
     from ciodispatch.dispatches.models import Dispatch
     from ciodispatch.incentives.models import IncentiveClaim
     from ciodispatch.knowhow.models import SearchEntry
@@ -32,10 +39,7 @@ def test_small_national_scale_satisfies_every_invariant(loaded):
     assert SearchEntry.objects.count() >= 1000
     assert check_all() == []
     call_command("check_invariants")  # exits cleanly
-
-
-def test_a_corrupted_row_fails_the_checks(loaded):
-    from ciodispatch.incentives.models import IncentiveClaim
+    # The checks can fail: one corrupted row each (one test, as loading takes a while).
     from ciodispatch.progress.models import MonthlyReport
 
     claim = IncentiveClaim.objects.filter(state="paid").first()
@@ -45,5 +49,15 @@ def test_a_corrupted_row_fails_the_checks(loaded):
     late = report.dispatch.term_end.replace(day=1)
     MonthlyReport.objects.filter(pk=report.pk).update(month=late.replace(year=late.year + 1))
     assert f"monthly report outside the term: {report.pk}" in check_progress()
+    from ciodispatch.knowhow.models import Case
+    from ciodispatch.matchround.models import CandidateRanking
+
+    case = Case.objects.filter(origin="national-demo").first()
+    Case.objects.filter(pk=case.pk).update(state="withdrawn")  # by hand: no audit event
+    assert f"knowhow.case in withdrawn without its audit event: {case.pk}" in check_states()
+    assert f"search entry of a document not published: case {case.pk}" in check_search_index()
+    ranking = CandidateRanking.objects.filter(application__user__username__startswith="nat-")[0]
+    CandidateRanking.objects.filter(pk=ranking.pk).update(posts=ranking.posts + ranking.posts[:1])
+    assert any(p.startswith("ranking of more than 20 or repeated") for p in check_rankings())
     with pytest.raises(CommandError, match="invariant"):
         call_command("check_invariants")
