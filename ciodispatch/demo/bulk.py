@@ -123,3 +123,27 @@ def _repr(target: models.Model) -> str:
     if name in simple:
         return simple[name]
     return f"{target._meta.verbose_name} {target.pk}"[:200]
+
+
+def update(objects: Sequence[models.Model], fields: Sequence[str]) -> None:
+    """Write ``fields`` of many rows with one prepared UPDATE run for each (``executemany``):
+    ``bulk_update`` builds a CASE per field and row, minutes for thousands of rows."""
+    if not objects:
+        return
+    from django.db import connection
+
+    model = type(objects[0])
+    meta = model._meta
+    columns = [meta.get_field(name) for name in fields]
+    quote = connection.ops.quote_name
+    sql = "UPDATE {} SET {} WHERE {} = %s".format(
+        quote(meta.db_table),
+        ", ".join(f"{quote(f.column)} = %s" for f in columns),
+        quote(meta.pk.column),
+    )
+    rows = [
+        [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in columns] + [obj.pk]
+        for obj in objects
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)

@@ -13,11 +13,13 @@ would have recorded; what the services would refuse is never written. ``check_in
 """
 
 import datetime as dt
+import itertools
 import math
 import random
 import time
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -656,11 +658,11 @@ class _Loader:
             clock.set(at(dt.date(year - 1, 12, 10)))
             ranked = self._rank(match_round, posts, self.cohorts[index])
             clock.set(at(dt.date(year - 1, 12, 26)))
-            rounds.advance(match_round, MatchRound.Phase.HOSTS_RANK, actor=self.office)
+            self._advance(match_round, MatchRound.Phase.HOSTS_RANK)
             clock.set(at(dt.date(year, 1, 10)))
             self._host_rank(posts)
             clock.set(at(dt.date(year, 1, 21)))
-            rounds.advance(match_round, MatchRound.Phase.RUN, actor=self.office)
+            self._advance(match_round, MatchRound.Phase.RUN)
             run = rounds.start_run(match_round, actor=self.office)
             run = rounds.execute_run(run.pk)
             clock.set(at(dt.date(year, 1, 31)))
@@ -669,6 +671,15 @@ class _Loader:
         matched = sum(1 for h in run.output["assignment"].values() if h)
         self._terms(match_round, self.cohorts[index])
         self.step(f"round FY{year}: {len(posts)} posts, {ranked} rankings, {matched} matched")
+
+    def _advance(self, match_round, phase: str) -> None:
+        """What ``matchround.services.advance`` does but its mail to the hosts (the
+        notifications of the simulated past are not sent): that mail finds the posts with
+        applicants by reading every ranking of the round once per post (``applicants_of``),
+        minutes at national size."""
+        from ciodispatch.matchround.models import MATCH_ROUND_PHASES
+
+        MATCH_ROUND_PHASES.apply(match_round, phase, actor=self.office)
 
     def _requests(self, request_round, year: int) -> None:
         from ciodispatch.requests import services as requests
@@ -760,10 +771,9 @@ class _Loader:
                         req.office_comment = "今年度の予算枠を超えるため。"
                     steps.append((req.state, t + dt.timedelta(days=20), self.office))
             audit.path(req, "state", steps, initial=S.DRAFT)
-        DispatchRequest.objects.bulk_update(
+        bulk.update(
             rows,
             ["office_comment", "committed_by", "committed_at", "commitment_text", "eligibility"],
-            batch_size=1000,
         )
         audit.flush()
 
@@ -786,8 +796,10 @@ class _Loader:
             picked: list[int] = []
             seen = set()
             choices = min(20, len(allowed))
+            population = [p for p, _w in allowed]
+            cumulative = list(itertools.accumulate(w for _p, w in allowed))
             while len(picked) < choices:
-                post = self.rng.choices([p for p, _w in allowed], [w for _p, w in allowed])[0]
+                post = self.rng.choices(population, cum_weights=cumulative)[0]
                 if post.pk not in seen:
                     seen.add(post.pk)
                     picked.append(post.pk)
@@ -867,7 +879,7 @@ class _Loader:
                         break
                 continue
             self._run_term(d, liaison, audit)
-        Dispatch.objects.bulk_update(dispatches, self.DISPATCH_FIELDS, batch_size=1000)
+        bulk.update(dispatches, self.DISPATCH_FIELDS)
         audit.flush()
         bulk.create(replacements)
         for new in replacements:
@@ -885,7 +897,7 @@ class _Loader:
                 audit,
                 accepted=new.proposed_at + dt.timedelta(days=5),
             )
-        Dispatch.objects.bulk_update(replacements, self.DISPATCH_FIELDS, batch_size=1000)
+        bulk.update(replacements, self.DISPATCH_FIELDS)
         audit.flush()
 
     DISPATCH_FIELDS = [
@@ -997,7 +1009,7 @@ class _Loader:
                 [(S.EXPIRED, at(app.certified_until + dt.timedelta(days=1), 0, 10), None)],
                 initial=S.CERTIFIED,
             )
-        Application.objects.bulk_update(due, ["state"], batch_size=2000)
+        Application.objects.filter(pk__in=[a.pk for a in due]).update(state=S.EXPIRED)
         audit.flush()
         self.step(f"{len(self.extensions)} extensions; {len(due)} certifications expired")
 
@@ -1370,8 +1382,10 @@ class _Loader:
         )
         lgs = {lg.code: lg for lg in governments}
         entries, audit = [], Audit()
-        for case in cases:
+        for number, case in enumerate(cases):
             title, text = case_document(case, [lgs[case.author_government_id]])
+            if number < 50:
+                assert _same_as_knowhow_text(title, text), case.pk
             entries.append(entry(CASE_KIND, case.pk, title, text))
             audit.path(
                 case,
@@ -1399,16 +1413,61 @@ def liaison_of(loader: _Loader, d: Dispatch) -> User:
 
 def entry(kind: str, object_id: int, title: str, body: str) -> SearchEntry:
     """The row ``knowhow.search.index_document`` writes for a document."""
-    from ciodispatch.knowhow import text as T
-
     return SearchEntry(
         kind=kind,
         object_id=object_id,
         title=title,
         text=body,
-        normalised_title=T.normalise(title)[:400],
-        normalised_text=T.normalise(body),
-        tokens=T.index_tokens(f"{title}\n{body}"),
+        normalised_title=_normalised(title)[:400],
+        normalised_text=_normalised(body),
+        tokens=_tokens(f"{title}\n{body}"),
+    )
+
+
+# The national documents are recombined paragraphs: normalising and tokenising each of
+# 100,000 texts whole takes minutes, so each line is done once (cached) and the results are
+# joined. This is exact because ``knowhow.text`` works character by character, a newline
+# is a separator and separators collapse: the text of lines joined by newlines normalises to
+# their normalised forms joined by one separator, and its tokens are theirs, each once, in
+# order. The loader compares it with ``knowhow.text`` on its first documents, and
+# ``check_invariants`` computes a sample again.
+
+
+@lru_cache(maxsize=50_000)
+def _line(line: str) -> tuple[str, tuple[str, ...]]:
+    from ciodispatch.knowhow import text as T
+
+    return T.normalise(line), tuple(T.index_tokens(line).split())
+
+
+def _normalised(text: str) -> str:
+    out = ""
+    for number, line in enumerate(text.split("\n")):
+        piece = _line(line)[0]
+        if number == 0:
+            out = piece
+            continue
+        if not out.endswith(" "):
+            out += " "
+        out += piece[1:] if piece.startswith(" ") else piece
+    return out
+
+
+def _tokens(text: str) -> str:
+    seen: dict[str, None] = {}
+    for line in text.split("\n"):
+        for token in _line(line)[1]:
+            seen.setdefault(token, None)
+    return " ".join(seen)
+
+
+def _same_as_knowhow_text(title: str, body: str) -> bool:
+    from ciodispatch.knowhow import text as T
+
+    return (
+        _normalised(title) == T.normalise(title)
+        and _normalised(body) == T.normalise(body)
+        and _tokens(f"{title}\n{body}") == T.index_tokens(f"{title}\n{body}")
     )
 
 
