@@ -61,3 +61,10 @@ def test_small_national_scale_satisfies_every_invariant_and_corrupted_rows_fail(
     assert any(p.startswith("ranking of more than 20 or repeated") for p in check_rankings())
     with pytest.raises(CommandError, match="invariant"):
         call_command("check_invariants")
+
+
+def test_load_demo_refuses_a_factor_out_of_range(db):
+    with pytest.raises(CommandError, match="between 0"):
+        call_command("load_demo", "--factor", "2")
+    with pytest.raises(CommandError, match="between 0"):
+        call_command("load_demo", "--scale", "national", "--factor", "0")
