@@ -112,16 +112,12 @@ class Audit:
         return count
 
 
-_REPRS: dict[type, object] = {}
-
-
 def _repr(target: models.Model) -> str:
-    # str() of some models follows relations (a query each); the neutral label is enough here
-    # and is what the log shows for them after a rename anyway.
-    name = type(target).__name__
-    simple = {"Application": f"Application {target.pk}"}
-    if name in simple:
-        return simple[name]
+    # The services record str(target); for bulk rows it is "<verbose name> <pk>" instead, as
+    # str() of several models follows relations (a query per event). An application's str()
+    # is neutral already and kept.
+    if type(target).__name__ == "Application":
+        return str(target)
     return f"{target._meta.verbose_name} {target.pk}"[:200]
 
 

@@ -1159,7 +1159,7 @@ class _Loader:
                         title=f"{d.request.host.name}の小さな成功 {k + 1}",
                         body=self._win_body(d, k),
                         state=SmallWin.State.PUBLISHED if k != 1 else SmallWin.State.POSTED,
-                        posted_by=liaison_of(self, d),
+                        posted_by=self.staff_of[d.request.host_id][0],
                         posted_at=at(day, 11),
                         published_at=at(day + dt.timedelta(days=2), 9) if k != 1 else None,
                     )
@@ -1405,10 +1405,6 @@ class _Loader:
         self.step(
             f"{len(cases)} published cases; search index {SearchEntry.objects.count()} documents"
         )
-
-
-def liaison_of(loader: _Loader, d: Dispatch) -> User:
-    return loader.staff_of[d.request.host_id][0]
 
 
 def entry(kind: str, object_id: int, title: str, body: str) -> SearchEntry:
