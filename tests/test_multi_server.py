@@ -33,6 +33,7 @@ from django.db import connection
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from bench.round.build import build_round as build_national_round
 from ciodispatch.audit.models import AuditEvent
 from ciodispatch.candidates import services as candidates
 from ciodispatch.core.models import WorkerHeartbeat
@@ -45,7 +46,7 @@ from tests.candidates.helpers import new_candidate
 from tests.conftest import PASSWORD, load_registry, make_personas, verified_client
 from tests.dispatches.helpers import dispatch_at, today
 from tests.files import minimal_pdf
-from tests.matchround.test_worker_recovery import large_snapshot, ranked_round
+from tests.matchround.helpers import build_round, to_hosts_phase
 
 ROOT = Path(__file__).resolve().parents[1]
 STALE_AFTER = 2  # seconds: runs beat every half second
@@ -242,6 +243,18 @@ def test_a_user_continues_on_the_other_server_and_an_upload_is_served_by_both(cl
         )  # fmt: skip
 
 
+def ranked_round(personas, monkeypatch):
+    """A small round whose rankings are in and closed (the run phase)."""
+    setup = build_round(personas, monkeypatch, extra_candidates=1)
+    rounds.save_candidate_ranking(
+        setup.round, [setup.ureshino.pk, setup.shingu.pk], actor=personas.candidate2
+    )
+    to_hosts_phase(setup, personas)
+    rounds.save_host_ranking(setup.ureshino, [setup.app2.pk], actor=personas.host2)
+    rounds.advance(setup.round, MatchRound.Phase.RUN, actor=personas.office)
+    return setup.round
+
+
 def test_a_run_is_executed_once_though_two_workers_poll(cluster, client, monkeypatch):
     for name in ("worker-1", "worker-2"):
         cluster.worker(name)
@@ -321,12 +334,11 @@ def test_daily_jobs_started_on_two_machines_at_once_mail_once(cluster, monkeypat
 
 def test_a_worker_killed_mid_run_leaves_it_for_the_office_to_retry(cluster, client, monkeypatch):
     workers = {name: cluster.worker(name) for name in ("worker-1", "worker-2")}
-    personas = make_personas()
-    match_round = ranked_round(personas, monkeypatch)
-    with monkeypatch.context() as patch:
-        # A programme-sized instance, so that the worker is still solving when it is killed.
-        patch.setattr(rounds, "build_snapshot", lambda _round: large_snapshot())
-        run = rounds.start_run(match_round, actor=personas.office)
+    # A programme-sized round (written in bulk), so that the worker is still at work (it
+    # freezes the snapshot, then solves) when it is killed.
+    built = build_national_round(posts=1_000, candidates=12_000, prefix="multi")
+    match_round, office = built.round, built.office
+    run = rounds.start_run(match_round, actor=office)
     begun = wait_for(
         lambda: MatchRun.objects.filter(pk=run.pk, status=MatchRun.Status.RUNNING).first(),
         seconds=60, what="a worker to start the run", logs=cluster.logs,
@@ -347,7 +359,7 @@ def test_a_worker_killed_mid_run_leaves_it_for_the_office_to_retry(cluster, clie
     stale_at = run.heartbeat_at + dt.timedelta(seconds=STALE_AFTER)
     time.sleep(max(0.0, (stale_at - timezone.now()).total_seconds()) + 0.2)
     # ... then the office's round page shows it failed, with the reason, and runs it again.
-    verified_client(client, personas.office)
+    verified_client(client, office)
     page = client.get(f"/matching/office/rounds/{match_round.pk}/").content.decode()
     run.refresh_from_db()
     assert run.status == MatchRun.Status.FAILED and run.worker_lost_at is not None

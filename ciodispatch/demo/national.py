@@ -53,6 +53,7 @@ from ciodispatch.incentives.models import (
     IncentiveRule,
     ProgrammeBudget,
 )
+from ciodispatch.knowhow import search
 from ciodispatch.knowhow.models import Case, SearchEntry
 from ciodispatch.localgov.models import Kind, LocalGovernment
 from ciodispatch.matchround.models import CandidateRanking, HostRanking, MatchRound
@@ -1196,7 +1197,9 @@ class _Loader:
         from ciodispatch.progress.services import WIN_SEARCH_KIND
 
         published = [w for w in wins if w.state == SmallWin.State.PUBLISHED]
-        bulk.create([entry(WIN_SEARCH_KIND, w.pk, w.title, w.body) for w in published], batch=2000)
+        search.index_documents(
+            WIN_SEARCH_KIND, [(w.pk, w.title, w.body) for w in published], normalise=_normalised
+        )
         self.dispatches = dispatches
         self.step(
             f"{len(plans)} plans, {len(reports)} monthly reports, {len(measurements)} KPI "
@@ -1381,12 +1384,12 @@ class _Loader:
             batch=5000,
         )
         lgs = {lg.code: lg for lg in governments}
-        entries, audit = [], Audit()
+        documents, audit = [], Audit()
         for number, case in enumerate(cases):
             title, text = case_document(case, [lgs[case.author_government_id]])
             if number < 50:
                 assert _same_as_knowhow_text(title, text), case.pk
-            entries.append(entry(CASE_KIND, case.pk, title, text))
+            documents.append((case.pk, title, text))
             audit.path(
                 case,
                 "state",
@@ -1396,28 +1399,15 @@ class _Loader:
                 ],
                 initial=Case.State.DRAFT,
             )
-            if len(entries) >= 5000:
-                bulk.create(entries)
-                entries = []
+            if len(documents) >= 5000:
+                search.index_documents(CASE_KIND, documents, normalise=_normalised)
+                documents = []
                 audit.flush()
-        bulk.create(entries)
+        search.index_documents(CASE_KIND, documents, normalise=_normalised)
         audit.flush()
         self.step(
             f"{len(cases)} published cases; search index {SearchEntry.objects.count()} documents"
         )
-
-
-def entry(kind: str, object_id: int, title: str, body: str) -> SearchEntry:
-    """The row ``knowhow.search.index_document`` writes for a document."""
-    return SearchEntry(
-        kind=kind,
-        object_id=object_id,
-        title=title,
-        text=body,
-        normalised_title=_normalised(title)[:400],
-        normalised_text=_normalised(body),
-        tokens=_tokens(f"{title}\n{body}"),
-    )
 
 
 # The national documents are recombined paragraphs: normalising and tokenising each of
@@ -1430,16 +1420,16 @@ def entry(kind: str, object_id: int, title: str, body: str) -> SearchEntry:
 
 
 @lru_cache(maxsize=50_000)
-def _line(line: str) -> tuple[str, tuple[str, ...]]:
+def _line(line: str) -> str:
     from ciodispatch.knowhow import text as T
 
-    return T.normalise(line), tuple(T.index_tokens(line).split())
+    return T.normalise(line)
 
 
 def _normalised(text: str) -> str:
     out = ""
     for number, line in enumerate(text.split("\n")):
-        piece = _line(line)[0]
+        piece = _line(line)
         if number == 0:
             out = piece
             continue
@@ -1449,22 +1439,10 @@ def _normalised(text: str) -> str:
     return out
 
 
-def _tokens(text: str) -> str:
-    seen: dict[str, None] = {}
-    for line in text.split("\n"):
-        for token in _line(line)[1]:
-            seen.setdefault(token, None)
-    return " ".join(seen)
-
-
 def _same_as_knowhow_text(title: str, body: str) -> bool:
     from ciodispatch.knowhow import text as T
 
-    return (
-        _normalised(title) == T.normalise(title)
-        and _normalised(body) == T.normalise(body)
-        and _tokens(f"{title}\n{body}") == T.index_tokens(f"{title}\n{body}")
-    )
+    return _normalised(title) == T.normalise(title) and _normalised(body) == T.normalise(body)
 
 
 def case_document(case: Case, governments) -> tuple[str, str]:

@@ -19,7 +19,7 @@ A new kind of document (small wins are one: ``progress.services.publish_win``) n
 is withdrawn.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
@@ -79,9 +79,16 @@ def _insert_postings(rows: list[tuple[int, int, str, int, float]]) -> None:
 
 
 @transaction.atomic
-def index_documents(kind: str, documents: Iterable[tuple[int, str, str]]) -> int:
+def index_documents(
+    kind: str,
+    documents: Iterable[tuple[int, str, str]],
+    *,
+    normalise: Callable[[str], str] = T.normalise,
+) -> int:
     """Index many documents at once — (object_id, title, text) — with bulk writes (the
-    national data set, benchmarks). Documents of ``kind`` already indexed are replaced."""
+    national data set, benchmarks). Documents of ``kind`` already indexed are replaced.
+    ``normalise`` must give what ``text.normalise`` gives (the national loader passes one that
+    caches repeated paragraphs)."""
     known = longer_words()
     count = 0
     batch: list[SearchEntry] = []
@@ -113,8 +120,8 @@ def index_documents(kind: str, documents: Iterable[tuple[int, str, str]]) -> int
                 object_id=object_id,
                 title=title,
                 text=body,
-                normalised_title=T.normalise(title)[:400],
-                normalised_text=T.normalise(body),
+                normalised_title=normalise(title)[:400],
+                normalised_text=normalise(body),
             )
         )
         count += 1
