@@ -214,3 +214,50 @@ def test_overdue_dispatches_found_on_values_equal_the_rule_per_dispatch(personas
         ]
         seen.add(len(expected))
     assert len(seen) > 2  # some dates with none, some with a few, some with many overdue
+
+
+def test_expected_amounts_prefiltered_by_the_database_equal_every_running_dispatch(
+    personas, programme
+):
+    """``expected`` lets the database drop dispatches that cannot be expected; the rows equal
+    the rule applied to every running dispatch in Python, on terms in and out of the year."""
+    from ciodispatch.incentives import queries as incentives
+    from ciodispatch.incentives import services as claims
+
+    _grow(programme)
+    dispatches = list(Dispatch.objects.order_by("pk"))
+    for i, dispatch in enumerate(dispatches[1:], start=1):
+        Dispatch.objects.filter(pk=dispatch.pk).update(
+            pay_yen_per_month=None if i % 6 == 0 else 300_000 + i,
+            ended_on=dispatch.start_date + dt.timedelta(days=30 * i) if i % 3 == 0 else None,
+        )
+    year = programme.fiscal_year
+    for fiscal in (year - 1, year, year + 1):
+        default = incentives.estimate_programme(fiscal)
+        reference = []
+        for dispatch in Dispatch.objects.filter(state__in=("active", "extended")):
+            claims_of = IncentiveClaim.objects.filter(dispatch=dispatch, fiscal_year=fiscal)
+            if claims_of.filter(state__in=("approved", "paid")).exists():
+                continue
+            open_claim = claims_of.filter(state__in=("draft", "submitted")).first()
+            rule = open_claim.rule if open_claim else default
+            months = incentives.months_in_year(dispatch, fiscal)
+            if rule is None or months == 0 or not dispatch.pay_yen_per_month:
+                continue
+            if claims_of.filter(state="rejected", rule__programme=rule.programme).exists():
+                continue
+            costs = dispatch.pay_yen_per_month * months
+            amount = incentives.calculate(
+                rule.terms(),
+                [incentives.Cost("pay", costs)],
+                dispatch_year=claims.dispatch_year_in(dispatch, fiscal),
+                fiscal_strength_index=claims.host_index(dispatch),
+            ).amount
+            reference.append((dispatch.pk, rule.pk, months, costs, amount))
+        got = [
+            (r.dispatch.pk, r.rule.pk, r.months, r.costs, r.amount)
+            for r in incentives.expected(fiscal)
+        ]
+        assert sorted(got) == sorted(reference), fiscal
+        if fiscal == year:
+            assert reference
