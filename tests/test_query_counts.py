@@ -8,8 +8,11 @@ so the test stays fast. Each page is read once before counting, so what a first 
 once (a session, a statistics snapshot) is not counted against either size.
 """
 
+import datetime as dt
+
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
 from ciodispatch.accounts.models import Role, User
@@ -18,7 +21,7 @@ from ciodispatch.candidates.models import Application
 from ciodispatch.dispatches.models import Dispatch
 from ciodispatch.incentives.models import IncentiveClaim
 from ciodispatch.localgov.models import LocalGovernment
-from ciodispatch.progress.models import KPIMeasurement, MonthlyReport
+from ciodispatch.progress.models import ActionPlan, KPIMeasurement, MonthlyReport
 from ciodispatch.requests.models import DispatchRequest
 from tests.candidates.helpers import new_candidate, submitted_application
 from tests.conftest import verified_client
@@ -159,6 +162,12 @@ def _urls(claim, persona):
 def test_no_page_makes_more_queries_with_more_data(client, personas, programme, persona):
     if persona is not None:
         client = verified_client(client, getattr(personas, persona))
+    # The action plan is late at both sizes, so the office's overdue section lists a row at
+    # both (an empty section skips reading rows at all, two queries fewer).
+    ActionPlan.objects.filter(dispatch=programme.dispatch).update(state=ActionPlan.State.DRAFT)
+    Dispatch.objects.filter(pk=programme.dispatch.pk).update(
+        started_on=F("started_on") - dt.timedelta(days=62)
+    )
     urls = _urls(programme, persona)
     small = {url: _read(client, url) for url in urls}
     _grow(programme)
@@ -168,3 +177,87 @@ def test_no_page_makes_more_queries_with_more_data(client, personas, programme, 
     }
     listing = LISTING & set(urls)
     assert {url for url in listing if large[url][1] > small[url][1]} == listing
+
+
+def test_overdue_dispatches_found_on_values_equal_the_rule_per_dispatch(personas, programme):
+    """``overdue_dispatch_ids`` (plain values, no model rows) finds exactly the running
+    dispatches ``overdue_items`` finds one by one, on varied terms, plans and reports."""
+    from ciodispatch.progress import queries
+
+    _grow(programme)
+    dispatches = list(Dispatch.objects.order_by("pk"))
+    base = programme.dispatch.started_on or programme.dispatch.start_date
+    for i, dispatch in enumerate(dispatches[1:], start=1):
+        start = base + dt.timedelta(days=17 * i - 60)
+        Dispatch.objects.filter(pk=dispatch.pk).update(
+            started_on=start,
+            start_date=start,
+            ended_on=start + dt.timedelta(days=40 * i) if i % 4 == 0 else None,
+            state=Dispatch.State.EXTENDED if i % 5 == 0 else dispatch.state,
+        )
+    MonthlyReport.objects.filter(
+        pk__in=list(MonthlyReport.objects.order_by("pk").values_list("pk", flat=True))[::3]
+    ).update(state=MonthlyReport.State.DRAFT)
+    ActionPlan.objects.filter(dispatch=dispatches[0]).update(state=ActionPlan.State.DRAFT)
+    office = User.objects.filter(role=Role.OFFICE_OFFICER).first()
+    seen = set()
+    for days in range(-40, 500, 23):
+        today = base + dt.timedelta(days=days)
+        expected = {
+            d.pk
+            for d in queries.started_dispatches(office)
+            if d.state in queries.RUNNING and queries.overdue_items(d, today)
+        }
+        assert queries.overdue_dispatch_ids(office, today) == expected, today
+        assert [r["dispatch"].pk for r in queries.overdue_overview(office, today)] == [
+            d.pk for d in queries.started_dispatches(office) if d.pk in expected
+        ]
+        seen.add(len(expected))
+    assert len(seen) > 2  # some dates with none, some with a few, some with many overdue
+
+
+def test_expected_amounts_prefiltered_by_the_database_equal_every_running_dispatch(
+    personas, programme
+):
+    """``expected`` lets the database drop dispatches that cannot be expected; the rows equal
+    the rule applied to every running dispatch in Python, on terms in and out of the year."""
+    from ciodispatch.incentives import queries as incentives
+    from ciodispatch.incentives import services as claims
+
+    _grow(programme)
+    dispatches = list(Dispatch.objects.order_by("pk"))
+    for i, dispatch in enumerate(dispatches[1:], start=1):
+        Dispatch.objects.filter(pk=dispatch.pk).update(
+            pay_yen_per_month=None if i % 6 == 0 else 300_000 + i,
+            ended_on=dispatch.start_date + dt.timedelta(days=30 * i) if i % 3 == 0 else None,
+        )
+    year = programme.fiscal_year
+    for fiscal in (year - 1, year, year + 1):
+        default = incentives.estimate_programme(fiscal)
+        reference = []
+        for dispatch in Dispatch.objects.filter(state__in=("active", "extended")):
+            claims_of = IncentiveClaim.objects.filter(dispatch=dispatch, fiscal_year=fiscal)
+            if claims_of.filter(state__in=("approved", "paid")).exists():
+                continue
+            open_claim = claims_of.filter(state__in=("draft", "submitted")).first()
+            rule = open_claim.rule if open_claim else default
+            months = incentives.months_in_year(dispatch, fiscal)
+            if rule is None or months == 0 or not dispatch.pay_yen_per_month:
+                continue
+            if claims_of.filter(state="rejected", rule__programme=rule.programme).exists():
+                continue
+            costs = dispatch.pay_yen_per_month * months
+            amount = incentives.calculate(
+                rule.terms(),
+                [incentives.Cost("pay", costs)],
+                dispatch_year=claims.dispatch_year_in(dispatch, fiscal),
+                fiscal_strength_index=claims.host_index(dispatch),
+            ).amount
+            reference.append((dispatch.pk, rule.pk, months, costs, amount))
+        got = [
+            (r.dispatch.pk, r.rule.pk, r.months, r.costs, r.amount)
+            for r in incentives.expected(fiscal)
+        ]
+        assert sorted(got) == sorted(reference), fiscal
+        if fiscal == year:
+            assert reference

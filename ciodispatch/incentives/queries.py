@@ -3,6 +3,7 @@
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Q, QuerySet, Sum
 
@@ -130,9 +131,26 @@ def expected(year: int) -> list[Expected]:
     }
     default = estimate_programme(year)
     result = []
-    running = Dispatch.objects.filter(
-        state__in=(Dispatch.State.ACTIVE, Dispatch.State.EXTENDED)
-    ).select_related("request__host", "request__group__lead", "application__user")
+    first, last = fiscal_year_bounds(year)
+    # The database drops what cannot be expected (settled, unpaid, a term outside the year:
+    # months_in_year would be 0), so only dispatches with an amount are built in Python.
+    running = (
+        Dispatch.objects.filter(
+            state__in=(Dispatch.State.ACTIVE, Dispatch.State.EXTENDED),
+            start_date__isnull=False,
+            start_date__lte=last,
+            pay_yen_per_month__gt=0,
+        )
+        .filter(
+            Q(ended_on__isnull=False, ended_on__gte=first)
+            | Q(ended_on__isnull=True, end_date__isnull=False, end_date__gte=first)
+        )
+        .exclude(pk__in=IncentiveClaim.objects.filter(
+            fiscal_year=year, state__in=(S.APPROVED, S.PAID)
+        ).values("dispatch_id"))
+        .select_related("request__host", "request__group__lead", "application__user")
+    )  # fmt: skip
+    terms: dict[int, Any] = {}  # one RuleTerms per rule, not one per dispatch
     for dispatch in running:
         if dispatch.pk in settled:
             continue
@@ -143,8 +161,10 @@ def expected(year: int) -> list[Expected]:
         if (dispatch.pk, rule.programme_id) in rejected:
             continue
         costs = dispatch.pay_yen_per_month * months
+        if rule.pk not in terms:
+            terms[rule.pk] = rule.terms()
         calc = calculate(
-            rule.terms(),
+            terms[rule.pk],
             [Cost("pay", costs)],
             dispatch_year=services.dispatch_year_in(dispatch, year),
             fiscal_strength_index=services.host_index(dispatch),

@@ -9,13 +9,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils.translation import gettext as _
 
 from ciodispatch.candidates.models import Application
 from ciodispatch.core.programme import Challenge
 from ciodispatch.localgov.queries import prefecture_choices
 from ciodispatch.localgov.regions import Region
-from ciodispatch.matchround.models import MatchRound, MatchRun, Post
+from ciodispatch.matchround.models import CandidateRanking, HostRanking, MatchRound, MatchRun, Post
 
 
 def prefecture_name(code: str) -> str:
@@ -68,6 +70,52 @@ def open_rounds() -> list[MatchRound]:
     return list(
         MatchRound.objects.exclude(phase=MatchRound.Phase.PUBLISHED).select_related("request_round")
     )
+
+
+# --- counts over the round's rankings, by the database ------------------------------------
+
+# The rankings are JSON lists; the database walks them (SQLite's json_each, PostgreSQL's
+# jsonb_array_elements), so a view never decodes the round's ten thousand lists in Python.
+_APPLICANTS_SQL = {
+    "sqlite": (
+        "SELECT CAST(e.value AS INTEGER), COUNT(*) FROM {table} r, json_each(r.posts) e "
+        "WHERE r.match_round_id = %s GROUP BY CAST(e.value AS INTEGER)"
+    ),
+    "postgresql": (
+        "SELECT (e.value)::integer, COUNT(*) FROM {table} r, "
+        "jsonb_array_elements_text(r.posts) e(value) "
+        "WHERE r.match_round_id = %s GROUP BY (e.value)::integer"
+    ),
+}
+_HOST_RANKED_SQL = {
+    "sqlite": (
+        "SELECT h.post_id, json_array_length(h.applications) FROM {table} h "
+        "JOIN {posts} p ON p.id = h.post_id WHERE p.match_round_id = %s"
+    ),
+    "postgresql": (
+        "SELECT h.post_id, jsonb_array_length(h.applications) FROM {table} h "
+        "JOIN {posts} p ON p.id = h.post_id WHERE p.match_round_id = %s"
+    ),
+}
+
+
+def applicant_counts(match_round: MatchRound) -> dict[int, int]:
+    """For each post of the round, how many candidates ranked it (posts no one ranked are
+    absent); one query, counted by the database."""
+    sql = _APPLICANTS_SQL[connection.vendor].format(table=CandidateRanking._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [match_round.pk])
+        return {int(pk): count for pk, count in cursor.fetchall()}
+
+
+def host_ranked_counts(match_round: MatchRound) -> dict[int, int]:
+    """For each post with a saved ranking, how many candidates its host ranked."""
+    sql = _HOST_RANKED_SQL[connection.vendor].format(
+        table=HostRanking._meta.db_table, posts=Post._meta.db_table
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [match_round.pk])
+        return {int(pk): count for pk, count in cursor.fetchall()}
 
 
 # --- the office's review -----------------------------------------------------------------
@@ -151,6 +199,19 @@ def result_summary(
     }
 
 
+UNMATCHED_ORDER = ("family_name_kana", "given_name_kana", "pk")
+
+
+def first_unmatched(unmatched: list[int], limit: int = REVIEW_LIST_LIMIT) -> list[int]:
+    """The first ``limit`` unmatched candidates by name, as the review lists them: sorted once
+    by the worker when the run finishes (``unmatched_first`` in the summary), not per view."""
+    return list(
+        Application.objects.filter(pk__in=unmatched)
+        .order_by(*UNMATCHED_ORDER)
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
 def run_summary(run: MatchRun) -> dict[str, Any]:
     """The run's stored summary; for a run stored before summaries were kept, computed from
     the parts of its JSON (read by the database, not decoded whole)."""
@@ -217,9 +278,12 @@ def review(run: MatchRun, *, limit: int | None = REVIEW_LIST_LIMIT) -> Review:
         if host["id"] in posts
     ]
     unmatched_ids = summary["unmatched"]
-    unmatched = Application.objects.filter(pk__in=unmatched_ids).order_by(
-        "family_name_kana", "given_name_kana", "pk"
-    )
+    first = summary.get("unmatched_first")  # the first page by name, kept by the worker
+    if first is not None and (
+        len(first) == len(unmatched_ids) or (limit is not None and limit <= len(first))
+    ):
+        unmatched_ids = first  # the list's first rows, without sorting every unmatched name
+    unmatched = Application.objects.filter(pk__in=unmatched_ids).order_by(*UNMATCHED_ORDER)
     unmatched_candidates = list(unmatched if limit is None else unmatched[:limit])
     same = list(
         run.match_round.runs.filter(
@@ -246,7 +310,7 @@ def review(run: MatchRun, *, limit: int | None = REVIEW_LIST_LIMIT) -> Review:
         same_snapshot_runs=same,
         reproduced=reproduced,
         unmatched_post_count=len(free_places),
-        unmatched_candidate_count=len(unmatched_ids),
+        unmatched_candidate_count=len(summary["unmatched"]),
     )
 
 
@@ -304,25 +368,77 @@ class CandidateResult:
     reasons: list[tuple[Post, str]]
 
 
+_SNAPSHOT_ENTRY_SQL = {
+    "sqlite": (
+        "SELECT e.value FROM {table} r, json_each(r.snapshot, '$.' || %s) e "
+        "WHERE r.id = %s AND json_extract(e.value, '$.id') = %s"
+    ),
+    "postgresql": (
+        "SELECT e.value::text FROM {table} r, jsonb_array_elements(r.snapshot -> %s) e(value) "
+        "WHERE r.id = %s AND e.value ->> 'id' = %s"
+    ),
+}
+
+
+def snapshot_entry(run_id: int, side: str, key: str) -> dict[str, Any] | None:
+    """One participant's entry of a run's snapshot (``side`` "candidates" or "hosts"), found
+    by the database: the snapshot's other entries are never sent or decoded."""
+    sql = _SNAPSHOT_ENTRY_SQL[connection.vendor].format(table=MatchRun._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [side, run_id, key])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    value = row[0]
+    return json.loads(value) if isinstance(value, str | bytes) else value
+
+
+def _participant_parts(run_id: int, side: str, key: str, *paths: str) -> tuple[Any, ...] | None:
+    """Whether ``key`` is in the result's ``side`` (assignment or hosts), and the parts of the
+    result under it (``paths``), read by the database from the stored JSON: a national round's
+    result is megabytes, one participant's part a few hundred bytes."""
+    taken = ExpressionWrapper(Q(**{f"result__{side}__has_key": key}), output_field=BooleanField())
+    row = (
+        MatchRun.objects.filter(pk=run_id)
+        .annotate(taken=taken)
+        .values_list("taken", *paths)
+        .first()
+    )
+    if row is None or not row[0]:
+        return None
+    return tuple(row[1:])
+
+
 def candidate_result(match_round: MatchRound, application: Application) -> CandidateResult | None:
-    """The published result for one candidate, or None if they did not take part."""
-    run = match_round.published_run
-    if run is None:
+    """The published result for one candidate, or None if they did not take part. Reads only
+    the candidate's part of the run (their assignment, explanations and snapshot entry)."""
+    run_id = match_round.published_run_id
+    if run_id is None:
         return None
     key = f"a{application.pk}"
-    if key not in run.output["assignment"]:
+    parts = _participant_parts(
+        run_id, "assignment", key, f"result__assignment__{key}", f"result__explanations__{key}",
+        "snapshot__seed",
+    )  # fmt: skip
+    if parts is None:
         return None
-    posts = {p.key: p for p in match_round.posts.select_related("request__host", "request__group")}
-    entry = next(c for c in run.frozen_snapshot["candidates"] if c["id"] == key)
+    matched_key, explanations, seed = parts
+    entry = snapshot_entry(run_id, "candidates", key) or {"ranking": []}
+    explanations = explanations or []
+    wanted = {*entry["ranking"], *(r["host"] for r in explanations)}
+    if matched_key:
+        wanted.add(matched_key)
+    posts = {
+        p.key: p
+        for p in match_round.posts.filter(pk__in=[int(k[1:]) for k in wanted]).select_related(
+            "request__host", "request__group"
+        )
+    }
     ranked = [posts[p] for p in entry["ranking"] if p in posts]
-    matched_key = run.output["assignment"][key]
     matched = posts.get(matched_key) if matched_key else None
     reasons = [
-        (
-            posts[r["host"]],
-            reason_text(r, posts[r["host"]].request.requester_name, run.frozen_snapshot["seed"]),
-        )
-        for r in run.output["explanations"].get(key, [])
+        (posts[r["host"]], reason_text(r, posts[r["host"]].request.requester_name, seed))
+        for r in explanations
         if r["host"] in posts
     ]
     return CandidateResult(
@@ -344,14 +460,16 @@ class HostResult:
 
 
 def host_result(post: Post) -> HostResult | None:
-    run = post.match_round.published_run
-    if run is None:
+    """The published result for one post, reading only its part of the run."""
+    run_id = post.match_round.published_run_id
+    if run_id is None:
         return None
-    summary = run.output["hosts"].get(post.key)
-    if summary is None:
+    parts = _participant_parts(run_id, "hosts", post.key, f"result__hosts__{post.key}")
+    if parts is None or parts[0] is None:
         return None
+    (summary,) = parts
     applications = Application.objects.in_bulk([int(c[1:]) for c in summary["matched"]])
-    entry = next(h for h in run.frozen_snapshot["hosts"] if h["id"] == post.key)
+    entry = snapshot_entry(run_id, "hosts", post.key) or {"ranking": []}
     return HostResult(
         post=post,
         matched=[applications[int(c[1:])] for c in summary["matched"]],

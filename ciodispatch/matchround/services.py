@@ -39,7 +39,7 @@ from ciodispatch.matchround.models import (
     Post,
     Proposing,
 )
-from ciodispatch.matchround.queries import result_summary
+from ciodispatch.matchround.queries import first_unmatched, result_summary
 from ciodispatch.matchround.signals import match_published
 from ciodispatch.requests.models import DispatchRequest, RequestRound
 
@@ -746,6 +746,7 @@ def _solve_run(run: MatchRun) -> MatchRun:
             output["hosts"],
             output["checks"],
         )
+        run.summary["unmatched_first"] = first_unmatched(run.summary["unmatched"])
         run.progress = 100
         run.step = "done"
         run.finished_at = timezone.now()

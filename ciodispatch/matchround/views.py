@@ -3,6 +3,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,7 +19,7 @@ from ciodispatch.core.exports import csv_bytes, download, xlsx_bytes
 from ciodispatch.core.once import once_per_form_token
 from ciodispatch.localgov.regions import Region
 from ciodispatch.matchround import forms, queries, services
-from ciodispatch.matchround.models import HostRanking, MatchRound, MatchRun, Post
+from ciodispatch.matchround.models import MatchRound, MatchRun, Post
 from ciodispatch.matchround.services import MatchRoundError
 from ciodispatch.requests.models import RequestRound
 
@@ -163,19 +164,10 @@ POSTS_PER_PAGE = 100
 
 @policy.guard(A.VIEW_MATCH_ROUNDS, load=_load_round)
 def office_detail(request, match_round):
-    # Counts over every post; the table shows one page of them.
-    applicants: dict[int, int] = {}
-    ranking_count = 0
-    for ranked in match_round.candidate_rankings.values_list("posts", flat=True):
-        ranking_count += 1
-        for pk in ranked:
-            applicants[pk] = applicants.get(pk, 0) + 1
-    host_ranked = dict(
-        HostRanking.objects.filter(post__match_round=match_round).values_list(
-            "post_id", "applications"
-        )
-    )
-    ranked_count = {pk: len(ids) for pk, ids in host_ranked.items()}
+    # Counts over every post, by the database; the table shows one page of them.
+    applicants = queries.applicant_counts(match_round)
+    ranking_count = match_round.candidate_rankings.count()
+    ranked_count = queries.host_ranked_counts(match_round)
     post_ids = list(
         match_round.posts.order_by("prefecture_code", "pk").values_list("pk", flat=True)
     )
@@ -488,9 +480,19 @@ def my_result(request, match_round):
     candidate = (
         queries.candidate_result(match_round, application) if application is not None else None
     )
+    government = user.local_government if user.is_authenticated else None
+    # Only the posts the user may speak for can be theirs: their own government's, or a joint
+    # request's (checked below), not every post of the round.
+    own_posts = (
+        match_round.posts.filter(
+            Q(request__host_id=government.code) | Q(request__group__isnull=False)
+        ).select_related("request__host", "request__group__lead", "match_round")
+        if government is not None
+        else Post.objects.none()
+    )
     hosts = [
         queries.host_result(post)
-        for post in match_round.posts.select_related("request__host", "request__group__lead")
+        for post in own_posts
         if policy.can(user, A.RANK_CANDIDATES, post)
         or (
             post.request.is_joint

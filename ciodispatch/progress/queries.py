@@ -162,10 +162,60 @@ def overview(dispatches, today: dt.date) -> list[dict]:
     return rows
 
 
+@dataclass(frozen=True)
+class _Term:
+    """The dates of a dispatch the overdue rule reads (``plan_due``, ``report_due_for``,
+    ``term_months``), from one row of values rather than a model with its relations."""
+
+    started_on: dt.date | None
+    start_date: dt.date | None
+    ended_on: dt.date | None
+    end_date: dt.date | None
+
+    @property
+    def term_end(self) -> dt.date | None:
+        return self.ended_on or self.end_date
+
+
+def _is_overdue(term: _Term, plan_state: str | None, submitted: set, today: dt.date) -> bool:
+    """The rule of ``overdue_items`` for a running dispatch, on its dates, its plan's state and
+    the months of its submitted reports: is anything overdue?"""
+    due = plan_due(term)  # type: ignore[arg-type]
+    if due is not None and today > due and plan_state != ActionPlan.State.SUBMITTED:
+        return True
+    return any(
+        month not in submitted and today > report_due_for(term, month)  # type: ignore[arg-type]
+        for month in term_months(term, today)  # type: ignore[arg-type]
+    )
+
+
+def overdue_dispatch_ids(user, today: dt.date) -> set[int]:
+    """The running dispatches ``user`` may see with something overdue, found from two queries
+    of plain values (dates, the plan's state, the submitted months), no model rows."""
+    running = started_dispatches(user).filter(state__in=RUNNING).order_by()
+    rows = running.values_list(
+        "pk", "started_on", "start_date", "ended_on", "end_date", "action_plan__state"
+    )
+    submitted: dict[int, set] = {}
+    for dispatch_id, month in MonthlyReport.objects.filter(
+        dispatch__in=running.values("pk"), state=MonthlyReport.State.SUBMITTED
+    ).values_list("dispatch_id", "month"):
+        submitted.setdefault(dispatch_id, set()).add(month)
+    return {
+        pk
+        for pk, started, start, ended, end, plan_state in rows
+        if _is_overdue(
+            _Term(started, start, ended, end), plan_state, submitted.get(pk, set()), today
+        )
+    }
+
+
 def overdue_overview(user, today: dt.date) -> list[dict]:
     """The rows of the running dispatches ``user`` may see with something overdue (only a
-    running dispatch can be late); a fixed number of queries whatever their number."""
-    running = started_dispatches(user).filter(state__in=RUNNING)
+    running dispatch can be late); a fixed number of queries whatever their number. Which
+    are overdue is found on plain values; only those are read whole, with their reports."""
+    ids = overdue_dispatch_ids(user, today)
+    running = started_dispatches(user).filter(state__in=RUNNING, pk__in=ids)
     return [row for row in overview(running, today) if row["overdue"]]
 
 

@@ -3,12 +3,15 @@ and their long lists come in pages: the same budget holds for a small round and 
 more posts than a page and hundreds of candidates (written in bulk by the benchmark's
 builder, ``bench/round/build.py``)."""
 
+from collections import Counter
+
 import pytest
 from django.test import Client
 
 from bench.round.build import build_round
-from ciodispatch.matchround import services
-from ciodispatch.matchround.models import MatchRun, Post
+from ciodispatch.candidates.models import Application
+from ciodispatch.matchround import queries, services
+from ciodispatch.matchround.models import CandidateRanking, HostRanking, MatchRound, MatchRun, Post
 from tests.conftest import verified_client
 
 SIZES = [pytest.param((12, 40), id="small"), pytest.param((130, 600), id="larger")]
@@ -92,3 +95,118 @@ def test_the_review_takes_the_same_queries_and_bounds_its_lists(
         assert "the export lists the whole result" in page.content.decode() or (
             "エクスポート" in page.content.decode()
         )
+
+
+# --- counts and parts read by the database equal the same read in Python -----------------
+
+
+@pytest.mark.parametrize("national_like", SIZES, indirect=True)
+def test_the_round_page_counts_equal_a_count_in_python(national_like):
+    match_round = national_like.round
+    in_python = Counter(
+        pk
+        for posts in CandidateRanking.objects.filter(match_round=match_round).values_list(
+            "posts", flat=True
+        )
+        for pk in posts
+    )
+    assert in_python  # the fixture ranks posts
+    assert queries.applicant_counts(match_round) == dict(in_python)
+    host_ranked = {
+        h.post_id: len(h.applications)
+        for h in HostRanking.objects.filter(post__match_round=match_round)
+    }
+    assert host_ranked
+    assert queries.host_ranked_counts(match_round) == host_ranked
+
+
+def _finished(national_like):
+    run = services.start_run(national_like.round, actor=national_like.office)
+    run = services.execute_run(run.pk)
+    assert run.status == MatchRun.Status.SUCCEEDED, run.error
+    return run
+
+
+@pytest.mark.parametrize("national_like", SIZES, indirect=True)
+def test_the_reviews_first_unmatched_names_are_kept_once_and_equal_a_sort(
+    national_like, django_assert_max_num_queries
+):
+    run = _finished(national_like)
+    unmatched = run.summary["unmatched"]
+    by_name = list(
+        Application.objects.filter(pk__in=unmatched)
+        .order_by("family_name_kana", "given_name_kana", "pk")
+        .values_list("pk", flat=True)
+    )
+    assert run.summary["unmatched_first"] == by_name[:100]
+    shown = [a.pk for a in queries.review(run).unmatched_candidates]
+    assert shown == by_name[:100]
+    assert [a.pk for a in queries.review(run, limit=None).unmatched_candidates] == by_name
+    # A run stored before the first page was kept still shows the same list.
+    MatchRun.objects.filter(pk=run.pk).update(
+        summary={k: v for k, v in run.summary.items() if k != "unmatched_first"}
+    )
+    assert [a.pk for a in queries.review(run).unmatched_candidates] == by_name[:100]
+
+
+def _whole_run_candidate_result(match_round, run, application):
+    """The participant's result read from the whole run in Python (as it was read before)."""
+    key = f"a{application.pk}"
+    if key not in run.result["assignment"]:
+        return None
+    posts = {p.key: p for p in match_round.posts.all()}
+    entry = next(c for c in run.snapshot["candidates"] if c["id"] == key)
+    matched_key = run.result["assignment"][key]
+    return (
+        [posts[p].pk for p in entry["ranking"] if p in posts],
+        posts[matched_key].pk if matched_key else None,
+        (entry["ranking"].index(matched_key) + 1) if matched_key else None,
+        [
+            (
+                posts[r["host"]].pk,
+                queries.reason_text(
+                    r, posts[r["host"]].request.requester_name, run.snapshot["seed"]
+                ),
+            )
+            for r in run.result["explanations"].get(key, [])
+            if r["host"] in posts
+        ],
+    )
+
+
+@pytest.mark.parametrize("national_like", SIZES, indirect=True)
+def test_a_participants_result_read_in_parts_equals_the_whole_run(
+    national_like, django_assert_max_num_queries
+):
+    run = _finished(national_like)
+    match_round = national_like.round
+    MatchRound.objects.filter(pk=match_round.pk).update(
+        published_run=run, phase=MatchRound.Phase.PUBLISHED
+    )
+    match_round.refresh_from_db()
+    applications = Application.objects.filter(match_rankings__match_round=match_round)
+    reasons = absent = 0
+    for application in applications:
+        expected = _whole_run_candidate_result(match_round, run, application)
+        with django_assert_max_num_queries(4):
+            got = queries.candidate_result(match_round, application)
+        if expected is None:  # ranked, but not in the snapshot (e.g. a lapsed certification)
+            assert got is None
+            absent += 1
+            continue
+        assert (
+            [p.pk for p in got.ranked],
+            got.matched.pk if got.matched else None,
+            got.matched_rank,
+            [(p.pk, text) for p, text in got.reasons],
+        ) == expected
+        reasons += len(got.reasons)
+    assert reasons > 0 and absent < len(applications)
+    for post in match_round.posts.all():
+        summary = run.result["hosts"][post.key]
+        entry = next(h for h in run.snapshot["hosts"] if h["id"] == post.key)
+        got = queries.host_result(post)
+        assert [a.pk for a in got.matched] == [int(c[1:]) for c in summary["matched"]]
+        assert got.ranked == len(entry["ranking"])
+        assert got.cutoff_rank == summary["cutoff_rank"]
+        assert got.binding == queries._cap_text(summary["binding_cap"])
