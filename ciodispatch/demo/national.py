@@ -153,7 +153,19 @@ class _Loader:
             self.claims()
         with transaction.atomic():
             self.knowhow()
+        self.analyze()
         return self.done
+
+    def analyze(self) -> None:
+        """Refresh the planner's statistics after the bulk writes (autovacuum would, later):
+        without them PostgreSQL plans with the empty tables' estimates (e.g. the audit log's
+        filter by who: 144 rows expected, 238,366 found, 157 ms instead of 0.2 ms)."""
+        from django.db import connection
+
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+            self.step("planner statistics refreshed (ANALYZE)")
 
     # --- municipalities, their staff, readiness and training ------------------------------
 

@@ -20,6 +20,11 @@ def create(apps, schema_editor):
         f"CREATE INDEX IF NOT EXISTS {INDEX} ON audit_auditevent "
         "USING gin (UPPER(actor_label) gin_trgm_ops)"
     )
+    # PostgreSQL keeps statistics of an expression index's expression only after ANALYZE;
+    # until then it guesses a handful of rows for any pattern and, for a common name (the
+    # office: half the log), reads every match through the index and sorts them, instead of
+    # walking the log newest first (157 ms against 0.2 ms at 450,000 events).
+    schema_editor.execute("ANALYZE audit_auditevent")
 
 
 def drop(apps, schema_editor):
