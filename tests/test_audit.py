@@ -95,3 +95,25 @@ def test_the_log_pages_newer_and_older_without_counting_the_table(client, person
     expected = AuditEvent.objects.filter(action="test.paging").values_list("pk", flat=True)
     assert shown == list(expected.order_by("-at", "-id"))
     assert client.get("/audit/?page=x").context["page"].number == 1
+
+
+def test_the_filter_choices_are_every_distinct_action_and_object_type_in_order(personas):
+    from ciodispatch.audit.forms import AuditFilterForm, distinct_values
+
+    for action, target in [("zeta.done", personas.office), ("alpha.done", None)] * 3:
+        record(actor=personas.office, action=action, target=target)
+    actions = list(
+        AuditEvent.objects.order_by("action").values_list("action", flat=True).distinct()
+    )
+    assert distinct_values("action") == actions and "alpha.done" in actions
+    types = list(
+        AuditEvent.objects.exclude(object_type="")
+        .order_by("object_type")
+        .values_list("object_type", flat=True)
+        .distinct()
+    )
+    form = AuditFilterForm()
+    assert [value for value, _label in form.fields["object_type"].choices][1:] == types
+    assert [value for value, _label in form.fields["action"].choices][1:] == actions
+    with pytest.raises(ValueError):
+        distinct_values("actor_label; DROP TABLE x")
