@@ -7,3 +7,6 @@ import os
 from ciodispatch.settings import *  # noqa: F403
 
 DATABASES = {"default": json.loads(os.environ["CIODISPATCH_TEST_DATABASE"])}
+
+if os.environ.get("CIODISPATCH_TEST_HOLD_SOLVE"):
+    INSTALLED_APPS = [*INSTALLED_APPS, "tests.worker_hold.HoldSolveConfig"]  # noqa: F405

@@ -72,9 +72,10 @@ def workers(shared_database, tmp_path):
     started: list[subprocess.Popen] = []
     log = tmp_path / "worker.log"
 
-    def start(*options: str) -> subprocess.Popen:
+    def start(*options: str, hold_solve: bool = False) -> subprocess.Popen:
         env = {
             **os.environ,
+            "CIODISPATCH_TEST_HOLD_SOLVE": "1" if hold_solve else "",
             "DJANGO_SETTINGS_MODULE": "tests.worker_settings",
             "CIODISPATCH_TEST_DATABASE": json.dumps(shared_database),
             "TASK_STALE_AFTER_SECONDS": str(STALE_AFTER),
@@ -117,7 +118,9 @@ def test_a_killed_worker_fails_the_run_with_its_reason_and_the_office_runs_it_ag
     workers, client
 ):
     log = workers.log
-    worker = workers()  # it starts while the round is built
+    # It starts while the round is built; its engine never returns, so the kill below falls
+    # in the middle of the run however fast the engine is.
+    worker = workers(hold_solve=True)
     built = national_round()
     match_round, office = built.round, built.office
     # The request only queues the run; the worker freezes the snapshot and solves it.
