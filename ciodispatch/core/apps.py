@@ -18,3 +18,6 @@ class CoreConfig(AppConfig):
         policy.autodiscover()
         # Each app declares its home-page links in its nav.py (core/home.py).
         autodiscover_modules("nav")
+        # Each app declares the kinds of work it creates for people in its work.py
+        # (core/work.py): the home page's queue, the menu's counts, the reminders.
+        autodiscover_modules("work")
