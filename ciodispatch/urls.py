@@ -1,12 +1,13 @@
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from ciodispatch.accounts.api import router as accounts_router
 from ciodispatch.api_support import build_api
 from ciodispatch.knowhow.api import router as knowhow_router
 from ciodispatch.localgov.api import router as localgov_router
 from ciodispatch.portal.api import router as portal_router
 
-api = build_api(localgov_router, knowhow_router, portal_router)
+api = build_api(localgov_router, knowhow_router, portal_router, accounts_router)
 
 urlpatterns = [
     path("", include("ciodispatch.core.urls")),

@@ -25,6 +25,7 @@ class OrganisationLink:
             "url": reverse("accounts:organisation", args=[organisation.pk]),
             "title": organisation.name,
             "description": _("Your organisation: contact details and the people registered."),
+            "area": "accounts",
         }
 
 

@@ -6,7 +6,7 @@ Dates are ISO in data; officials read them as 西暦 with 和暦 alongside.
 import datetime as dt
 from dataclasses import dataclass
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 
@@ -73,3 +73,26 @@ def format_fiscal_year(year: int) -> str:
         number = "元" if era_year == 1 else str(era_year)
         return f"{year}年度（{era.name_ja}{number}年度）"
     return _("FY%(year)s (%(era)s)") % {"year": year, "era": era_year_label(era, era_year)}
+
+
+WEEKDAYS_JA = "月火水木金土日"
+
+
+def format_day(day: dt.date) -> str:
+    """A deadline as officials read it: 2027年2月14日（日） in Japanese; Sun 14 February 2027
+    in English. (``format_date`` adds the era, for official documents.)"""
+    if _ja():
+        return f"{day.year}年{day.month}月{day.day}日（{WEEKDAYS_JA[day.weekday()]}）"
+    return f"{day.strftime('%a')} {day.day} {day.strftime('%B')} {day.year}"
+
+
+def days_left(day: dt.date, today: dt.date) -> str:
+    """How far a deadline is: あと3日 / 今日まで / 2日超過; in 3 days / due today / 2 days
+    overdue."""
+    delta = (day - today).days
+    if delta == 0:
+        return _("due today")
+    if delta > 0:
+        return ngettext("in %(days)d day", "in %(days)d days", delta) % {"days": delta}
+    late = -delta
+    return ngettext("%(days)d day overdue", "%(days)d days overdue", late) % {"days": late}

@@ -1,10 +1,16 @@
-"""The home page's links, declared by each app in its ``nav.py`` and read here.
+"""The home page's links and panels, declared by each app in its ``nav.py`` and read here.
 
 Core knows no app: ``CoreConfig.ready()`` imports every installed app's ``nav`` module (as the
 admin discovers ``admin.py``), and each registers its links with a position, so the page keeps
-one order across apps whatever the order of ``INSTALLED_APPS``.
+one order across apps whatever the order of ``INSTALLED_APPS``. The same links are the menu of
+every signed-in page (each with the count of work waiting in its area, ``core/work.py``).
+
+A panel is a part of the home page an app draws for some users (the office's programme
+status): a function of the user and today that returns a template and its context, or None.
 """
 
+import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -37,7 +43,12 @@ class HomeLink:
             return None
         if self.unless is not None and policy.can(user, self.unless):
             return None
-        return {"url": reverse(self.url_name), "title": self.title, "description": self.description}
+        return {
+            "url": reverse(self.url_name),
+            "title": self.title,
+            "description": self.description,
+            "area": self.url_name.split(":")[0],
+        }
 
 
 _LINKS: list[Link] = []
@@ -55,3 +66,34 @@ def register(*links: Link) -> None:
 def links_for(user: Any) -> list[dict[str, Any]]:
     shown = (link.for_user(user) for link in sorted(_LINKS, key=lambda link: link.position))
     return [link for link in shown if link is not None]
+
+
+@dataclass(frozen=True)
+class Panel:
+    template: str
+    context: dict[str, Any]
+
+
+PanelFor = Callable[[Any, dt.date], Panel | None]
+_PANELS: list[tuple[int, PanelFor]] = []
+
+
+def register_panel(position: int) -> Callable[[PanelFor], PanelFor]:
+    """Declare a home-page panel (decorator); panels show in the order of their positions."""
+
+    def register_(function: PanelFor) -> PanelFor:
+        if any(taken == position for taken, _function in _PANELS):
+            raise ValueError(f"Two home panels at position {position}")
+        _PANELS.append((position, function))
+        return function
+
+    return register_
+
+
+def panels_for(user: Any, today: dt.date) -> list[Panel]:
+    shown = (function(user, today) for _position, function in sorted(_PANELS, key=_first))
+    return [panel for panel in shown if panel is not None]
+
+
+def _first(item: tuple[int, PanelFor]) -> int:
+    return item[0]

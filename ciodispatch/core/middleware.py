@@ -119,3 +119,21 @@ class ForwardedClientAddressMiddleware:
             if len(hops) >= self.proxies:
                 request.META["REMOTE_ADDR"] = hops[-self.proxies]
         return self.get_response(request)
+
+
+class WorkCountsMiddleware:
+    """A POST may do some of the user's work: the menu counts it again on the next page
+    (core/menu.py)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.method == "POST":
+            # Imported here: the logging configuration imports this module before the apps
+            # are loaded, and the menu reads the apps' links.
+            from ciodispatch.core.menu import forget_counts
+
+            forget_counts(request)
+        return response

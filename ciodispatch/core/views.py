@@ -3,10 +3,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ciodispatch.core import home as home_links
+from ciodispatch.core import menu, work
 from ciodispatch.core.dates import fiscal_year
 
 
 def home(request):
+    today = timezone.localdate()
+    # What waits for the user comes first, counted afresh (the menu's counts with it).
+    tasks = work.tasks_for(request.user, today)
+    if request.user.is_authenticated:
+        menu.remember_counts(request, tasks)
     # Each app's links come from its nav.py, each shown only to those the policy lets in.
     links = home_links.links_for(request.user)
     links.append(
@@ -16,11 +22,16 @@ def home(request):
             "description": _("The registry as JSON, with its OpenAPI description."),
         }
     )
-    today = timezone.localdate()
     return render(
         request,
         "core/home.html",
-        {"links": links, "today": today, "fiscal_year": fiscal_year(today)},
+        {
+            "tasks": tasks,
+            "panels": home_links.panels_for(request.user, today),
+            "links": links,
+            "today": today,
+            "fiscal_year": fiscal_year(today),
+        },
     )
 
 

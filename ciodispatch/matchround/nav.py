@@ -1,9 +1,11 @@
-"""The home page's links to the matchround pages, each shown to those the policy lets in."""
+"""The home page's links to the matchround pages, each shown to those the policy lets in, and
+the office's panel of where the programme stands."""
 
 from django.utils.translation import gettext_lazy as _
 
 from ciodispatch import policy
-from ciodispatch.core.home import HomeLink, register
+from ciodispatch.core.home import HomeLink, Panel, register, register_panel
+from ciodispatch.matchround.queries import programme_status
 
 register(
     HomeLink(
@@ -35,3 +37,14 @@ register(
         _("How many CIOs each round matched, by region and prefecture."),
     ),
 )
+
+
+@register_panel(10)
+def programme_panel(user, today):
+    """The office's home: which round, which phase, the next deadline, how many have acted."""
+    if not policy.can(user, policy.Action.VIEW_MATCH_ROUNDS):
+        return None
+    status = programme_status()
+    if status is None:
+        return None
+    return Panel("matchround/includes/programme_panel.html", {"status": status})

@@ -18,6 +18,7 @@ from ciodispatch.core.programme import Challenge
 from ciodispatch.localgov.queries import prefecture_choices
 from ciodispatch.localgov.regions import Region
 from ciodispatch.matchround.models import CandidateRanking, HostRanking, MatchRound, MatchRun, Post
+from ciodispatch.requests.models import DispatchRequest
 
 
 def prefecture_name(code: str) -> str:
@@ -577,3 +578,68 @@ def summary_rows(summary: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
         for row in [*summary["region_rows"], *summary["prefecture_rows"]]
     ]
     return header, rows
+
+
+# --- the office's home: where the programme stands ------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProgrammeStatus:
+    """The round the office works on now: its phase, the phase's deadline and how many of
+    those who should act in it have."""
+
+    match_round: MatchRound
+    phase_label: str
+    deadline_label: str
+    deadline: Any  # a date, or None once published
+    acted: int | None
+    of: int | None
+    acted_label: str
+
+
+def programme_status() -> ProgrammeStatus | None:
+    """The newest round not yet published (else the newest round), or None without rounds."""
+    from ciodispatch.candidates.availability import participating
+
+    rounds = MatchRound.objects.select_related("request_round")
+    match_round = (
+        rounds.exclude(phase=MatchRound.Phase.PUBLISHED).order_by("-request_round__fiscal_year")
+    ).first() or rounds.order_by("-request_round__fiscal_year").first()
+    if match_round is None:
+        return None
+    Phase = MatchRound.Phase
+    phase = match_round.phase
+    acted = of = None
+    acted_label = ""
+    if phase == Phase.REQUESTS_OPEN:
+        deadline, deadline_label = match_round.request_round.requests_close, _("Requests close")
+        State = DispatchRequest.State
+        requests = match_round.request_round.requests.exclude(state=State.DRAFT)
+        of = requests.count()
+        acted = requests.filter(state__in=[State.APPROVED, State.REJECTED]).count()
+        acted_label = _("%(acted)s of %(of)s filed requests are decided")
+    elif phase == Phase.CANDIDATES_RANK:
+        deadline, deadline_label = match_round.candidates_rank_until, _("Candidates rank until")
+        acted = match_round.candidate_rankings.count()
+        of = participating().count()
+        acted_label = _("%(acted)s of %(of)s certified candidates have ranked posts")
+    elif phase == Phase.HOSTS_RANK:
+        deadline, deadline_label = match_round.hosts_rank_until, _("Hosts rank until")
+        applied = applicant_counts(match_round)
+        ranked = host_ranked_counts(match_round)
+        of = len(applied)
+        acted = sum(1 for pk in applied if ranked.get(pk))
+        acted_label = _("%(acted)s of %(of)s posts with applicants are ranked by their hosts")
+    elif phase in (Phase.RUN, Phase.REVIEW):
+        deadline, deadline_label = match_round.publish_on, _("Result to be published on")
+    else:
+        deadline, deadline_label = match_round.publish_on, _("Result published on")
+    return ProgrammeStatus(
+        match_round=match_round,
+        phase_label=str(match_round.get_phase_display()),
+        deadline_label=str(deadline_label),
+        deadline=deadline,
+        acted=acted,
+        of=of,
+        acted_label=str(acted_label) % {"acted": acted, "of": of} if acted_label else "",
+    )

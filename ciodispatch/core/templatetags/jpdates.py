@@ -31,3 +31,23 @@ def fiscal_year_label(value):
     if value in (None, ""):
         return ""
     return dates.format_fiscal_year(int(value))
+
+
+@register.filter
+def day_label(value):
+    """A deadline with its weekday: 2027年2月14日（日）."""
+    if value in (None, ""):
+        return ""
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return dates.format_day(value)
+
+
+@register.filter
+def days_left(value):
+    """あと3日 / 今日まで / 2日超過, counted from today."""
+    if value in (None, ""):
+        return ""
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return dates.days_left(value, timezone.localdate())
