@@ -37,5 +37,7 @@ def cases_returned(user, today):
     """A draft the office sent back (its note is cleared when it is published)."""
     if roles.is_office(user) or roles.acting_government(user) is None:
         return None
-    own = visible_cases(user).filter(state=Case.State.DRAFT, author_government=user.local_government)
+    own = visible_cases(user).filter(
+        state=Case.State.DRAFT, author_government=user.local_government
+    )
     return _pending(own.exclude(return_reason="").count(), "returned")

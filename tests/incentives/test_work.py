@@ -22,7 +22,9 @@ def task(key, user):
 def listed(client, user, url) -> set[int]:
     response = verified_client(client, user).get(url)
     assert response.status_code == 200, url
-    return {int(pk) for pk in re.findall(r'href="/incentives/claims/(\d+)/"', response.content.decode())}
+    return {
+        int(pk) for pk in re.findall(r'href="/incentives/claims/(\d+)/"', response.content.decode())
+    }
 
 
 def test_the_office_decides_the_submitted_claims(personas, monkeypatch, client):
@@ -48,7 +50,10 @@ def test_a_returned_claim_waits_for_the_host_side(personas, monkeypatch, client)
         found = task("incentives.returned", user)
         assert found.count == 1 and found.url == f"/incentives/claims/{claim.pk}/"
         # One claim: its page, with the office's note.
-        assert "領収書を添付してください" in verified_client(client, user).get(found.url).content.decode()
+        assert (
+            "領収書を添付してください"
+            in verified_client(client, user).get(found.url).content.decode()
+        )
         # The dispatch's list, filtered to the returned claims, shows the same one.
         assert listed(client, user, f"/incentives/dispatches/{claim.dispatch_id}/?returned=1") == {
             claim.pk
