@@ -119,7 +119,7 @@ def waiting_for(
     proposal; the host sets the appointment and the CIO confirms it; each side writes its
     evaluation once it is open; the office decides extensions and assesses."""
 
-    def side(as_cio: Q, as_host: Q) -> QuerySet[Dispatch]:
+    def side(as_cio: Any, as_host: Any) -> QuerySet[Dispatch]:  # Q or an Exists
         if roles.is_candidate(user):
             return rules.cio_dispatches(user, dispatches.filter(as_cio))
         return rules.hosted_dispatches(user, dispatches.filter(as_host))

@@ -63,3 +63,33 @@ def test_a_returned_claim_waits_for_the_host_side(personas, monkeypatch, client)
     services.submit_claim(claim, actor=personas.host1)
     assert task("incentives.returned", personas.host1) is None
     assert task("incentives.decide", personas.office).count == 1
+
+
+def test_returned_claims_of_a_dispatch_are_listed_on_its_claims_page(personas, monkeypatch, client):
+    from ciodispatch.incentives import programmes
+    from ciodispatch.incentives.models import IncentiveProgramme
+    from ciodispatch.incentives.services import CostInput
+    from tests.incentives.helpers import cost_day, fy, pdf
+
+    first = running_claim(personas, monkeypatch)
+    dispatch = first.dispatch
+    second = services.start_claim(
+        dispatch,
+        actor=personas.host1,
+        programme=IncentiveProgramme.objects.get(code=programmes.REGIONAL_ADVISER),
+        fiscal_year=fy(),
+    )
+    rows = [CostInput("pay", 1_200_000, cost_day(dispatch), "報酬")]
+    second = services.save_costs(second, rows, actor=personas.host1)
+    services.add_evidence(second, actor=personas.host1, upload=pdf())
+    for claim in (first, second):
+        services.submit_claim(claim, actor=personas.host1)
+    services.return_claim(first, actor=personas.office, reason="領収書を添付してください")
+    services.return_claim(second, actor=personas.office, reason="報酬の期間を確認してください")
+    found = task("incentives.returned", personas.host1)
+    assert found.count == 2
+    assert found.url == f"/incentives/dispatches/{dispatch.pk}/?returned=1"
+    assert listed(client, personas.host1, found.url) == {first.pk, second.pk}
+    services.submit_claim(first, actor=personas.host1)
+    assert listed(client, personas.host1, found.url) == {second.pk}
+    assert task("incentives.returned", personas.host1).count == 1

@@ -122,3 +122,14 @@ def test_help_asked_of_the_office_waits_for_its_answer(personas, monkeypatch, cl
     assert task("progress.help", personas.office).count == 1
     services.comment(actor=personas.office, body="事例を紹介します", report=report)
     assert task("progress.help", personas.office) is None
+
+
+def test_counting_reads_a_fixed_number_of_queries(
+    personas, monkeypatch, django_assert_max_num_queries
+):
+    for year in range(3):
+        dispatch_at(personas, monkeypatch, "active", started_days_ago=100, fiscal_year=2030 + year)
+    with django_assert_max_num_queries(2):
+        assert task("progress.overdue", personas.office).count == 3
+    with django_assert_max_num_queries(2):
+        assert task("progress.report_overdue", personas.candidate2).count >= 1
