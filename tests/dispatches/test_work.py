@@ -122,3 +122,25 @@ def test_counting_takes_a_fixed_number_of_queries(
         dispatch_at(personas, monkeypatch, "completed", fiscal_year=today().year + year)
     with django_assert_max_num_queries(4):
         assert task("dispatches.evaluation", personas.host1).count == 3
+
+
+def test_a_joint_request_is_answered_by_the_lead_prefecture_not_its_members(
+    personas, monkeypatch, client, saga_group
+):
+    from ciodispatch.requests import services as requests
+    from tests.requests.helpers import fill, open_round
+
+    # Only to certify candidate2 (a proposal does not hold the CIO).
+    taku = dispatch_at(personas, monkeypatch, "proposed", fiscal_year=today().year + 2)
+    services.accept(taku, actor=personas.host1, side="host")
+    joint = requests.start_request(
+        open_round(fiscal_year=today().year + 3), actor=personas.pref1, group=saga_group
+    )
+    joint = fill(joint, personas.pref1, liaison=personas.host2, counterpart=personas.pref1)
+    dispatch = services.propose(request=joint, application=taku.application, actor=None)
+    assert_listed(client, personas.pref1, "dispatches.answer", {dispatch.pk})
+    # The members read the joint dispatch but the lead answers for it.
+    assert task("dispatches.answer", personas.host2) is None
+    assert task("dispatches.answer", personas.host1) is None  # answered 多久市's own already
+    assert task("dispatches.answer", personas.pref_fukuoka) is None
+    assert_listed(client, personas.candidate2, "dispatches.answer", {taku.pk, dispatch.pk})
