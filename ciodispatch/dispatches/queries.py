@@ -5,12 +5,15 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ciodispatch import policy
+from ciodispatch.accounts import roles
 from ciodispatch.dispatches import rules
-from ciodispatch.dispatches.models import EVALUATION_CRITERIA, Dispatch, Evaluation
+from ciodispatch.dispatches.models import EVALUATION_CRITERIA, Dispatch, Evaluation, Extension
 from ciodispatch.policy import Action as A
 
 S = Dispatch.State
@@ -32,10 +35,19 @@ def visible_to(user) -> QuerySet[Dispatch]:
 
 
 def office_list(
-    user, *, state: str = "", fiscal_year: int | None = None, prefecture: str = "", q: str = ""
+    user,
+    *,
+    state: str = "",
+    fiscal_year: int | None = None,
+    prefecture: str = "",
+    q: str = "",
+    waiting: str = "",
+    today: dt.date | None = None,
 ) -> QuerySet[Dispatch]:
     """The dispatches ``user`` may read (``visible_to``), filtered, for the list and its CSV."""
     dispatches = visible_to(user)
+    if waiting in WAITING:
+        dispatches = waiting_for(user, waiting, dispatches, today=today or _today())
     if state:
         dispatches = dispatches.filter(state=state)
     if fiscal_year:
@@ -54,6 +66,142 @@ def office_list(
             | Q(notice_number__icontains=q)
         )
     return dispatches.order_by("request__request_round__fiscal_year", "pk")
+
+
+# --- what waits for whom ------------------------------------------------------------------
+# The work each side owes on its dispatches, as filters of a list of dispatches: the lists
+# (?waiting=...) and the work queue (dispatches/work.py) read the same filter, so a count on
+# the home page is the number of dispatches its link lists.
+
+RUNNING = (S.ACTIVE, S.EXTENDED)
+FINISHED = (S.COMPLETED, S.ENDED_EARLY)
+K = Evaluation.Kind
+
+# Each filter: its label, and the date its items fall due (None: no deadline).
+WAITING: dict[str, tuple[Any, Any]] = {
+    "answer": (gettext_lazy("Proposals to answer"), None),
+    # The appointment is settled before the term starts.
+    "appointment": (gettext_lazy("Appointments to set or confirm"), F("start_date")),
+    "evaluation": (gettext_lazy("Evaluations to write"), Coalesce("ended_on", "end_date")),
+    # The office decides before the current term ends.
+    "extension": (gettext_lazy("Extensions to decide"), F("end_date")),
+}
+# Which filters each list offers: the office's list, and everyone else's.
+OFFICE_WAITING = ("extension", "evaluation")
+OWN_WAITING = ("answer", "appointment", "evaluation")
+
+
+def _today() -> dt.date:
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+def _evaluated(kind: str) -> Exists:
+    return Exists(Evaluation.objects.filter(dispatch=OuterRef("pk"), kind=kind))
+
+
+def evaluation_open_q(today: dt.date) -> Q:
+    """The list form of ``services.evaluation_open``."""
+    from ciodispatch.dispatches.services import EVALUATION_WINDOW_DAYS
+
+    window = today + dt.timedelta(days=EVALUATION_WINDOW_DAYS)
+    return Q(state__in=FINISHED, started_on__isnull=False) | Q(
+        state__in=RUNNING, end_date__lte=window
+    )
+
+
+def waiting_for(
+    user, waiting: str, dispatches: QuerySet[Dispatch], *, today: dt.date
+) -> QuerySet[Dispatch]:
+    """The dispatches of ``dispatches`` on which ``user`` owes the step ``waiting`` (a key of
+    WAITING), by the same conditions as ``next_steps``: the CIO and the host side answer a
+    proposal; the host sets the appointment and the CIO confirms it; each side writes its
+    evaluation once it is open; the office decides extensions and assesses."""
+
+    def side(as_cio: Any, as_host: Any) -> QuerySet[Dispatch]:  # Q or an Exists
+        if roles.is_candidate(user):
+            return rules.cio_dispatches(user, dispatches.filter(as_cio))
+        return rules.hosted_dispatches(user, dispatches.filter(as_host))
+
+    if waiting == "answer":
+        return side(
+            Q(state=S.PROPOSED, cio_accepted_at__isnull=True),
+            Q(state=S.PROPOSED, host_accepted_at__isnull=True),
+        )
+    if waiting == "appointment":
+        return side(
+            Q(state=S.ACCEPTED, appointment_set_at__isnull=False)
+            & Q(appointment_confirmed_at__isnull=True),
+            Q(state=S.ACCEPTED, appointment_set_at__isnull=True),
+        )
+    if waiting == "evaluation":
+        opened = dispatches.filter(evaluation_open_q(today))
+        if roles.is_office(user):
+            # The office assesses after both sides, or once the term has ended.
+            return opened.filter(~_evaluated(K.OFFICE)).filter(
+                Q(state__in=FINISHED) | (_evaluated(K.HOST_OF_CIO) & _evaluated(K.CIO_OF_HOST))
+            )
+        return side(~_evaluated(K.CIO_OF_HOST), ~_evaluated(K.HOST_OF_CIO)).filter(
+            evaluation_open_q(today)
+        )
+    if waiting == "extension":
+        if not roles.is_office(user):
+            return dispatches.none()
+        requested = Extension.objects.filter(
+            dispatch=OuterRef("pk"), state=Extension.State.REQUESTED
+        )
+        return dispatches.filter(Exists(requested))
+    return dispatches.none()
+
+
+def waiting_summary(user, waiting: str, today: dt.date) -> tuple[int, dt.date | None]:
+    """How many dispatches wait for ``user``'s step ``waiting``, and the nearest due date:
+    one query."""
+    found = waiting_for(user, waiting, rules.visible_dispatches(user), today=today)
+    due = WAITING[waiting][1]
+    found = found.order_by()
+    if due is None:
+        return found.count(), None
+    result = found.aggregate(n=Count("pk", distinct=True), due=Min(due))
+    return result["n"], result["due"]
+
+
+def due_on(waiting: str, day: dt.date, today: dt.date) -> list[tuple[Any, int]]:
+    """Who has dispatches waiting for their step ``waiting`` that fall due on ``day``, and
+    how many: the parties of the dispatches due that day, each counted by ``waiting_for``
+    (a query for the day, one for the people, one per person with work due)."""
+    from ciodispatch.accounts.models import HOST_ROLES, OFFICE_ROLES, Role, User
+
+    due = WAITING[waiting][1]
+    of_day = Dispatch.objects.annotate(due=due).filter(due=day)
+    rows = list(
+        of_day.values_list(
+            "application__user_id", "request__group_id", "request__host_id",
+            "request__group__lead__prefecture_code",
+        )
+    )  # fmt: skip
+    if not rows:
+        return []
+    people = Q(pk__in={row[0] for row in rows})
+    hosts = {row[2] for row in rows if row[1] is None}
+    prefectures = {row[3] for row in rows if row[1] is not None}
+    people |= Q(role__in=HOST_ROLES, organisation__local_government__code__in=hosts)
+    people |= Q(
+        role=Role.PREFECTURE_COORDINATOR,
+        organisation__local_government__prefecture_code__in=prefectures,
+    )
+    if waiting in OFFICE_WAITING:
+        people |= Q(role__in=OFFICE_ROLES)
+    found = []
+    for user in User.objects.filter(people, is_active=True).select_related(
+        "organisation__local_government"
+    ):
+        dispatches = rules.visible_dispatches(user).annotate(due=due).filter(due=day)
+        n = waiting_for(user, waiting, dispatches, today=today).order_by().count()
+        if n:
+            found.append((user, n))
+    return found
 
 
 def state_counts(dispatches: QuerySet[Dispatch]) -> list[tuple[str, Any, int]]:

@@ -24,6 +24,25 @@ def dispatch_host(user, dispatch) -> bool:
     return dispatch is not None and speaks_for_request(user, dispatch.request)
 
 
+def hosted_dispatches(user, queryset: QuerySet[Dispatch]) -> QuerySet[Dispatch]:
+    """The list form of ``dispatch_host``: the dispatches ``user`` speaks for (a host's own
+    requests; a joint request's, for the coordinators of the lead prefecture)."""
+    prefecture = roles.coordinated_prefecture(user)
+    if prefecture is not None:
+        return queryset.filter(request__group__lead__prefecture_code=prefecture)
+    own = roles.host_local_government(user)
+    if own is not None:
+        return queryset.filter(request__group__isnull=True, request__host=own)
+    return queryset.none()
+
+
+def cio_dispatches(user, queryset: QuerySet[Dispatch]) -> QuerySet[Dispatch]:
+    """The list form of ``dispatch_cio``: the dispatches of ``user`` as the CIO."""
+    if roles.is_candidate(user):
+        return queryset.filter(application__user=user)
+    return queryset.none()
+
+
 @rule(Action.ANSWER_AS_CIO, Action.CONFIRM_APPOINTMENT, Action.EVALUATE_AS_CIO)
 def dispatch_cio(user, dispatch) -> bool:
     """The CIO of a dispatch: the candidate whose application it is."""

@@ -72,14 +72,35 @@ def mine(request):
     if policy.can(request.user, A.MANAGE_DISPATCHES):
         return redirect("dispatches:office")
     today = timezone.localdate()
+    waiting = _waiting(request, queries.OWN_WAITING)
+    dispatches = queries.visible_to(request.user)
+    if waiting:
+        # What waits for this user (the work queue's links): only those dispatches.
+        dispatches = queries.waiting_for(request.user, waiting, dispatches, today=today)
     rows = [
         (d, queries.next_steps(d, request.user, today=today))
-        for d in queries.visible_to(request.user)
-        .select_related("replaced_by")
+        for d in dispatches.select_related("replaced_by")
         .prefetch_related("extensions", "evaluations")
         .order_by("-proposed_at")
     ]
-    return render(request, "dispatches/mine.html", {"rows": rows})
+    return render(
+        request,
+        "dispatches/mine.html",
+        {
+            "rows": rows,
+            "waiting": waiting,
+            "waiting_choices": _waiting_choices(queries.OWN_WAITING),
+        },
+    )
+
+
+def _waiting(request, offered) -> str:
+    value = request.GET.get("waiting", "")
+    return value if value in offered else ""
+
+
+def _waiting_choices(offered):
+    return [(key, queries.WAITING[key][0]) for key in offered]
 
 
 @policy.guard(A.MANAGE_DISPATCHES)
@@ -93,8 +114,14 @@ def office(request):
     # A NUL character cannot reach PostgreSQL; nothing else in a filter can hurt.
     prefecture = params.get("prefecture", "")[:2].replace("\x00", "")
     q = params.get("q", "")[:50].replace("\x00", "").strip()
+    waiting = _waiting(request, queries.OFFICE_WAITING)
     dispatches = queries.office_list(
-        request.user, state=state, fiscal_year=fiscal_year, prefecture=prefecture, q=q
+        request.user,
+        state=state,
+        fiscal_year=fiscal_year,
+        prefecture=prefecture,
+        q=q,
+        waiting=waiting,
     )
     if params.get("format") == "csv":
         header = [
@@ -146,7 +173,9 @@ def office(request):
                 "fiscal_year": fiscal_year,
                 "prefecture": prefecture,
                 "q": q,
+                "waiting": waiting,
             },
+            "waiting_choices": _waiting_choices(queries.OFFICE_WAITING),
             "today": timezone.localdate(),
         },
     )

@@ -34,10 +34,25 @@ def claims() -> QuerySet[IncentiveClaim]:
     ).prefetch_related("costs")
 
 
-def claims_of_dispatch(user, dispatch: Dispatch) -> QuerySet[IncentiveClaim]:
-    """The claims of ``dispatch`` that ``user`` may read."""
+def claims_of_dispatch(
+    user, dispatch: Dispatch, *, returned: bool = False
+) -> QuerySet[IncentiveClaim]:
+    """The claims of ``dispatch`` that ``user`` may read; ``returned``: only those the office
+    sent back for correction."""
     found = visible_claims(user, claims()).filter(dispatch=dispatch)
+    if returned:
+        found = found.filter(RETURNED)
     return found.order_by("-fiscal_year", "programme")
+
+
+# A claim the office returned for correction: a draft again, with the office's note (a
+# resubmission clears the note).
+RETURNED = Q(state=S.DRAFT) & ~Q(decision_reason="")
+
+
+def returned_claims(user) -> QuerySet[IncentiveClaim]:
+    """The returned claims ``user`` may read, for the host side that corrects them."""
+    return visible_claims(user, IncentiveClaim.objects.all()).filter(RETURNED)
 
 
 def office_claims(

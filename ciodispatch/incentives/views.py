@@ -63,6 +63,8 @@ def _year_choices(years) -> list[tuple[int, str]]:
 
 def _dispatch_page(request, dispatch, form=None, status=200):
     years = services.claim_fiscal_years(dispatch) if dispatch.started_on else []
+    # The claims returned for correction only (the work queue's link).
+    returned = request.GET.get("returned") == "1"
     can_file = policy.can(request.user, A.FILE_CLAIM, dispatch) and bool(years)
     if form is None and can_file:
         current = fiscal_year(timezone.localdate())
@@ -75,7 +77,8 @@ def _dispatch_page(request, dispatch, form=None, status=200):
         "incentives/dispatch_claims.html",
         {
             "dispatch": dispatch,
-            "claims": queries.claims_of_dispatch(request.user, dispatch),
+            "claims": queries.claims_of_dispatch(request.user, dispatch, returned=returned),
+            "returned": returned,
             "form": form if can_file else None,
             "started": dispatch.started_on is not None,
         },

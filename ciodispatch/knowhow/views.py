@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ciodispatch import policy
@@ -266,21 +267,41 @@ def workspace(request):
         visible_cases(user).exclude(state=S.PUBLISHED).prefetch_related("local_governments")
     )
     is_office = policy.can(user, A.REVIEW_CASES)
+    # ?show= lists only the cases waiting for someone (the work queue's links).
+    show = request.GET.get("show", "")
+    show = show if show in WORKSPACE_SHOW else ""
+    shown = {
+        "in_review": [c for c in visible if c.state == S.IN_REVIEW],
+        "drafts": [c for c in visible if c.state == S.DRAFT],
+        "withdrawn": [c for c in visible if c.state == S.WITHDRAWN],
+        "published": (
+            queries.published_cases().prefetch_related("local_governments")[:20]
+            if is_office
+            else []
+        ),
+    }
+    if show:
+        shown = {name: [] for name in shown}
+        if show == "in_review":
+            shown["in_review"] = [c for c in visible if c.state == S.IN_REVIEW]
+        else:
+            shown["drafts"] = [c for c in visible if c.state == S.DRAFT and c.return_reason]
     return render(
         request,
         "knowhow/workspace.html",
         {
-            "in_review": [c for c in visible if c.state == S.IN_REVIEW],
-            "drafts": [c for c in visible if c.state == S.DRAFT],
-            "withdrawn": [c for c in visible if c.state == S.WITHDRAWN],
-            "published": (
-                queries.published_cases().prefetch_related("local_governments")[:20]
-                if is_office
-                else []
-            ),
+            **shown,
             "is_office": is_office,
+            "show": show,
+            "show_choices": WORKSPACE_SHOW.items(),
         },
     )
+
+
+WORKSPACE_SHOW = {
+    "in_review": gettext_lazy("Cases in review"),
+    "returned": gettext_lazy("Cases returned for changes"),
+}
 
 
 def _fixed_government(user):

@@ -111,6 +111,16 @@ def record_support_visit(user, support) -> bool:
     return roles.is_office(user) or roles.acts_for(user, support.offer.provider)
 
 
+def provider_visits(user, queryset=None):
+    """The provider's side of ``record_support_visit`` as a list: the approved requests for
+    the offers of the government ``user`` acts for (the support it is to give and record)."""
+    queryset = SupportRequest.objects.all() if queryset is None else queryset
+    own = roles.acting_government(user)
+    if own is None:
+        return queryset.none()
+    return queryset.filter(state=SupportRequest.State.APPROVED, offer__provider=own)
+
+
 # Event pages are public: with no event named (obj None) the answer is yes, so that
 # policy.guard lets anonymous visitors reach the page. A named event must be published, or
 # cancelled (those registered still open its page and its .ics, which says it is cancelled);

@@ -21,7 +21,12 @@ from ciodispatch.core.templatetags.jpdates import wareki_datetime
 from ciodispatch.outreach import forms, services
 from ciodispatch.outreach.documents import event_ics
 from ciodispatch.outreach.models import Event, Registration, SupportOffer, SupportRequest
-from ciodispatch.outreach.rules import visible_events, visible_offers, visible_support_requests
+from ciodispatch.outreach.rules import (
+    provider_visits,
+    visible_events,
+    visible_offers,
+    visible_support_requests,
+)
 
 A = policy.Action
 RS = SupportRequest.State
@@ -77,7 +82,18 @@ def support_home(request):
         )
     prefecture = roles.coordinated_prefecture(user) if user.is_authenticated else None
     in_prefecture = []
-    if prefecture is not None:
+    # ?show= lists only what waits for this government (the work queue's links).
+    show = request.GET.get("show", "") if own is not None else ""
+    if show == "visits":
+        mine_offers, offers = [], []
+        to_give = set(provider_visits(user).values_list("pk", flat=True))
+        mine_requests = [r for r in mine_requests if r.pk in to_give]
+    elif show == "returned":
+        mine_requests, offers = [], []
+        mine_offers = mine_offers.filter(state=SupportOffer.State.RETURNED)
+    else:
+        show = ""
+    if prefecture is not None and not show:
         # A coordinator follows the direct support of the municipalities of the prefecture.
         in_prefecture = list(
             visible_support_requests(user)
@@ -97,6 +113,7 @@ def support_home(request):
             "can_offer": own is not None and policy.can(user, A.OFFER_SUPPORT, own),
             "can_request": own is not None and policy.can(user, A.REQUEST_SUPPORT, own),
             "is_office": policy.can(user, A.LIST_SUPPORT_REQUESTS),
+            "show": show,
         },
     )
 
@@ -370,14 +387,19 @@ def support_office(request):
         .annotate(used=Count("requests", filter=Q(requests__state__in=(RS.APPROVED, RS.COMPLETED))))
         .order_by("state", "-fiscal_year", "provider_id")
     )
+    # ?show= lists only the requests or the offers waiting for the office (the work queue).
+    show = request.GET.get("show", "")
+    show = show if show in ("requests", "offers") else ""
+    offers_to_review = [o for o in offers if o.state == SupportOffer.State.SUBMITTED]
     return render(
         request,
         "outreach/support_office.html",
         {
             "waiting": [r for r in requests if r.state == RS.SUBMITTED],
-            "requests": requests,
-            "offers": offers,
-            "offers_to_review": [o for o in offers if o.state == SupportOffer.State.SUBMITTED],
+            "requests": [] if show else requests,
+            "offers": offers_to_review if show == "offers" else offers,
+            "offers_to_review": offers_to_review,
+            "show": show,
         },
     )
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from ciodispatch.dispatches.models import Dispatch
 from ciodispatch.progress.models import (
     ActionPlan,
+    Comment,
     KPIMeasurement,
     MeasurementPoint,
     MonthlyReport,
@@ -177,16 +178,30 @@ class _Term:
         return self.ended_on or self.end_date
 
 
+def _open_reports(term: _Term, submitted: set, today: dt.date):
+    """The months of the term so far whose report is not submitted, each with its due date
+    (the rule of ``report_rows``, on plain values)."""
+    for month in term_months(term, today):  # type: ignore[arg-type]
+        if month not in submitted:
+            yield month, report_due_for(term, month)  # type: ignore[arg-type]
+
+
 def _is_overdue(term: _Term, plan_state: str | None, submitted: set, today: dt.date) -> bool:
     """The rule of ``overdue_items`` for a running dispatch, on its dates, its plan's state and
     the months of its submitted reports: is anything overdue?"""
     due = plan_due(term)  # type: ignore[arg-type]
     if due is not None and today > due and plan_state != ActionPlan.State.SUBMITTED:
         return True
-    return any(
-        month not in submitted and today > report_due_for(term, month)  # type: ignore[arg-type]
-        for month in term_months(term, today)  # type: ignore[arg-type]
-    )
+    return any(today > due for _month, due in _open_reports(term, submitted, today))
+
+
+def _submitted_months(running) -> dict[int, set]:
+    submitted: dict[int, set] = {}
+    for dispatch_id, month in MonthlyReport.objects.filter(
+        dispatch__in=running.values("pk"), state=MonthlyReport.State.SUBMITTED
+    ).values_list("dispatch_id", "month"):
+        submitted.setdefault(dispatch_id, set()).add(month)
+    return submitted
 
 
 def overdue_dispatch_ids(user, today: dt.date) -> set[int]:
@@ -196,11 +211,7 @@ def overdue_dispatch_ids(user, today: dt.date) -> set[int]:
     rows = running.values_list(
         "pk", "started_on", "start_date", "ended_on", "end_date", "action_plan__state"
     )
-    submitted: dict[int, set] = {}
-    for dispatch_id, month in MonthlyReport.objects.filter(
-        dispatch__in=running.values("pk"), state=MonthlyReport.State.SUBMITTED
-    ).values_list("dispatch_id", "month"):
-        submitted.setdefault(dispatch_id, set()).add(month)
+    submitted = _submitted_months(running)
     return {
         pk
         for pk, started, start, ended, end, plan_state in rows
@@ -208,6 +219,69 @@ def overdue_dispatch_ids(user, today: dt.date) -> set[int]:
             _Term(started, start, ended, end), plan_state, submitted.get(pk, set()), today
         )
     }
+
+
+@dataclass(frozen=True)
+class OpenItem:
+    """A plan or a monthly report a running dispatch still owes (submitted or not yet due
+    included: it is open until submitted)."""
+
+    dispatch_id: int
+    cio_user_id: int
+    month: dt.date | None  # None: the action plan
+    due: dt.date
+
+    @property
+    def is_plan(self) -> bool:
+        return self.month is None
+
+    def overdue(self, today: dt.date) -> bool:
+        return today > self.due
+
+
+def open_items(running, today: dt.date) -> list[OpenItem]:
+    """The open plans and reports of ``running`` (a queryset of running dispatches), by the
+    rules of ``overdue_items``, from two queries of plain values, ordered by due date."""
+    running = running.filter(state__in=RUNNING).order_by()
+    rows = running.values_list(
+        "pk", "application__user_id", "started_on", "start_date", "ended_on", "end_date",
+        "action_plan__state",
+    )  # fmt: skip
+    submitted = _submitted_months(running)
+    items = []
+    for pk, cio, started, start, ended, end, plan_state in rows:
+        term = _Term(started, start, ended, end)
+        due = plan_due(term)  # type: ignore[arg-type]
+        if due is not None and plan_state != ActionPlan.State.SUBMITTED:
+            items.append(OpenItem(pk, cio, None, due))
+        for month, due in _open_reports(term, submitted.get(pk, set()), today):
+            items.append(OpenItem(pk, cio, month, due))
+    return sorted(items, key=lambda item: (item.due, item.dispatch_id))
+
+
+def cio_running(user):
+    """The running dispatches ``user`` files plans and reports for, as their CIO."""
+    from ciodispatch.dispatches.rules import cio_dispatches
+
+    return cio_dispatches(user, Dispatch.objects.filter(state__in=RUNNING))
+
+
+# What the CIO's list shows with ?todo= (the work queue's links, progress/work.py).
+TODO = {
+    "plan": gettext_lazy("Action plans to file"),
+    "reports": gettext_lazy("Monthly reports to file"),
+    "overdue": gettext_lazy("Overdue monthly reports"),
+}
+
+
+def todo_items(items: list[OpenItem], todo: str, today: dt.date) -> list[OpenItem]:
+    if todo == "plan":
+        return [item for item in items if item.is_plan]
+    if todo == "reports":
+        return [item for item in items if not item.is_plan and not item.overdue(today)]
+    if todo == "overdue":
+        return [item for item in items if not item.is_plan and item.overdue(today)]
+    return []
 
 
 def overdue_overview(user, today: dt.date) -> list[dict]:
@@ -454,11 +528,15 @@ def programme_outcomes(*, rows: bool = True) -> dict:
     }
 
 
-def help_requests():
-    """Submitted reports that ask the office for help, newest first."""
-    return (
+def help_requests(*, unanswered: bool = False):
+    """Submitted reports that ask the office for help, newest first; ``unanswered``: those
+    the office has not commented on yet."""
+    found = (
         MonthlyReport.objects.filter(help_needed=True, state=MonthlyReport.State.SUBMITTED)
         .select_related("dispatch__request__host", "dispatch__request__group__lead")
         .filter(Q(dispatch__state__in=RUNNING))
         .order_by("-month", "-pk")
     )
+    if unanswered:
+        found = found.exclude(comments__side=Comment.Side.OFFICE)
+    return found

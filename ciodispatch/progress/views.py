@@ -414,8 +414,28 @@ def measurement_new(request, dispatch):
 @policy.guard(A.LIST_OWN_PROGRESS)
 def mine(request):
     today = timezone.localdate()
+    todo = request.GET.get("todo", "")
+    if todo in queries.TODO:
+        # What the CIO still owes (the work queue's links): the plans or the reports.
+        items = queries.todo_items(
+            queries.open_items(queries.cio_running(request.user), today), todo, today
+        )
+        dispatches = {
+            d.pk: d
+            for d in queries.started_dispatches(request.user).filter(
+                pk__in={item.dispatch_id for item in items}
+            )
+        }
+        rows = [(item, dispatches[item.dispatch_id]) for item in items]
+        return render(
+            request,
+            "progress/mine.html",
+            {"todo": todo, "todo_rows": rows, "todo_choices": queries.TODO.items(), "today": today},
+        )
     rows = queries.overview(queries.visible_dispatches(request.user), today)
-    return render(request, "progress/mine.html", {"rows": rows})
+    return render(
+        request, "progress/mine.html", {"rows": rows, "todo_choices": queries.TODO.items()}
+    )
 
 
 @policy.guard(A.VIEW_PROGRESS_OVERVIEW)
@@ -426,6 +446,7 @@ def office(request):
     )
     outcomes = queries.programme_outcomes(rows=False)
     outcomes["rows"] = queries.outcome_rows(page.object_list)
+    unanswered = request.GET.get("unanswered") == "1"
     return render(
         request,
         "progress/office.html",
@@ -433,7 +454,14 @@ def office(request):
             "overdue_rows": queries.overdue_overview(request.user, today),
             "rows": queries.overview(page.object_list, today),
             "page": page,
-            "help_requests": queries.help_requests()[:50],
+            "help_requests": (
+                # Those still waiting for the office's answer (the work queue's link): all.
+                queries.help_requests(unanswered=True)
+                if unanswered
+                else queries.help_requests()[:50]
+            ),
+            "unanswered": unanswered,
+            "query": "unanswered=1" if unanswered else "",
             "outcomes": outcomes,
         },
     )
