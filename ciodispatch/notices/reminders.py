@@ -85,12 +85,16 @@ def send_deadline_reminders(*, today: dt.date | None = None) -> dict[str, int]:
     return counts
 
 
+def _recorded(user, kind: str, day: dt.date, stage: str) -> bool:
+    """Whether this reminder was sent (a cheap look before the insert, which decides)."""
+    return DeadlineReminder.objects.filter(user=user, kind=kind, due_on=day, stage=stage).exists()
+
+
 def _remind(kind: work.TaskKind, due: work.Due, day: dt.date, stage: str, notice: str) -> bool:
     user = due.user
     if not user.is_active:
         return False
-    found = DeadlineReminder.objects.filter(user=user, kind=kind.key, due_on=day, stage=stage)
-    if found.exists():
+    if _recorded(user, kind.key, day, stage):
         return False
     try:
         # Row and notice in one transaction: the mail goes after its commit, and a second

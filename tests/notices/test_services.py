@@ -29,7 +29,11 @@ def test_one_notice_per_active_person_skipping_none_and_repeats(personas, test_k
         "host1-head",
     ]
     notice = Notice.objects.get(recipient=personas.host1)
-    assert (notice.url, notice.params, notice.read_at) == ("/requests/1/", {"title": "窓口DX"}, None)
+    assert (notice.url, notice.params, notice.read_at) == (
+        "/requests/1/",
+        {"title": "窓口DX"},
+        None,
+    )
     assert notice.text == "Quiet 窓口DX"
 
 
@@ -83,7 +87,9 @@ def test_the_preference_decides_the_mail_and_the_kind_gives_the_default(
 def test_a_kind_its_app_mails_itself_is_never_mailed_again(
     personas, mailoutbox, django_capture_on_commit_callbacks
 ):
-    NoticePreference.objects.create(user=personas.host1, kind="progress.report_submitted", mail=True)
+    NoticePreference.objects.create(
+        user=personas.host1, kind="progress.report_submitted", mail=True
+    )
     with django_capture_on_commit_callbacks(execute=True):
         services.notify([personas.host1], "progress.report_submitted", "/p/", month="2027-01")
     assert mailoutbox == [] and Notice.objects.filter(recipient=personas.host1).exists()
@@ -95,7 +101,9 @@ def test_mail_is_in_the_recipients_language_with_a_link_and_the_office_contact(
 ):
     settings.SITE_URL = "https://cio.example.jp"
     Organisation.objects.filter(kind=Organisation.Kind.PROGRAMME_OFFICE).update(
-        name="認定CIO派遣制度 事務局", contact_email="office@cio.example.jp", contact_phone="03-0000-0000"
+        name="認定CIO派遣制度 事務局",
+        contact_email="office@cio.example.jp",
+        contact_phone="03-0000-0000",
     )
     MailLanguage.objects.create(user=personas.host2, language="en")
     with django_capture_on_commit_callbacks(execute=True):
