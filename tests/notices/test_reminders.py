@@ -137,3 +137,42 @@ def test_a_reminder_turned_off_comes_as_a_notice_only(
         run(DEADLINE + dt.timedelta(days=1))
     assert [m.to[0] for m in mailoutbox] == ["host2@example.jp"]
     assert Notice.objects.filter(recipient=personas.host1, kind="notices.overdue").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_machines_at_the_same_moment_send_each_reminder_once(deadlines, monkeypatch):
+    """Two runs on their own connections, both past the look before either inserts (no job
+    lock between them): PostgreSQL holds the second insert until the first commits, then
+    refuses it."""
+    import threading
+
+    from django.core import mail
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers need a database server")
+    both_looked = threading.Barrier(2, timeout=30)
+
+    def recorded(*args):
+        both_looked.wait()
+        return False
+
+    monkeypatch.setattr(reminders, "_recorded", recorded)
+    mail.outbox = []
+    results = []
+
+    def machine():
+        try:
+            results.append(reminders.send_deadline_reminders(today=DEADLINE - dt.timedelta(days=7)))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=machine) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert len(results) == 2
+    assert sum(r["sent"] for r in results) == 2 and sum(r["skipped"] for r in results) == 2
+    assert DeadlineReminder.objects.count() == 2 and Notice.objects.count() == 2
+    assert sorted(m.to[0] for m in mail.outbox) == ["host1@example.jp", "host2@example.jp"]
