@@ -3,10 +3,12 @@
 import pytest
 
 from ciodispatch.incentives import services as incentives
+from ciodispatch.matchround import services as matchround
 from ciodispatch.notices.models import Notice
 from ciodispatch.requests import services as requests
 from tests.dispatches.helpers import dispatch_at
 from tests.incentives.helpers import fy, running_claim
+from tests.matchround.helpers import build_round, run_now, to_hosts_phase
 from tests.progress.helpers import write_plan, write_report
 from tests.requests.helpers import complete_readiness_training, taku_request
 
@@ -65,3 +67,24 @@ def test_an_approved_and_a_returned_claim_tell_the_host(personas, monkeypatch):
     approved = Notice.objects.get(kind="incentives.claim_approved")
     assert approved.recipient == claim.dispatch.request.liaison
     assert "1,920,000" in approved.text
+
+
+def test_a_published_match_tells_the_candidates_and_the_hosts(personas, monkeypatch):
+    setup = build_round(personas, monkeypatch, extra_candidates=1)
+    extra = setup.extras[0]
+    matchround.save_candidate_ranking(
+        setup.round, [setup.ureshino.pk, setup.shingu.pk], actor=personas.candidate2
+    )
+    matchround.save_candidate_ranking(setup.round, [setup.ureshino.pk], actor=extra.user)
+    to_hosts_phase(setup, personas)
+    matchround.save_host_ranking(setup.ureshino, [extra.pk, setup.app2.pk], actor=personas.host2)
+    matchround.save_host_ranking(setup.shingu, [setup.app2.pk], actor=personas.host_fukuoka)
+    run = run_now(setup, personas)
+    assert not Notice.objects.filter(kind="matchround.published").exists()
+    matchround.publish(setup.round, run, actor=personas.office)
+    told = Notice.objects.filter(kind="matchround.published")
+    assert {personas.candidate2, extra.user, personas.host2, personas.host_fukuoka} <= {
+        n.recipient for n in told
+    }
+    assert {n.url for n in told} == {f"/matching/rounds/{setup.round.pk}/my-result/"}
+    assert setup.request_round.title in told.first().text
