@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("ciodispatch.accounts.urls")),
     path("local-governments/", include("ciodispatch.localgov.urls")),
     path("audit/", include("ciodispatch.audit.urls")),
+    path("notices/", include("ciodispatch.notices.urls")),
     path("training/", include("ciodispatch.training.urls")),
     path("candidates/", include("ciodispatch.candidates.urls")),
     path("readiness/", include("ciodispatch.readiness.urls")),

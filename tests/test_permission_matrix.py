@@ -17,6 +17,7 @@ from tests.matrix import dispatches as dispatches_matrix
 from tests.matrix import incentives as incentives_matrix
 from tests.matrix import knowhow as knowhow_matrix
 from tests.matrix import matchround as matchround_matrix
+from tests.matrix import notices as notices_matrix
 from tests.matrix import outreach as outreach_matrix
 from tests.matrix import progress as progress_matrix
 from tests.matrix import readiness as readiness_matrix
@@ -63,6 +64,7 @@ MATRIX = [
     *dispatches_matrix.ROWS,
     *incentives_matrix.ROWS,
     *progress_matrix.ROWS,
+    *notices_matrix.ROWS,
 ]
 
 
@@ -110,6 +112,7 @@ def objects(personas, saga_group):
         # CIO holds one post at a time (the incentives rows get a CIO of their own).
         **progress_matrix.build_objects(personas, saga_group),
         **incentives_matrix.build_objects(personas, saga_group),
+        **notices_matrix.build_objects(personas),
     }
 
 
@@ -139,6 +142,7 @@ APP_ROWS = {
     "dispatches": dispatches_matrix.ROWS,
     "incentives": incentives_matrix.ROWS,
     "progress": progress_matrix.ROWS,
+    "notices": notices_matrix.ROWS,
 }
 
 
@@ -175,6 +179,8 @@ def _pages(objects):
         ("get", f"/local-governments/groups/{group.pk}/", A.VIEW_GROUP, "saga_group"),
         ("get", "/local-governments/imports/", A.VIEW_REGISTRY_IMPORTS, None),
         ("get", "/audit/", A.VIEW_AUDIT_LOG, None),
+        ("get", "/notices/", A.VIEW_NOTICES, None),
+        ("get", "/notices/preferences/", A.SET_NOTICE_PREFERENCES, None),
     ]
 
 

@@ -192,6 +192,7 @@ NOT_PERSONAL: dict[tuple[str, str], str] = {
     ("knowhow.Manual", "pdf"): "a published manual's PDF",
     ("knowhow.ManualVersion", "pdf_name"): "the file name of a manual's PDF",
     ("knowhow.Award", "name"): "the name of an award",
+    ("notices.NoticePreference", "mail"): "whether a kind of notice is mailed (yes or no)",
 }
 
 # A field is checked when its name matches this, or when it is a file or e-mail field.

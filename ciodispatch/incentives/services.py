@@ -15,6 +15,7 @@ from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -44,6 +45,7 @@ from ciodispatch.incentives.models import (
     Kind,
     ProgrammeBudget,
 )
+from ciodispatch.notices.services import notify
 
 A = policy.Action
 S = IncentiveClaim.State
@@ -378,7 +380,7 @@ def _locked(claim: IncentiveClaim) -> IncentiveClaim:
     )
 
 
-def _notify_host(claim: IncentiveClaim, subject: str) -> None:
+def _notify_host(claim: IncentiveClaim, subject: str, notice: str = "") -> None:
     from ciodispatch.dispatches.services import host_addresses
 
     mail_after_commit(
@@ -386,6 +388,18 @@ def _notify_host(claim: IncentiveClaim, subject: str) -> None:
         _("[CIO Dispatch] %(subject)s: %(claim)s") % {"subject": subject, "claim": claim},
         _("Read the claim and its calculation in CIO Dispatch."),
     )
+    if notice:
+        request = claim.dispatch.request
+        notify(
+            [request.liaison, request.filed_by],
+            notice,
+            reverse("incentives:claim", args=[claim.pk]),
+            host=claim.dispatch.host_name,
+            year=claim.fiscal_year,
+            programme=str(claim.programme),
+            amount=claim.approved_yen,
+            reason=claim.decision_reason,
+        )
 
 
 # --- claims: the host side -----------------------------------------------------------------
@@ -674,7 +688,7 @@ def approve_claim(
         update_fields=["approved_yen", "adjustment_reason", "decided_by", "decided_at"],
         changes={"computed_yen": claim.computed_yen, "approved_yen": amount},
     )
-    _notify_host(claim, _("Claim approved"))
+    _notify_host(claim, _("Claim approved"), "incentives.claim_approved")
     return claim
 
 
@@ -693,7 +707,7 @@ def reject_claim(claim: IncentiveClaim, *, actor, reason: str) -> IncentiveClaim
         reason=claim.decision_reason,
         update_fields=["decision_reason", "decided_by", "decided_at"],
     )
-    _notify_host(claim, _("Claim rejected"))
+    _notify_host(claim, _("Claim rejected"), "incentives.claim_rejected")
     return claim
 
 
@@ -707,7 +721,7 @@ def return_claim(claim: IncentiveClaim, *, actor, reason: str) -> IncentiveClaim
     CLAIM_STATES.apply(
         claim, S.DRAFT, actor=actor, reason=claim.decision_reason, update_fields=["decision_reason"]
     )
-    _notify_host(claim, _("Claim returned for correction"))
+    _notify_host(claim, _("Claim returned for correction"), "incentives.claim_returned")
     return claim
 
 

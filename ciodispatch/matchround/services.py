@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -41,6 +42,7 @@ from ciodispatch.matchround.models import (
 )
 from ciodispatch.matchround.queries import first_unmatched, result_summary
 from ciodispatch.matchround.signals import match_published
+from ciodispatch.notices.services import notify
 from ciodispatch.requests.models import DispatchRequest, RequestRound
 
 logger = logging.getLogger(__name__)
@@ -824,6 +826,15 @@ def publish(match_round: MatchRound, run: MatchRun, *, actor) -> MatchRound:
             "The result of the matching round is published. Sign in to read your result and, "
             "for each choice you did not get, why."
         ),
+    )
+    notify(
+        [
+            *(a.user for a in ranked),
+            *(u for p in posts.values() for u in (p.request.liaison, p.request.filed_by)),
+        ],
+        "matchround.published",
+        reverse("matchround:my_result", args=[match_round.pk]),
+        round=match_round.request_round.title,
     )
     match_round.published_run = run
     match_round.published_at = timezone.now()

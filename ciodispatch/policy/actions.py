@@ -20,6 +20,10 @@ class Action(StrEnum):
     CHANGE_ORGANISATION = "accounts.organisation.change"
     # Audit log.
     VIEW_AUDIT_LOG = "audit.view"
+    # notices: what happened that concerns a user, and their mail preferences
+    VIEW_NOTICES = "notices.list"
+    READ_NOTICE = "notices.notice.read"
+    SET_NOTICE_PREFERENCES = "notices.preferences.set"
     # requests: dispatch requests, commitment, eligibility
     CONFIGURE_REQUEST_ROUND = "requests.round.configure"
     LIST_OWN_REQUESTS = "requests.list_own"

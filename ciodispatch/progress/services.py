@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +23,7 @@ from ciodispatch.core.text import service_text
 from ciodispatch.core.uploads import reencode_image
 from ciodispatch.dispatches.models import Dispatch
 from ciodispatch.knowhow import search
+from ciodispatch.notices.services import notify
 from ciodispatch.policy import Action as A
 from ciodispatch.progress.models import (
     PLAN_STATES,
@@ -382,6 +384,13 @@ def submit_report(report: MonthlyReport, *, actor) -> MonthlyReport:
     if report.help_needed:
         body += "\n" + _("Help is asked of the office: %s") % report.help_text
     _notify_host(report.dispatch, _("Monthly report submitted"), body, office=report.help_needed)
+    notify(
+        [report.dispatch.request.liaison, report.dispatch.request.filed_by],
+        "progress.report_submitted",
+        reverse("progress:report", args=[report.pk]),
+        host=report.dispatch.host_name,
+        month=f"{report.month:%Y-%m}",
+    )
     return report
 
 

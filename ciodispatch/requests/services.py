@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,6 +18,7 @@ from ciodispatch.candidates.choices import MAX_TERM_MONTHS, MIN_TERM_MONTHS, Ski
 from ciodispatch.core.errors import Refusal
 from ciodispatch.core.programme import Challenge
 from ciodispatch.localgov.models import LocalGovernment, LocalGovernmentGroup
+from ciodispatch.notices.services import notify
 from ciodispatch.requests.eligibility import evaluate
 from ciodispatch.requests.models import (
     KPI,
@@ -418,6 +420,18 @@ def submit_request(request: DispatchRequest, *, actor) -> DispatchRequest:
     )
     if not request.request_round.require_commitment:
         _commit_and_evaluate(request, actor=actor)
+    else:
+        notify(
+            User.objects.filter(
+                role=Role.HOST_HEAD, organisation__local_government__in=request.members()
+            ),
+            "requests.awaiting_signature",
+            # A single host's head signs on the commitment page; a joint request's heads
+            # confirm on the request's page.
+            reverse("requests:" + ("detail" if request.is_joint else "commit"), args=[request.pk]),
+            title=request.title,
+            host=request.requester_name,
+        )
     return request
 
 
@@ -562,5 +576,14 @@ def decide_request(
     request.office_comment = comment.strip()
     REQUEST_STATES.apply(
         request, target, actor=actor, reason=comment.strip(), update_fields=["office_comment"]
+    )
+    notify(
+        [request.filed_by, request.liaison],
+        {"approve": "requests.approved", "return": "requests.returned"}.get(
+            decision, "requests.rejected"
+        ),
+        reverse("requests:detail", args=[request.pk]),
+        title=request.title,
+        reason=comment.strip(),
     )
     return request

@@ -19,6 +19,8 @@ from ciodispatch.knowhow.models import Case
 from ciodispatch.knowhow.rules import visible_cases
 from ciodispatch.localgov.models import LocalGovernment, LocalGovernmentGroup
 from ciodispatch.localgov.rules import visible_groups
+from ciodispatch.notices.models import Notice
+from ciodispatch.notices.rules import visible_notices
 from ciodispatch.outreach.models import Event, SupportOffer, SupportRequest
 from ciodispatch.outreach.rules import visible_events, visible_offers, visible_support_requests
 from ciodispatch.progress.models import SmallWin
@@ -49,6 +51,7 @@ LIST_FORMS = [
     (visible_events, A.VIEW_EVENT, Event),
     (visible_sessions, A.VIEW_TRAINING_SESSION, TrainingSession),
     (visible_small_wins, A.VIEW_SMALL_WIN, SmallWin),
+    (visible_notices, A.READ_NOTICE, Notice),
 ]
 IDS = [f.__name__ for f, _a, _m in LIST_FORMS]
 
