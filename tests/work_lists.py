@@ -10,11 +10,11 @@ def task(key: str, user, today) -> Task | None:
     return KINDS[key].task_for(user, today)
 
 
-def listed(client, url: str, item_url: str) -> list[int]:
+def listed(client, url: str, item_url: str, cast=int) -> list:
     """The ids of the items the page at ``url`` lists, each a row linking to ``item_url``
     (a pattern with ``(\\d+)`` for the id), read from the page's table bodies."""
     response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)
     html = response.content.decode()
     rows = "".join(re.findall(r"<tbody>(.*?)</tbody>", html, flags=re.S))
-    return [int(pk) for pk in re.findall(rf'href="{item_url}"', rows)]
+    return [cast(pk) for pk in re.findall(rf'href="{item_url}"', rows)]
