@@ -53,9 +53,7 @@ def applications_to_decide(user, today):
 def interviews_to_schedule(user, today):
     if not roles.is_office(user):
         return None
-    return Pending(
-        awaiting_interview(user).count(), _applications(ApplicationFilterForm.INTERVIEW)
-    )
+    return Pending(awaiting_interview(user).count(), _applications(ApplicationFilterForm.INTERVIEW))
 
 
 @kind(

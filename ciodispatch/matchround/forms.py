@@ -148,4 +148,3 @@ class HostPostsFilterForm(forms.Form):
         required=False,
         choices=[("", _("All")), (RANKING, _("Your ranking of the candidates"))],
     )
-

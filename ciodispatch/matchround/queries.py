@@ -606,8 +606,7 @@ def posts_to_rank(posts, today) -> list[Post]:
         posts.filter(
             match_round__phase=MatchRound.Phase.HOSTS_RANK,
             match_round__hosts_rank_until__gte=today,
-        )
-        .select_related("match_round")
+        ).select_related("match_round")
     )
     if not open_posts:
         return []
@@ -628,4 +627,3 @@ def posts_to_rank(posts, today) -> list[Post]:
 def rounds_to_publish():
     """Rounds whose result waits for the office's review and publication."""
     return MatchRound.objects.filter(phase=MatchRound.Phase.REVIEW)
-

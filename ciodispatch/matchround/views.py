@@ -526,9 +526,7 @@ def host_posts(request):
     posts = _host_posts(request)
     form = forms.HostPostsFilterForm(request.GET or None)
     if form.is_valid() and form.cleaned_data["awaiting"] == form.RANKING:
-        to_rank = queries.posts_to_rank(
-            posts_spoken_for(request.user), timezone.localdate()
-        )
+        to_rank = queries.posts_to_rank(posts_spoken_for(request.user), timezone.localdate())
         posts = [post for post in posts if post in to_rank]
     return render(
         request,

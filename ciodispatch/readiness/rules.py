@@ -65,7 +65,9 @@ def not_assessed(
 
 def group_members(queryset: QuerySet[LocalGovernment]) -> QuerySet[LocalGovernment]:
     """Those of ``queryset`` that are members of a group of local governments (広域連携)."""
-    return queryset.filter(code__in=LocalGovernment.objects.filter(groups__isnull=False).values("code"))
+    return queryset.filter(
+        code__in=LocalGovernment.objects.filter(groups__isnull=False).values("code")
+    )
 
 
 @rule(Action.VIEW_ASSESSMENT)

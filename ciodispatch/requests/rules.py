@@ -127,9 +127,7 @@ def awaiting_signature(
     own = user.local_government
     submitted = queryset.filter(state=DispatchRequest.State.SUBMITTED)
     confirmed = MemberConfirmation.objects.filter(member=own).values("request_id")
-    return submitted.filter(
-        Q(host=own) | (Q(group__members=own) & ~Q(pk__in=confirmed))
-    ).distinct()
+    return submitted.filter(Q(host=own) | (Q(group__members=own) & ~Q(pk__in=confirmed))).distinct()
 
 
 def editable_requests(

@@ -66,8 +66,6 @@ def requests_to_decide(user, today):
     request_round = current_round(today)
     if request_round is None:
         return None
-    count = (
-        visible_requests(user).filter(request_round=request_round, state=S.ELIGIBLE).count()
-    )
+    count = visible_requests(user).filter(request_round=request_round, state=S.ELIGIBLE).count()
     query = urlencode({"year": request_round.fiscal_year, "state": S.ELIGIBLE.value})
     return Pending(count, reverse("requests:office") + "?" + query)

@@ -116,7 +116,9 @@ def test_a_certification_ending_within_60_days_is_work_for_its_cio_and_the_offic
     client, personas, monkeypatch
 ):
     soon = certified_until(personas, personas.candidate2, monkeypatch, today() + dt.timedelta(5))
-    later = certified_until(personas, new_candidate("later"), monkeypatch, today() + dt.timedelta(29))
+    later = certified_until(
+        personas, new_candidate("later"), monkeypatch, today() + dt.timedelta(29)
+    )
     certified_until(personas, new_candidate("far"), monkeypatch, today() + dt.timedelta(61))
     certify(personas, personas.candidate1, monkeypatch)  # three years from today
 

@@ -76,7 +76,9 @@ def test_a_host_ranks_the_candidates_who_ranked_its_post(setup, personas):
     for other in (personas.pref1, personas.candidate2, personas.office):
         assert task("matchround.rank_candidates", other, today()) is None
 
-    due = {d.user.username: d.pending.count for d in KINDS["matchround.rank_candidates"].due_on(until)}
+    due = {
+        d.user.username: d.pending.count for d in KINDS["matchround.rank_candidates"].due_on(until)
+    }
     assert due == {"host2": 1, "ureshino-head": 1, "host-fukuoka": 1, "shingu-head": 1}
     services.save_host_ranking(setup.ureshino, [extra.pk], actor=personas.host2)
     assert task("matchround.rank_candidates", personas.host2, today()) is None
