@@ -168,6 +168,7 @@ class MyRequestsFilterForm(forms.Form):
     links here)."""
 
     SIGNATURE = "signature"
+    CONFIRMATIONS = "confirmations"
     CORRECTION = "correction"
 
     awaiting = forms.ChoiceField(
@@ -176,6 +177,7 @@ class MyRequestsFilterForm(forms.Form):
         choices=[
             ("", _("All")),
             (SIGNATURE, _("Your signature")),
+            (CONFIRMATIONS, _("Members' confirmations (joint requests)")),
             (CORRECTION, _("Your corrections (returned)")),
         ],
     )

@@ -130,6 +130,23 @@ def awaiting_signature(
     return submitted.filter(Q(host=own) | (Q(group__members=own) & ~Q(pk__in=confirmed))).distinct()
 
 
+def awaiting_confirmations(
+    user, queryset: QuerySet[DispatchRequest] | None = None
+) -> QuerySet[DispatchRequest]:
+    """The submitted joint requests of groups led by a coordinator's prefecture: they wait
+    for members' confirmations, which the coordinator may record from paper. (The last
+    confirmation commits the request, so every submitted one still waits for some.)"""
+    queryset = DispatchRequest.objects.all() if queryset is None else queryset
+    prefecture = roles.coordinated_prefecture(user)
+    if prefecture is None:
+        return queryset.none()
+    return queryset.filter(
+        state=DispatchRequest.State.SUBMITTED,
+        group__isnull=False,
+        group__lead__prefecture_code=prefecture,
+    )
+
+
 def editable_requests(
     user, queryset: QuerySet[DispatchRequest] | None = None
 ) -> QuerySet[DispatchRequest]:

@@ -19,7 +19,12 @@ from ciodispatch.requests import forms, services
 from ciodispatch.requests.eligibility import evaluate
 from ciodispatch.requests.models import DispatchRequest, RequestRound
 from ciodispatch.requests.pages import REQUEST
-from ciodispatch.requests.rules import awaiting_signature, editable_requests, visible_requests
+from ciodispatch.requests.rules import (
+    awaiting_confirmations,
+    awaiting_signature,
+    editable_requests,
+    visible_requests,
+)
 from ciodispatch.requests.services import RequestError
 
 A = policy.Action
@@ -48,6 +53,9 @@ def my_requests(request):
         awaiting = form.cleaned_data["awaiting"]
         if awaiting == form.SIGNATURE:
             visible = visible.filter(pk__in=awaiting_signature(request.user).values("pk"))
+        elif awaiting == form.CONFIRMATIONS:
+            waiting = awaiting_confirmations(request.user)
+            visible = visible.filter(pk__in=waiting.values("pk"))
         elif awaiting == form.CORRECTION:
             returned = editable_requests(request.user).filter(state=S.RETURNED)
             visible = visible.filter(pk__in=returned.values("pk"))

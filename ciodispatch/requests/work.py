@@ -1,5 +1,6 @@
-"""The work dispatch requests create for people (core/work.py): the head's signature, the
-office's decision, the corrections of a returned request.
+"""The work dispatch requests create for people (core/work.py): the head's signature (and
+for a joint request, the members' confirmations the coordinator follows), the office's
+decision, the corrections of a returned request.
 
 None of them has a deadline of its own: a round has a window for starting requests, not a
 day by which a request must be signed, decided or corrected.
@@ -15,7 +16,12 @@ from ciodispatch.accounts import roles
 from ciodispatch.core.work import Pending, kind
 from ciodispatch.requests.forms import MyRequestsFilterForm
 from ciodispatch.requests.models import DispatchRequest
-from ciodispatch.requests.rules import awaiting_signature, editable_requests, visible_requests
+from ciodispatch.requests.rules import (
+    awaiting_confirmations,
+    awaiting_signature,
+    editable_requests,
+    visible_requests,
+)
 from ciodispatch.requests.services import current_round
 
 S = DispatchRequest.State
@@ -37,6 +43,20 @@ def requests_to_sign(user, today):
         return None
     count = awaiting_signature(user).count()
     return Pending(count, _mine(MyRequestsFilterForm.SIGNATURE))
+
+
+@kind(
+    "requests.confirmations",
+    title=_("Joint requests waiting for members' confirmations"),
+    reminder=_("A joint dispatch request waits for its members' confirmations"),
+)
+def joint_requests_to_confirm(user, today):
+    """A coordinator: the submitted joint requests its prefecture leads, until every member's
+    head has confirmed (the coordinator may record a confirmation received on paper)."""
+    if roles.coordinated_prefecture(user) is None:
+        return None
+    count = awaiting_confirmations(user).count()
+    return Pending(count, _mine(MyRequestsFilterForm.CONFIRMATIONS))
 
 
 @kind(

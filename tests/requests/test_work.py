@@ -63,6 +63,17 @@ def test_a_head_signs_their_own_request_and_confirms_the_joint_ones(client, pers
     for other in (personas.host1, personas.host2, personas.pref1, personas.office):
         assert task("requests.sign", other, today()) is None
 
+    # The lead prefecture's coordinator follows the joint request until every member confirms.
+    follow = task("requests.confirmations", personas.pref1, today())
+    client.force_login(personas.pref1)
+    assert follow.count == 1 and listed(client, follow.url, DETAIL) == [joint.pk]
+    for other in (personas.pref_fukuoka, personas.host1, personas.host1_head, personas.office):
+        assert task("requests.confirmations", other, today()) is None
+    services.confirm_membership(joint, lg("412091"), actor=ureshino_head)
+    assert DispatchRequest.objects.get(pk=joint.pk).state != S.SUBMITTED
+    assert task("requests.confirmations", personas.pref1, today()) is None
+    assert task("requests.sign", ureshino_head, today()) is None
+
 
 def test_the_office_decides_the_eligible_requests_of_the_round(client, personas):
     request_round = open_round()
