@@ -616,11 +616,14 @@ def posts_to_rank(posts, today) -> list[Post]:
         if ranking.applications
     }
     open_posts = [post for post in open_posts if post.pk not in saved]
+    # Every ranking of the round is read, as ``services.applicants_of`` does (see
+    # docs/benchmarks.md: counting in the database is the next step); only for a host with
+    # a post still to rank, in the hosts' phase.
     ranked: set[int] = set()
-    for ranking in CandidateRanking.objects.filter(
+    for posts_ranked in CandidateRanking.objects.filter(
         match_round__in={p.match_round_id for p in open_posts}
-    ).only("posts"):
-        ranked.update(ranking.posts)
+    ).values_list("posts", flat=True):
+        ranked.update(posts_ranked)
     return [post for post in open_posts if post.pk in ranked]
 
 
