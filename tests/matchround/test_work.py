@@ -95,6 +95,8 @@ def test_the_office_reviews_and_publishes_a_finished_run(setup, personas):
 
     found = task("matchround.publish", personas.office, today())
     assert (found.count, found.due) == (1, setup.round.publish_on)
+    late = setup.round.publish_on + timezone.timedelta(days=1)
+    assert task("matchround.publish", personas.office, late).urgency is Urgency.OVERDUE
     client = verified_client(Client(), personas.office)
     assert listed(client, found.url, ROUND) == [setup.round.pk]
     assert set(listed(client, "/matching/office/", ROUND)) == {setup.round.pk}
