@@ -352,6 +352,27 @@ class ApplicationFilterForm(forms.Form):
         label=_("State"), required=False, choices=[("", _("All"))] + list(Application.State.choices)
     )
     q = forms.CharField(label=_("Name"), required=False, max_length=50)
+    # What waits for the office (the work queue links here).
+    DECISION, INTERVIEW, RENEWAL = "decision", "interview", "renewal"
+    awaiting = forms.ChoiceField(
+        label=_("Waiting for"),
+        required=False,
+        choices=[
+            ("", _("All")),
+            (DECISION, _("A decision (scored, or interview held)")),
+            (INTERVIEW, _("An interview to be scheduled")),
+            (RENEWAL, _("Renewal (certification ends within 60 days)")),
+        ],
+    )
+
+
+class ReviewFilterForm(forms.Form):
+    TO_DO, SUBMITTED = "to_do", "submitted"
+    scores = forms.ChoiceField(
+        label=_("Your scores"),
+        required=False,
+        choices=[("", _("All")), (TO_DO, _("To do")), (SUBMITTED, _("Submitted"))],
+    )
 
 
 class CriterionForm(forms.Form):

@@ -1,9 +1,12 @@
 """Who applies, reviews, certifies and reads candidates' files."""
 
-from django.db.models import QuerySet
+import datetime as dt
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from ciodispatch.accounts import roles
-from ciodispatch.candidates.models import Application
+from ciodispatch.candidates.models import Application, ReviewAssignment
 from ciodispatch.policy import Action, rule, seen_with
 
 rule(
@@ -79,6 +82,57 @@ def visible_applications(
             assignments__reviewer=user, state__in=Application.REVIEW_STATES
         ).exclude(conflicts__reviewer=user)
     return queryset.none()
+
+
+def assignments_to_score(user) -> QuerySet[ReviewAssignment]:
+    """A reviewer's assignments still to score: files in screening they may read (scoring
+    closes with screening), scores not submitted."""
+    if not roles.is_reviewer(user):
+        return ReviewAssignment.objects.none()
+    return ReviewAssignment.objects.filter(
+        reviewer=user,
+        submitted_at__isnull=True,
+        application__in=visible_applications(user).filter(state=Application.State.SCREENING),
+    )
+
+
+def awaiting_decision(user, queryset: QuerySet[Application] | None = None) -> QuerySet[Application]:
+    """Files the office can decide now: in screening with a reviewer's scores in, or in the
+    interview stage with the interview held."""
+    if not roles.is_office(user):
+        return Application.objects.none()
+    queryset = visible_applications(user, queryset)
+    S = Application.State
+    ready = Q(state=S.SCREENING, assignments__submitted_at__isnull=False) | Q(
+        state=S.INTERVIEW, interviews__scheduled_at__lte=timezone.now()
+    )
+    return queryset.filter(pk__in=Application.objects.filter(ready).values("pk"))
+
+
+def awaiting_interview(
+    user, queryset: QuerySet[Application] | None = None
+) -> QuerySet[Application]:
+    """Files in the interview stage with no interview scheduled yet (the office schedules)."""
+    if not roles.is_office(user):
+        return Application.objects.none()
+    return visible_applications(user, queryset).filter(
+        state=Application.State.INTERVIEW, interviews__isnull=True
+    )
+
+
+# A certification this close to its end is shown as work: to renew, or to ask for renewal.
+EXPIRY_NOTICE_DAYS = 60
+
+
+def expiring_certifications(
+    user, today: dt.date, queryset: QuerySet[Application] | None = None
+) -> QuerySet[Application]:
+    """Valid certifications ``user`` may read that end within ``EXPIRY_NOTICE_DAYS``."""
+    return visible_applications(user, queryset).filter(
+        state=Application.State.CERTIFIED,
+        certified_until__gte=today,
+        certified_until__lte=today + dt.timedelta(days=EXPIRY_NOTICE_DAYS),
+    )
 
 
 @rule(Action.DECLARE_CONFLICT)

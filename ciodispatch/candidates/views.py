@@ -27,7 +27,12 @@ from ciodispatch.candidates.models import (
 from ciodispatch.candidates.pages import APPLICATION
 from ciodispatch.candidates.personal_data import personal_data, personal_data_pdf
 from ciodispatch.candidates.pool import pool_export, search_pool
-from ciodispatch.candidates.rules import visible_applications
+from ciodispatch.candidates.rules import (
+    awaiting_decision,
+    awaiting_interview,
+    expiring_certifications,
+    visible_applications,
+)
 from ciodispatch.candidates.services import CandidateError
 from ciodispatch.core.errors import refusal_to_form, refusal_to_message
 from ciodispatch.core.once import once_per_form_token
@@ -201,14 +206,19 @@ def request_deletion(request, app):
 
 @policy.guard(A.LIST_REVIEW_ASSIGNMENTS)
 def review_list(request):
-    assignments = (
-        ReviewAssignment.objects.filter(
-            reviewer=request.user, application__in=visible_applications(request.user)
-        )
-        .select_related("application")
-        .order_by("submitted_at", "assigned_at")
+    assignments = ReviewAssignment.objects.filter(
+        reviewer=request.user, application__in=visible_applications(request.user)
     )
-    return render(request, "candidates/review_list.html", {"assignments": assignments})
+    form = forms.ReviewFilterForm(request.GET or None)
+    if form.is_valid() and form.cleaned_data["scores"]:
+        to_do = form.cleaned_data["scores"] == form.TO_DO
+        assignments = assignments.filter(submitted_at__isnull=to_do)
+        if to_do:  # scoring closes with screening
+            assignments = assignments.filter(application__state=S.SCREENING)
+    assignments = assignments.select_related("application").order_by("submitted_at", "assigned_at")
+    return render(
+        request, "candidates/review_list.html", {"assignments": assignments, "form": form}
+    )
 
 
 @policy.guard(A.REVIEW_APPLICATION, load=_load_assignment)
@@ -290,6 +300,13 @@ def application_list(request):
             apps = apps.filter(family_name__icontains=q) | apps.filter(
                 family_name_kana__icontains=q
             )
+        awaiting = form.cleaned_data["awaiting"]
+        if awaiting == form.DECISION:
+            apps = awaiting_decision(request.user, apps)
+        elif awaiting == form.INTERVIEW:
+            apps = awaiting_interview(request.user, apps)
+        elif awaiting == form.RENEWAL:
+            apps = expiring_certifications(request.user, timezone.localdate(), apps)
     counts = dict(visible.values_list("state").annotate(n=Count("id")))
     page = Paginator(apps.order_by("-submitted_at", "-id"), 50).get_page(request.GET.get("page"))
     query = request.GET.copy()

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ciodispatch.localgov.queries import prefecture_choices
 from ciodispatch.localgov.regions import Region
-from ciodispatch.matchround.models import Proposing
+from ciodispatch.matchround.models import MatchRound, Proposing
 
 PREFECTURE_CAP_ROWS = 5
 
@@ -130,4 +130,21 @@ class RerunForm(forms.Form):
 class PublishForm(forms.Form):
     confirm = forms.BooleanField(
         label=_("I have reviewed this result; publish it and propose the dispatches."),
+    )
+
+
+class RoundListFilterForm(forms.Form):
+    phase = forms.ChoiceField(
+        label=_("Phase"), required=False, choices=[("", _("All"))] + list(MatchRound.Phase.choices)
+    )
+
+
+class HostPostsFilterForm(forms.Form):
+    """The host's posts, narrowed to those whose ranking waits for them (the work queue)."""
+
+    RANKING = "ranking"
+    awaiting = forms.ChoiceField(
+        label=_("Waiting for"),
+        required=False,
+        choices=[("", _("All")), (RANKING, _("Your ranking of the candidates"))],
     )

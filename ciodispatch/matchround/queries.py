@@ -643,3 +643,56 @@ def programme_status() -> ProgrammeStatus | None:
         of=of,
         acted_label=str(acted_label) % {"acted": acted, "of": of} if acted_label else "",
     )
+
+
+# --- the work waiting in a round (matchround/work.py and the lists it links to) ----------------
+
+
+def candidate_round() -> MatchRound | None:
+    """The round a candidate's ranking page shows: the newest one under way."""
+    return (
+        MatchRound.objects.filter(
+            phase__in=[
+                MatchRound.Phase.CANDIDATES_RANK,
+                MatchRound.Phase.HOSTS_RANK,
+                MatchRound.Phase.RUN,
+                MatchRound.Phase.REVIEW,
+            ]
+        )
+        .select_related("request_round")
+        .first()
+    )
+
+
+def posts_to_rank(posts, today) -> list[Post]:
+    """Of ``posts``, those whose host's ranking is due: the round in the hosts' ranking phase
+    and its deadline not passed, some candidate ranked the post, the host has saved no
+    ranking yet."""
+    open_posts = list(
+        posts.filter(
+            match_round__phase=MatchRound.Phase.HOSTS_RANK,
+            match_round__hosts_rank_until__gte=today,
+        ).select_related("match_round")
+    )
+    if not open_posts:
+        return []
+    saved = {
+        ranking.post_id
+        for ranking in HostRanking.objects.filter(post__in=open_posts).only("applications")
+        if ranking.applications
+    }
+    open_posts = [post for post in open_posts if post.pk not in saved]
+    # Every ranking of the round is read, as ``services.applicants_of`` does (see
+    # docs/benchmarks.md: counting in the database is the next step); only for a host with
+    # a post still to rank, in the hosts' phase.
+    ranked: set[int] = set()
+    for posts_ranked in CandidateRanking.objects.filter(
+        match_round__in={p.match_round_id for p in open_posts}
+    ).values_list("posts", flat=True):
+        ranked.update(posts_ranked)
+    return [post for post in open_posts if post.pk in ranked]
+
+
+def rounds_to_publish():
+    """Rounds whose result waits for the office's review and publication."""
+    return MatchRound.objects.filter(phase=MatchRound.Phase.REVIEW)

@@ -1,5 +1,7 @@
 """Who configures, ranks in, and reads the yearly matching round."""
 
+from django.db.models import QuerySet
+
 from ciodispatch.accounts import roles
 from ciodispatch.candidates.availability import conflicting_vendors, participating_application
 from ciodispatch.matchround.models import MatchRound, MatchRun, Post
@@ -29,6 +31,20 @@ def rank_posts(user, match_round) -> bool:
 def speaks_for_post(user, post) -> bool:
     """A post is ranked by its host's staff, or for a joint request by the lead prefecture."""
     return post is not None and speaks_for_request(user, post.request)
+
+
+def posts_spoken_for(user, queryset: QuerySet[Post] | None = None) -> QuerySet[Post]:
+    """The list form of ``speaks_for_post``: the posts ``user`` ranks candidates for."""
+    queryset = Post.objects.all() if queryset is None else queryset
+    own = roles.host_local_government(user)
+    if own is not None:
+        return queryset.filter(request__host=own)
+    prefecture = roles.coordinated_prefecture(user)
+    if prefecture is not None:
+        return queryset.filter(
+            request__group__isnull=False, request__group__lead__prefecture_code=prefecture
+        )
+    return queryset.none()
 
 
 @rule(Action.VIEW_POST)

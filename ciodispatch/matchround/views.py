@@ -20,6 +20,7 @@ from ciodispatch.core.once import once_per_form_token
 from ciodispatch.localgov.regions import Region
 from ciodispatch.matchround import forms, queries, services
 from ciodispatch.matchround.models import MatchRound, MatchRun, Post
+from ciodispatch.matchround.rules import posts_spoken_for
 from ciodispatch.matchround.services import MatchRoundError
 from ciodispatch.requests.models import RequestRound
 
@@ -103,12 +104,15 @@ def _save_ranking(request, field: str, save, saved_message: str) -> None:
 
 @policy.guard(A.VIEW_MATCH_ROUNDS)
 def office_list(request):
-    rounds = list(MatchRound.objects.select_related("request_round"))
+    form = forms.RoundListFilterForm(request.GET or None)
+    rounds = MatchRound.objects.select_related("request_round")
+    if form.is_valid() and form.cleaned_data["phase"]:
+        rounds = rounds.filter(phase=form.cleaned_data["phase"])
     without = RequestRound.objects.filter(match_round__isnull=True).order_by("-fiscal_year")
     return render(
         request,
         "matchround/office_list.html",
-        {"rounds": rounds, "request_rounds_without": without},
+        {"rounds": list(rounds), "request_rounds_without": without, "form": form},
     )
 
 
@@ -400,13 +404,7 @@ def _applicant_item(post: Post, application: Application, interviewed: set[int])
 
 
 def _candidate_round():
-    return (
-        MatchRound.objects.filter(
-            phase__in=[Phase.CANDIDATES_RANK, Phase.HOSTS_RANK, Phase.RUN, Phase.REVIEW]
-        )
-        .select_related("request_round")
-        .first()
-    )
+    return queries.candidate_round()
 
 
 @policy.guard(A.RANK_POSTS)
@@ -525,12 +523,18 @@ def _host_posts(request):
 
 @policy.guard(A.LIST_OWN_REQUESTS)
 def host_posts(request):
+    posts = _host_posts(request)
+    form = forms.HostPostsFilterForm(request.GET or None)
+    if form.is_valid() and form.cleaned_data["awaiting"] == form.RANKING:
+        to_rank = queries.posts_to_rank(posts_spoken_for(request.user), timezone.localdate())
+        posts = [post for post in posts if post in to_rank]
     return render(
         request,
         "matchround/host_posts.html",
         {
-            "posts": [(post, len(services.applicants_of(post))) for post in _host_posts(request)],
+            "posts": [(post, len(services.applicants_of(post))) for post in posts],
             "results": _own_results(request),
+            "form": form,
         },
     )
 

@@ -81,6 +81,11 @@ class ChallengesForm(forms.Form):
 
 class ReadinessFilterForm(forms.Form):
     prefecture = forms.ChoiceField(label=_("Prefecture"), required=False)
+    # What a coordinator chases (the work queue links here).
+    not_assessed = forms.BooleanField(label=_("No self-assessment submitted yet"), required=False)
+    group_members = forms.BooleanField(
+        label=_("Members of a group of local governments only"), required=False
+    )
 
     def __init__(self, *args, prefecture: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -52,6 +52,24 @@ def visible_readiness(
     return queryset.none()
 
 
+def not_assessed(
+    user, queryset: QuerySet[LocalGovernment] | None = None
+) -> QuerySet[LocalGovernment]:
+    """The governments ``user`` reads the readiness of that have submitted no self-assessment
+    (a draft in progress does not count)."""
+    submitted = Assessment.objects.filter(state=Assessment.State.SUBMITTED)
+    return visible_readiness(user, queryset).exclude(
+        code__in=submitted.values("local_government_id")
+    )
+
+
+def group_members(queryset: QuerySet[LocalGovernment]) -> QuerySet[LocalGovernment]:
+    """Those of ``queryset`` that are members of a group of local governments (広域連携)."""
+    return queryset.filter(
+        code__in=LocalGovernment.objects.filter(groups__isnull=False).values("code")
+    )
+
+
 @rule(Action.VIEW_ASSESSMENT)
 def view_assessment(user, assessment) -> bool:
     """A draft is seen only by its own government; a submitted one as its readiness."""

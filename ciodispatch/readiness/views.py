@@ -15,7 +15,12 @@ from ciodispatch.core.programme import Challenge
 from ciodispatch.localgov.models import LocalGovernment
 from ciodispatch.readiness import forms, services
 from ciodispatch.readiness.models import Assessment, Dimension
-from ciodispatch.readiness.rules import visible_assessments, visible_readiness
+from ciodispatch.readiness.rules import (
+    group_members,
+    not_assessed,
+    visible_assessments,
+    visible_readiness,
+)
 from ciodispatch.readiness.services import GAP_THRESHOLD, ReadinessError
 
 A = policy.Action
@@ -313,9 +318,14 @@ def office_list(request):
     governments = visible_readiness(user).annotate(
         latest_id=Subquery(latest.values("pk")[:1]), draft_id=Subquery(drafts.values("pk")[:1])
     )
+    chase = form.is_valid() and form.cleaned_data["not_assessed"]
+    if chase:
+        governments = not_assessed(user, governments)
+    if form.is_valid() and form.cleaned_data["group_members"]:
+        governments = group_members(governments)
     if prefecture:
         governments = governments.filter(prefecture_code=prefecture)
-    else:
+    elif not chase:
         governments = governments.filter(latest_id__isnull=False)
     page = Paginator(governments.order_by("code"), 100).get_page(request.GET.get("page"))
     assessments = visible_assessments(user).in_bulk(

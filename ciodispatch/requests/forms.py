@@ -163,6 +163,26 @@ class DecisionForm(forms.Form):
     )
 
 
+class MyRequestsFilterForm(forms.Form):
+    """The host's and coordinator's list, narrowed to what waits for them (the work queue
+    links here)."""
+
+    SIGNATURE = "signature"
+    CONFIRMATIONS = "confirmations"
+    CORRECTION = "correction"
+
+    awaiting = forms.ChoiceField(
+        label=_("Waiting for"),
+        required=False,
+        choices=[
+            ("", _("All")),
+            (SIGNATURE, _("Your signature")),
+            (CONFIRMATIONS, _("Members' confirmations (joint requests)")),
+            (CORRECTION, _("Your corrections (returned)")),
+        ],
+    )
+
+
 class OfficeFilterForm(forms.Form):
     q = forms.CharField(label=_("Theme or host"), required=False, max_length=50)
     prefecture = forms.ChoiceField(label=_("Prefecture"), required=False)

@@ -4,7 +4,7 @@ from django.db.models import Q, QuerySet
 
 from ciodispatch.accounts import roles
 from ciodispatch.policy import Action, rule, seen_with
-from ciodispatch.requests.models import DispatchRequest
+from ciodispatch.requests.models import DispatchRequest, MemberConfirmation
 
 
 def speaks_for_request(user, request) -> bool:
@@ -113,6 +113,55 @@ def confirm_membership(user, request) -> bool:
         return any(m.code == user.local_government.code for m in request.members())
     prefecture = roles.coordinated_prefecture(user)
     return prefecture is not None and request.group.lead.prefecture_code == prefecture
+
+
+def awaiting_signature(
+    user, queryset: QuerySet[DispatchRequest] | None = None
+) -> QuerySet[DispatchRequest]:
+    """The submitted requests that wait for ``user``'s signature: a host head's single
+    request (``sign_commitment``), or a joint request of which the head's government is a
+    member and has not confirmed yet (``confirm_membership``)."""
+    queryset = DispatchRequest.objects.all() if queryset is None else queryset
+    if not roles.is_host_head(user) or user.local_government is None:
+        return queryset.none()
+    own = user.local_government
+    submitted = queryset.filter(state=DispatchRequest.State.SUBMITTED)
+    confirmed = MemberConfirmation.objects.filter(member=own).values("request_id")
+    return submitted.filter(Q(host=own) | (Q(group__members=own) & ~Q(pk__in=confirmed))).distinct()
+
+
+def awaiting_confirmations(
+    user, queryset: QuerySet[DispatchRequest] | None = None
+) -> QuerySet[DispatchRequest]:
+    """The submitted joint requests of groups led by a coordinator's prefecture: they wait
+    for members' confirmations, which the coordinator may record from paper. (The last
+    confirmation commits the request, so every submitted one still waits for some.)"""
+    queryset = DispatchRequest.objects.all() if queryset is None else queryset
+    prefecture = roles.coordinated_prefecture(user)
+    if prefecture is None:
+        return queryset.none()
+    return queryset.filter(
+        state=DispatchRequest.State.SUBMITTED,
+        group__isnull=False,
+        group__lead__prefecture_code=prefecture,
+    )
+
+
+def editable_requests(
+    user, queryset: QuerySet[DispatchRequest] | None = None
+) -> QuerySet[DispatchRequest]:
+    """The list form of ``edit_request``: drafts and returned requests ``user`` speaks for."""
+    queryset = DispatchRequest.objects.all() if queryset is None else queryset
+    editable = queryset.filter(
+        state__in=[DispatchRequest.State.DRAFT, DispatchRequest.State.RETURNED]
+    )
+    own = roles.host_local_government(user)
+    if own is not None:
+        return editable.filter(host=own)
+    prefecture = roles.coordinated_prefecture(user)
+    if prefecture is not None:
+        return editable.filter(group__lead__prefecture_code=prefecture)
+    return editable.none()
 
 
 # Who may know that one exists: others are answered 404, as for a missing one.

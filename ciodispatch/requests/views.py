@@ -19,7 +19,12 @@ from ciodispatch.requests import forms, services
 from ciodispatch.requests.eligibility import evaluate
 from ciodispatch.requests.models import DispatchRequest, RequestRound
 from ciodispatch.requests.pages import REQUEST
-from ciodispatch.requests.rules import visible_requests
+from ciodispatch.requests.rules import (
+    awaiting_confirmations,
+    awaiting_signature,
+    editable_requests,
+    visible_requests,
+)
 from ciodispatch.requests.services import RequestError
 
 A = policy.Action
@@ -42,9 +47,20 @@ def _groups_led_by(user):
 @policy.guard(A.LIST_OWN_REQUESTS)
 def my_requests(request):
     own = request.user.local_government
+    visible = visible_requests(request.user)
+    form = forms.MyRequestsFilterForm(request.GET or None)
+    if form.is_valid():
+        awaiting = form.cleaned_data["awaiting"]
+        if awaiting == form.SIGNATURE:
+            visible = visible.filter(pk__in=awaiting_signature(request.user).values("pk"))
+        elif awaiting == form.CONFIRMATIONS:
+            waiting = awaiting_confirmations(request.user)
+            visible = visible.filter(pk__in=waiting.values("pk"))
+        elif awaiting == form.CORRECTION:
+            returned = editable_requests(request.user).filter(state=S.RETURNED)
+            visible = visible.filter(pk__in=returned.values("pk"))
     visible = (
-        visible_requests(request.user)
-        .select_related("host", "group__lead", "request_round")
+        visible.select_related("host", "group__lead", "request_round")
         .prefetch_related("group__members")
         .order_by("-created_at")
     )
@@ -55,6 +71,7 @@ def my_requests(request):
         "requests/my_requests.html",
         {
             "requests": visible,
+            "filter_form": form,
             "round": request_round,
             "open": request_round is not None and request_round.is_open(timezone.localdate()),
             "can_start_single": own is not None and policy.can(request.user, A.START_REQUEST, own),

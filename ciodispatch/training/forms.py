@@ -83,3 +83,15 @@ class EnrolPersonForm(forms.Form):
         self.fields["user"].queryset = users
         self.fields["user"].empty_label = _("Choose a person")
         self.fields["user"].label_from_instance = lambda u: f"{u.display_name}（{u.username}）"
+
+
+class CatalogueFilterForm(forms.Form):
+    """The office's catalogue, narrowed to past sessions whose records wait (the work queue
+    links here)."""
+
+    RECORDS = "records"
+    awaiting = forms.ChoiceField(
+        label=_("Waiting for"),
+        required=False,
+        choices=[("", _("Upcoming sessions")), (RECORDS, _("Attendance or completion to record"))],
+    )

@@ -51,6 +51,17 @@ def visible_sessions(user, queryset=None):
     return queryset.filter(course__active=True, course__track__in=tracks)
 
 
+def sessions_to_record(user, now):
+    """Sessions that have ended with someone's attendance or completion still to record
+    (the office records them)."""
+    if not roles.is_office(user):
+        return TrainingSession.objects.none()
+    waiting = Enrolment.objects.filter(
+        state__in=[Enrolment.State.ENROLLED, Enrolment.State.ATTENDED]
+    )
+    return visible_sessions(user).filter(ends_at__lt=now, pk__in=waiting.values("session_id"))
+
+
 @rule(Action.CANCEL_ENROLMENT, Action.DOWNLOAD_TRAINING_CERTIFICATE)
 def own_enrolment(user, enrolment) -> bool:
     """An enrolment and its certificate: the person enrolled and the office, no one else."""

@@ -13,7 +13,12 @@ from ciodispatch.core.errors import refusal_to_form, refusal_to_message
 from ciodispatch.core.once import once_per_form_token
 from ciodispatch.training import services
 from ciodispatch.training.documents import calendar_ics, certificate_pdf
-from ciodispatch.training.forms import CourseForm, EnrolPersonForm, SessionForm
+from ciodispatch.training.forms import (
+    CatalogueFilterForm,
+    CourseForm,
+    EnrolPersonForm,
+    SessionForm,
+)
 from ciodispatch.training.models import (
     TRACK_ROLES,
     Course,
@@ -21,7 +26,7 @@ from ciodispatch.training.models import (
     TrainingSession,
     track_for_role,
 )
-from ciodispatch.training.rules import visible_sessions
+from ciodispatch.training.rules import sessions_to_record, visible_sessions
 
 A = policy.Action
 
@@ -52,9 +57,15 @@ def catalogue(request):
     track = None if office else track_for_role(user.role)
     if track is not None:
         courses = courses.filter(track=track)
-    upcoming = list(
-        _with_seats(visible_sessions(user).filter(course__in=courses, starts_at__gt=timezone.now()))
-    )
+    form = CatalogueFilterForm(request.GET or None) if office else None
+    records = form is not None and form.is_valid() and form.cleaned_data["awaiting"]
+    if records:
+        # Past sessions with records still to make, whether or not the course is still offered.
+        sessions = sessions_to_record(user, timezone.now())
+        courses = Course.objects.filter(pk__in=sessions.values("course_id"))
+    else:
+        sessions = visible_sessions(user).filter(course__in=courses, starts_at__gt=timezone.now())
+    upcoming = list(_with_seats(sessions))
     own = {
         e.session_id: e
         for e in Enrolment.objects.filter(user=user, session__in=[s.pk for s in upcoming])
@@ -69,7 +80,7 @@ def catalogue(request):
     return render(
         request,
         "training/catalogue.html",
-        {"courses": listed, "office": office, "track": track},
+        {"courses": listed, "office": office, "track": track, "form": form, "records": records},
     )
 
 

@@ -1,0 +1,96 @@
+"""The work candidates' files create for people (core/work.py): reviewers' scores, the
+office's decisions and interviews, certifications coming to their end."""
+
+from django.db.models import Count, Min
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from ciodispatch.accounts import roles
+from ciodispatch.candidates.forms import ApplicationFilterForm, ReviewFilterForm
+from ciodispatch.candidates.models import Application
+from ciodispatch.candidates.rules import (
+    assignments_to_score,
+    awaiting_decision,
+    awaiting_interview,
+    expiring_certifications,
+)
+from ciodispatch.core.work import Due, Pending, kind
+
+
+def _applications(awaiting: str) -> str:
+    return reverse("candidates:applications") + f"?awaiting={awaiting}"
+
+
+@kind(
+    "candidates.score",
+    title=_("Applications waiting for your scores"),
+    reminder=_("An application waits for your scores"),
+)
+def applications_to_score(user, today):
+    if not roles.is_reviewer(user):
+        return None
+    count = assignments_to_score(user).count()
+    return Pending(count, reverse("candidates:reviews") + f"?scores={ReviewFilterForm.TO_DO}")
+
+
+@kind(
+    "candidates.decide",
+    title=_("Applications waiting for your decision"),
+    reminder=_("An application waits for the office's decision"),
+)
+def applications_to_decide(user, today):
+    """The office: screened files with scores in, and files whose interview is held."""
+    if not roles.is_office(user):
+        return None
+    return Pending(awaiting_decision(user).count(), _applications(ApplicationFilterForm.DECISION))
+
+
+@kind(
+    "candidates.interview",
+    title=_("Interviews to schedule"),
+    reminder=_("A candidate's interview waits to be scheduled"),
+)
+def interviews_to_schedule(user, today):
+    if not roles.is_office(user):
+        return None
+    return Pending(awaiting_interview(user).count(), _applications(ApplicationFilterForm.INTERVIEW))
+
+
+@kind(
+    "candidates.expiring",
+    title=_("Your certification ends soon"),
+    reminder=_("Your certification as a CIO ends soon; ask the office to renew it"),
+)
+def own_certification_expiring(user, today):
+    """The candidate's own certification, within ``EXPIRY_NOTICE_DAYS`` of its last day."""
+    if not roles.is_candidate(user):
+        return None
+    application = expiring_certifications(user, today).first()
+    if application is None:
+        return None
+    return Pending(1, reverse("candidates:application"), due=application.certified_until)
+
+
+@own_certification_expiring.due_on
+def own_certification_expiring_due(day):
+    return [
+        Due(user=app.user, pending=Pending(1, reverse("candidates:application"), day))
+        for app in Application.objects.filter(
+            state=Application.State.CERTIFIED, certified_until=day, user__is_active=True
+        ).select_related("user")
+    ]
+
+
+@kind(
+    "candidates.renew",
+    title=_("Certifications ending within 60 days"),
+    reminder=_("Certifications of CIOs end soon"),
+)
+def certifications_to_renew(user, today):
+    """The office renews certifications; the nearest last day is the due date."""
+    if not roles.is_office(user):
+        return None
+    found = expiring_certifications(user, today).aggregate(
+        count=Count("pk"), due=Min("certified_until")
+    )
+    return Pending(found["count"], _applications(ApplicationFilterForm.RENEWAL), due=found["due"])
