@@ -81,7 +81,7 @@ lint: install
 	  ciodispatch/core/personal_data.py ciodispatch/core/middleware.py \
 	  ciodispatch/core/logfilters.py ciodispatch/core/mail.py ciodispatch/accounts/sessions.py \
 	  ciodispatch/core/probes.py ciodispatch/core/workers.py ciodispatch/core/joblocks.py \
-	  ciodispatch/core/serve.py
+	  ciodispatch/core/serve.py ciodispatch/core/menu.py
 	$(BIN)/lint-imports --no-cache
 
 test: install system-deps messages lint

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
@@ -108,7 +108,7 @@ DueOn = Callable[[dt.date], Iterable[Due]]
 @dataclass(frozen=True)
 class TaskKind:
     key: str  # "requests.sign": the app's label, a dot, the work
-    title: Promise  # what the items are, as a heading: "Requests to sign"
+    title: Promise | str  # what the items are, as a heading: "Requests to sign"
     area: str  # the app label whose menu entry counts this work
     pending: PendingFor
     due_on: DueOn | None = None
@@ -133,38 +133,43 @@ class TaskKind:
 KINDS: dict[str, TaskKind] = {}
 
 
+class DeclaredKind:
+    """What ``@kind`` makes of its function: still callable as ``pending(user, today)``, and
+    with ``due_on`` to declare the kind's reminders."""
+
+    def __init__(self, declared: TaskKind):
+        self.key = declared.key
+        self._pending = declared.pending
+
+    def __call__(self, user: Any, today: dt.date) -> Pending | None:
+        return self._pending(user, today)
+
+    def due_on(self, function: DueOn) -> DueOn:
+        """Declare who has items of this kind due on a day (decorator)."""
+        KINDS[self.key] = replace(KINDS[self.key], due_on=function)
+        return function
+
+
 def kind(
     key: str,
     *,
-    title: Promise,
+    title: Promise | str,
     reminder: Promise | None = None,
     area: str | None = None,
-) -> Callable[[PendingFor], PendingFor]:
+) -> Callable[[PendingFor], DeclaredKind]:
     """Declare a kind of work; the decorated function is its ``pending(user, today)``.
 
     The area defaults to the declaring app (``ciodispatch.<app>.work``). A second kind with
     the same key is refused at start-up. Add a reminder for deadlines with ``@<fn>.due_on``.
     """
 
-    def register(pending: PendingFor) -> PendingFor:
+    def register(pending: PendingFor) -> DeclaredKind:
         if key in KINDS:
             raise ValueError(f"A second work kind {key!r} ({pending.__module__})")
         app = area or pending.__module__.split(".")[-2]
-        KINDS[key] = TaskKind(key=key, title=title, area=app, pending=pending, reminder=reminder)
-
-        def due_on(function: DueOn) -> DueOn:
-            KINDS[key] = TaskKind(
-                key=key,
-                title=title,
-                area=app,
-                pending=pending,
-                due_on=function,
-                reminder=reminder,
-            )
-            return function
-
-        pending.due_on = due_on  # type: ignore[attr-defined]
-        return pending
+        declared = TaskKind(key=key, title=title, area=app, pending=pending, reminder=reminder)
+        KINDS[key] = declared
+        return DeclaredKind(declared)
 
     return register
 

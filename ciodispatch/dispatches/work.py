@@ -66,7 +66,7 @@ def appointments(user, today):
     return _pending(user, "appointment", today)
 
 
-@appointments.due_on  # type: ignore[attr-defined]
+@appointments.due_on
 def appointments_due_on(day):
     return _due_on("appointment", day)
 
@@ -82,7 +82,7 @@ def extensions_to_decide(user, today):
     return _pending(user, "extension", today)
 
 
-@extensions_to_decide.due_on  # type: ignore[attr-defined]
+@extensions_to_decide.due_on
 def extensions_due_on(day):
     return _due_on("extension", day)
 
@@ -98,6 +98,6 @@ def evaluations_to_write(user, today):
     return _pending(user, "evaluation", today)
 
 
-@evaluations_to_write.due_on  # type: ignore[attr-defined]
+@evaluations_to_write.due_on
 def evaluations_due_on(day):
     return _due_on("evaluation", day)

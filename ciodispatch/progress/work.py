@@ -89,7 +89,7 @@ def plans_to_file(user, today):
     return _cio_pending(user, today, "plan")
 
 
-@plans_to_file.due_on  # type: ignore[attr-defined]
+@plans_to_file.due_on
 def plans_due_on(day):
     return _cio_due_on(day, "plan")
 
@@ -103,7 +103,7 @@ def reports_due(user, today):
     return _cio_pending(user, today, "reports")
 
 
-@reports_due.due_on  # type: ignore[attr-defined]
+@reports_due.due_on
 def reports_due_on(day):
     # Reports due on ``day``, overdue ones included (the reminder of the day after).
     return _cio_due_on(day, "reports")
