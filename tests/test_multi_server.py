@@ -37,9 +37,11 @@ from bench.round.build import build_round as build_national_round
 from ciodispatch.audit.models import AuditEvent
 from ciodispatch.candidates import services as candidates
 from ciodispatch.core.models import WorkerHeartbeat
+from ciodispatch.core.work import KINDS
 from ciodispatch.dispatches.models import Dispatch
 from ciodispatch.matchround import services as rounds
 from ciodispatch.matchround.models import MatchRound, MatchRun
+from ciodispatch.notices.models import DeadlineReminder, Notice
 from ciodispatch.progress import queries as progress_queries
 from ciodispatch.progress.models import ReminderSent
 from tests.candidates.helpers import new_candidate
@@ -305,10 +307,20 @@ def test_daily_jobs_started_on_two_machines_at_once_mail_once(cluster, monkeypat
     overdue = progress_queries.overdue_items(running, today())
     assert len(overdue) >= 2
 
-    jobs = ("progress_reminders", "dispatches_daily", "expire_certifications")
+    # The CIO's next report falls due on a day; the deadline reminders are run for the day
+    # before it, so each machine finds that reminder due.
+    report_due = KINDS["progress.report_due"].pending(running.application.user, today())
+    assert report_due is not None and report_due.due is not None
+    eve = (report_due.due - dt.timedelta(days=1)).isoformat()
+    jobs = {
+        "progress_reminders": (),
+        "dispatches_daily": (),
+        "expire_certifications": (),
+        "send_deadline_reminders": ("--date", eve),
+    }
     processes = {
-        f"{job}-{machine}": cluster.command(f"{job}-{machine}", job)
-        for job in jobs
+        f"{job}-{machine}": cluster.command(f"{job}-{machine}", job, *arguments)
+        for job, arguments in jobs.items()
         for machine in (1, 2)
     }
     for name, process in processes.items():
@@ -327,8 +339,13 @@ def test_daily_jobs_started_on_two_machines_at_once_mail_once(cluster, monkeypat
         action="dispatches.dispatch.active", object_id=str(starting.pk)
     )
     assert started.count() == 1
+    # The deadline reminder: one row, one notice, one mail, though both machines ran the job.
+    deadline = DeadlineReminder.objects.filter(user=running.application.user)
+    assert deadline.count() == 1 and deadline.get().stage == DeadlineReminder.Stage.DAY_BEFORE
+    cio_notices = Notice.objects.filter(recipient=running.application.user)
+    assert cio_notices.filter(kind="notices.due_tomorrow").count() == 1
     # Every message is a reminder or the start notice (one per address of that dispatch).
-    notices = len(messages) - reminders
+    notices = len(messages) - reminders - DeadlineReminder.objects.count()
     assert 1 <= notices <= 4, (len(messages), reminders)
 
 

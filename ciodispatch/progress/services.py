@@ -644,8 +644,10 @@ def _notify_host(dispatch: Dispatch, subject: str, body: str, *, office: bool = 
 
 @transaction.atomic
 def send_reminders(*, today: dt.date | None = None) -> dict[str, int]:
-    """Mail each overdue item (plan, report) to the CIO, the host side and the office, at
-    most once a week per item. Returns counts."""
+    """Mail each overdue item (plan, report) to the host side and the office, at most once a
+    week per item: the escalation. The CIO is reminded by the deadline reminders of the work
+    queue (7 days and 1 day before, the day after: ``send_deadline_reminders``), so this does
+    not mail them a second time. Returns counts."""
     from ciodispatch.dispatches.services import host_addresses
     from ciodispatch.progress.queries import overdue_items
 
@@ -664,9 +666,7 @@ def send_reminders(*, today: dt.date | None = None) -> dict[str, int]:
             if recent:
                 counts["skipped"] += 1
                 continue
-            recipients = sorted(
-                {a for a in [_cio_address(dispatch), *host_addresses(dispatch), *office] if a}
-            )
+            recipients = sorted({a for a in [*host_addresses(dispatch), *office] if a})
             mail_after_commit(
                 recipients,
                 _("[CIO Dispatch] Overdue: %(item)s (%(host)s)")
