@@ -124,6 +124,7 @@ def _urls(claim, persona):
     pages = {
         "office": [
             "/",
+            "/api/me/tasks",
             "/dispatches/office/",
             "/dispatches/office/?state=active",
             "/progress/office/",
@@ -139,6 +140,7 @@ def _urls(claim, persona):
         ],
         "host1": [
             "/",
+            "/api/me/tasks",
             "/requests/",
             f"/requests/{dispatch.request_id}/",
             "/dispatches/",
@@ -153,12 +155,18 @@ def _urls(claim, persona):
             f"/progress/dispatches/{dispatch.pk}/",
             "/candidates/application/",
         ],
+        # Every other role's home: its work queue, counted over the data.
+        "host1_head": ["/", "/api/me/tasks"],
+        "reviewer": ["/", "/api/me/tasks"],
+        "pref1": ["/", "/api/me/tasks"],
         None: ["/portal/", "/portal/statistics/", "/progress/outcomes/", "/progress/wins/"],
     }
     return pages[persona]
 
 
-@pytest.mark.parametrize("persona", ["office", "host1", "candidate2", None])
+@pytest.mark.parametrize(
+    "persona", ["office", "host1", "candidate2", "host1_head", "reviewer", "pref1", None]
+)
 def test_no_page_makes_more_queries_with_more_data(client, personas, programme, persona):
     if persona is not None:
         client = verified_client(client, getattr(personas, persona))

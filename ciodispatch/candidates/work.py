@@ -13,6 +13,7 @@ from ciodispatch.candidates.rules import (
     awaiting_decision,
     awaiting_interview,
     expiring_certifications,
+    visible_applications,
 )
 from ciodispatch.core.work import Due, Pending, kind
 
@@ -43,6 +44,21 @@ def applications_to_decide(user, today):
     if not roles.is_office(user):
         return None
     return Pending(awaiting_decision(user).count(), _applications(ApplicationFilterForm.DECISION))
+
+
+@kind(
+    "candidates.assign",
+    title=_("Applications waiting for reviewers"),
+    reminder=_("A submitted application waits for reviewers"),
+)
+def applications_to_assign(user, today):
+    """The office: submitted files nobody is assigned to review yet (screening starts with
+    the first reviewer)."""
+    if not roles.is_office(user):
+        return None
+    count = visible_applications(user).filter(state=Application.State.APPLIED).count()
+    url = reverse("candidates:applications") + f"?state={Application.State.APPLIED}"
+    return Pending(count, url)
 
 
 @kind(

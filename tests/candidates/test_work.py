@@ -141,3 +141,19 @@ def test_a_certification_ending_within_60_days_is_work_for_its_cio_and_the_offic
 
     due = list(KINDS["candidates.expiring"].due_on(later.certified_until))
     assert [(d.user, d.pending.due) for d in due] == [(later.user, later.certified_until)]
+
+
+def test_submitted_files_wait_for_the_office_to_assign_reviewers(client, personas):
+    office = personas.office
+    waiting = [submitted_application(new_candidate(f"new{i}")) for i in range(2)]
+    screened = submitted_application(new_candidate("screened"))
+    services.assign_reviewer(screened, personas.reviewer, actor=office)
+
+    client = verified_client(client, office)
+    assign = task("candidates.assign", office, today())
+    assert assign.count == 2 and assign.due is None
+    assert sorted(listed(client, assign.url, APPLICATION)) == sorted(a.pk for a in waiting)
+    services.assign_reviewer(waiting[0], personas.reviewer, actor=office)
+    assert task("candidates.assign", office, today()).count == 1
+    for person in (personas.reviewer, personas.candidate1, personas.host1, personas.pref1):
+        assert task("candidates.assign", person, today()) is None
