@@ -136,6 +136,10 @@ def _assert_work_waiting_for_each_demo_account():
     assert Application.objects.filter(state="screening").exists()
     assert Extension.objects.filter(state="requested").count() == 1
     assert IncentiveClaim.objects.filter(state="submitted").exists()
+    in_training = Application.objects.filter(state="training").values_list("user", flat=True)
+    assert Enrolment.objects.filter(
+        user__in=in_training, session__course__track="public_sector", state="completed"
+    ).exists()
     # host1-head: 多久市's request waits for the mayor's commitment.
     head = User.objects.get(username="host1-head")
     waiting = DispatchRequest.objects.filter(

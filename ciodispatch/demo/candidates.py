@@ -224,13 +224,15 @@ def load_candidates_demo(
     for target, count in PLAN:
         for _i in range(max(1, round(count * scale))):
             number += 1
-            # Those certified applied in the spring of last fiscal year (before its matching
-            # round), the expired ones three years before; the others are recent.
-            years_back = {**dict.fromkeys(CERTIFIED_PATH, 1), S.EXPIRED: 3}.get(target)
+            # Those certified applied in August–September of last fiscal year and were
+            # certified in October–November (before its matching round, and valid through
+            # the longest extended term it placed: 30 months from April); the expired ones
+            # four years before (their three years are over). The others are recent.
+            years_back = {**dict.fromkeys(CERTIFIED_PATH, 1), S.EXPIRED: 4}.get(target)
             with contextlib.ExitStack() as stack:
                 clock = None
                 if years_back is not None:
-                    applied = dt.date(year - years_back, 4, 7) + dt.timedelta(weeks=number % 12)
+                    applied = dt.date(year - years_back, 8, 11) + dt.timedelta(weeks=number % 6)
                     clock = stack.enter_context(simulated_clock(applied))
                 username = f"demo-candidate-{number:03d}"
                 user = accounts.create_user(

@@ -201,7 +201,7 @@ def _cohort_completer():
 
 def _certify_candidate2(user, office, reviewers, fake, rng) -> None:
     """candidate2 applied in the spring of last fiscal year, took the public-sector track in
-    September and was certified on 1 October: before last year's matching round (December),
+    September and was certified on 6 October: before last year's matching round (December),
     which placed them from April; the certification is valid for three years."""
     from ciodispatch.candidates import services as candidates
     from ciodispatch.candidates.models import Application
@@ -212,7 +212,7 @@ def _certify_candidate2(user, office, reviewers, fake, rng) -> None:
     from ciodispatch.training.models import Course
 
     year = fiscal_year(timezone.localdate()) - 1
-    with simulated_clock(dt.date(year, 5, 12)) as clock:
+    with simulated_clock(dt.date(year, 6, 16)) as clock:
         app = candidates.start_application(user, actor=user)
         candidates_demo._fill(app, user, fake, rng)
         app.refresh_from_db()
@@ -250,7 +250,7 @@ def _certify_candidate2(user, office, reviewers, fake, rng) -> None:
             score = 85 if enrolment.session.course.has_assessment else None
             training.record_attendance(enrolment, True, actor=None)
             training.record_completion(enrolment, score, actor=None)
-        clock.set(dt.date(year, 10, 1))
+        clock.set(dt.date(year, 10, 6))
         candidates.certify(app, actor=office)
 
 
@@ -258,12 +258,13 @@ def _candidates_and_training(total: int) -> list[str]:
     from ciodispatch.candidates import services as candidates
     from ciodispatch.candidates.models import Application
     from ciodispatch.demo import candidates as candidates_demo
-    from ciodispatch.demo.training import load_training_demo
+    from ciodispatch.demo.training import join_public_sector_sessions, load_training_demo
 
     people = {
         u.username: u for u in User.objects.filter(username__in=[a[0] for a in DEMO_ACCOUNTS])
     }
-    # candidate2 trained last year (below); the training demo's own sessions are this autumn's.
+    # candidate2 trained last year (below); this autumn's public-sector sessions are taken by
+    # candidates now in training (after the candidates demo).
     done = load_training_demo(candidates=[], host_staff=[people["host1"], people["host1-head"]])
     if Application.objects.filter(user=people["candidate2"]).exists():
         return done
@@ -290,4 +291,8 @@ def _candidates_and_training(total: int) -> list[str]:
     done += candidates_demo.load_candidates_demo(
         office=office, reviewers=reviewers, complete_training=complete, total=total
     )
+    in_training = User.objects.filter(
+        application__state=Application.State.TRAINING, username__startswith="demo-candidate-"
+    ).order_by("pk")[:3]
+    done += join_public_sector_sessions(list(in_training))
     return done
