@@ -175,6 +175,10 @@ def _assert_work_waiting_for_each_demo_account():
     latest = mine.reports.filter(state="submitted").order_by("-month").first()
     last_comment = latest.comments.order_by("-created_at").first()
     assert last_comment.side == "office" and last_comment.created_at <= timezone.now()
+    from ciodispatch.progress.models import Comment
+
+    on_reports = Comment.objects.filter(report__isnull=False).select_related("report")
+    assert all(c.created_at >= c.report.submitted_at for c in on_reports)
     returned = IncentiveClaim.objects.filter(
         dispatch__request__host_id="412040", state="draft"
     ).exclude(decision_reason="")

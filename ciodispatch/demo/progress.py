@@ -101,6 +101,12 @@ def _at(day: dt.date, hour: int = 10) -> dt.datetime:
     return min(moment, dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5))
 
 
+def _after(clock, when: dt.datetime) -> None:
+    """Move the clock to ``when``, never back: a comment is never dated before what it is on
+    (on a dispatch's last day, the report and the comment on it are written the same day)."""
+    clock.set(max(when, clock.current))
+
+
 def _host_actor(dispatch: Dispatch) -> User | None:
     request = dispatch.request
     for user in (request.liaison, request.filed_by):
@@ -243,7 +249,7 @@ def _one(
         )
         plan = services.submit_plan(plan, actor=cio)
         counts["plans"] += 1
-        clock.set(_at(min(filed + dt.timedelta(days=3), last_day)))
+        _after(clock, _at(min(filed + dt.timedelta(days=3), last_day)))
         services.comment(actor=host, body=rng.choice(HOST_COMMENTS), plan=plan)
         due = plan_due(dispatch)
         if due and filed > due:
@@ -308,10 +314,10 @@ def _one(
             report = services.submit_report(report, actor=cio)
             counts["reports"] += 1
             if rng.random() < 0.4:
-                clock.set(_at(min(written + dt.timedelta(days=2), last_day)))
+                _after(clock, _at(min(written + dt.timedelta(days=2), last_day)))
                 services.comment(actor=host, body=rng.choice(HOST_COMMENTS), report=report)
             if help_needed:
-                clock.set(_at(min(written + dt.timedelta(days=3), last_day)))
+                _after(clock, _at(min(written + dt.timedelta(days=3), last_day)))
                 services.comment(actor=office, body=rng.choice(OFFICE_COMMENTS), report=report)
         # Small wins.
         for w in range(1 + index % 3):
@@ -331,7 +337,7 @@ def _one(
             )
             counts["wins"] += 1
             if (index + w) % 2 == 0:
-                clock.set(_at(min(posted + dt.timedelta(days=2), last_day)))
+                _after(clock, _at(min(posted + dt.timedelta(days=2), last_day)))
                 services.publish_win(win, actor=host)
                 counts["published"] += 1
         # KPIs: start for all, mid for those past half their term, end for the finished.
