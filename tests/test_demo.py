@@ -63,14 +63,14 @@ def test_demo_builds_the_accounts_of_the_readme_and_can_run_twice(
     assert Application.objects.get(user__username="candidate2").state == "certified"
     states = set(Application.objects.values_list("state", flat=True))
     assert states == set(Application.State.values)
-    # Requests: 多久市 approved, 嬉野市 not eligible on readiness alone, the joint request
-    # awaiting a member, and the others in every state.
+    # Requests: 多久市 returned and filed again (awaiting its mayor), 嬉野市 not eligible on
+    # readiness alone, the joint request awaiting a member, and the others in every state.
     from ciodispatch.requests.models import DispatchRequest, RequestRound
 
     this_year = RequestRound.objects.order_by("-fiscal_year").first()
-    assert DispatchRequest.objects.get(host__code="412040", request_round=this_year).state == (
-        "approved"
-    )
+    taku = DispatchRequest.objects.get(host__code="412040", request_round=this_year)
+    assert taku.state == "submitted" and taku.committed_at is None and taku.office_comment
+    assert taku.submitted_at.date() <= this_year.requests_close
     ureshino = DispatchRequest.objects.get(host__code="412091")
     assert ureshino.state == "not_eligible"
     assert [c["key"] for c in ureshino.eligibility if not c["passed"]] == ["readiness"]
@@ -111,3 +111,83 @@ def test_demo_builds_the_accounts_of_the_readme_and_can_run_twice(
     assert evaluated.count() == 2 and all(d.evaluations.count() == 3 for d in evaluated)
     assert Case.objects.filter(origin__startswith="dispatch:", state="draft").count() == 1
     assert Extension.objects.filter(state="requested").count() == 1
+    _assert_work_waiting_for_each_demo_account()
+
+
+def _assert_work_waiting_for_each_demo_account():
+    """Each demo login has real work waiting (issue #14), at dates that agree."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from ciodispatch.candidates.models import Application
+    from ciodispatch.dispatches.models import Dispatch, Extension
+    from ciodispatch.incentives.models import IncentiveClaim
+    from ciodispatch.matchround.models import MatchRound
+    from ciodispatch.progress.models import report_due_for
+    from ciodispatch.readiness.models import Assessment
+    from ciodispatch.requests.models import DispatchRequest, RequestRound
+    from ciodispatch.training.models import Enrolment
+
+    today = timezone.localdate()
+    this_year = RequestRound.objects.order_by("-fiscal_year").first()
+    # office: requests to decide, applications in document review, one extension, claims.
+    assert DispatchRequest.objects.filter(request_round=this_year, state="eligible").exists()
+    assert Application.objects.filter(state="screening").exists()
+    assert Extension.objects.filter(state="requested").count() == 1
+    assert IncentiveClaim.objects.filter(state="submitted").exists()
+    in_training = Application.objects.filter(state="training").values_list("user", flat=True)
+    assert Enrolment.objects.filter(
+        user__in=in_training, session__course__track="public_sector", state="completed"
+    ).exists()
+    # host1-head: 多久市's request waits for the mayor's commitment.
+    head = User.objects.get(username="host1-head")
+    waiting = DispatchRequest.objects.filter(
+        host=head.local_government, state="submitted", committed_at__isnull=True
+    )
+    assert waiting.exists()
+    # candidate2: certified last year (training first) before the round that placed them,
+    # still valid, serving 多久市 with host1 as liaison.
+    candidate2 = Application.objects.get(user__username="candidate2")
+    mine = Dispatch.objects.get(application=candidate2)
+    last = mine.match_round
+    assert last is not None and last.phase == MatchRound.Phase.PUBLISHED
+    trained = Enrolment.objects.filter(
+        user=candidate2.user, session__course__track="public_sector", state="completed"
+    )
+    assert trained.exists()
+    assert max(e.completed_at for e in trained) < candidate2.certified_at
+    assert candidate2.certified_at.date() < last.candidates_rank_from
+    assert candidate2.certified_until >= today
+    assert mine.state == "active" and mine.request.host_id == "412040"
+    assert mine.request.liaison.username == "host1"
+    # No certified candidate was certified after the round that proposed them.
+    for dispatch in Dispatch.objects.filter(match_round=last).select_related("application"):
+        assert dispatch.application.certified_at.date() < last.candidates_rank_from
+    assert not Application.objects.filter(state="expired", certified_until__gte=today).exists()
+    # candidate2: last month's report (due on the 10th of this month) is still to file, and
+    # nothing is reported on this month, which is not over.
+    last_month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    assert report_due_for(mine, last_month) == today.replace(day=10)
+    assert not mine.reports.filter(month=last_month, state="submitted").exists()
+    assert not mine.reports.filter(month__gte=today.replace(day=1)).exists()
+    # host1: the office's question on the latest report, not answered yet; a returned claim.
+    latest = mine.reports.filter(state="submitted").order_by("-month").first()
+    last_comment = latest.comments.order_by("-created_at").first()
+    assert last_comment.side == "office" and last_comment.created_at <= timezone.now()
+    from ciodispatch.progress.models import Comment
+
+    on_reports = Comment.objects.filter(report__isnull=False).select_related("report")
+    assert all(c.created_at >= c.report.submitted_at for c in on_reports)
+    returned = IncentiveClaim.objects.filter(
+        dispatch__request__host_id="412040", state="draft"
+    ).exclude(decision_reason="")
+    assert returned.exists()
+    # pref1: a member of 佐賀県's group has no completed readiness assessment.
+    from ciodispatch.localgov.models import LocalGovernmentGroup
+
+    group = LocalGovernmentGroup.objects.get(lead__code="410004")
+    assert any(
+        not Assessment.objects.filter(local_government=m, state="submitted").exists()
+        for m in group.members.all()
+    )

@@ -1,5 +1,6 @@
 """Demo candidates: realistic Japanese profiles in every state, built through the services."""
 
+import contextlib
 import datetime as dt
 import random
 
@@ -13,8 +14,12 @@ from ciodispatch.candidates import services
 from ciodispatch.candidates.choices import Domain, SkillRole
 from ciodispatch.candidates.models import Application
 from ciodispatch.core import pdf
+from ciodispatch.core.dates import fiscal_year
+from ciodispatch.demo.clock import simulated_clock
 
 S = Application.State
+# The states reached through certification (dated in the past: see load_candidates_demo).
+CERTIFIED_PATH = (S.CERTIFIED, S.EXPIRED, S.SUSPENDED, S.REVOKED)
 # How many demo candidates end in each state (about 300 in all).
 PLAN = (
     (S.DRAFT, 35),
@@ -138,8 +143,17 @@ def _score(app, reviewer, rng: random.Random, base: int) -> None:
     services.submit_scores(assignment, actor=reviewer, scores=scores)
 
 
-def advance(app, target, *, user, office, reviewers, rng, complete_training) -> Application:
-    """Take a draft through the real steps until it reaches ``target``."""
+def _later(clock, days: int) -> None:
+    """Move the simulated clock (if any) on by ``days``: the steps of a past application."""
+    if clock is not None:
+        clock.set(clock.current + dt.timedelta(days=days))
+
+
+def advance(
+    app, target, *, user, office, reviewers, rng, complete_training, clock=None
+) -> Application:
+    """Take a draft through the real steps until it reaches ``target``. With ``clock`` (a
+    simulated clock), the steps are two weeks apart, as they would have been."""
     if target == S.DRAFT:
         return app
     app = services.submit_application(app, actor=user)
@@ -149,6 +163,7 @@ def advance(app, target, *, user, office, reviewers, rng, complete_training) -> 
         request = services.request_deletion(app, actor=user)
         services.complete_deletion(request, actor=office, note="本人の申出による")
         return app
+    _later(clock, 14)
     for reviewer in reviewers:
         services.assign_reviewer(app, reviewer, actor=office)
     if target == S.SCREENING and rng.random() < 0.5:
@@ -174,12 +189,17 @@ def advance(app, target, *, user, office, reviewers, rng, complete_training) -> 
                 scheduled_at=timezone.now() + dt.timedelta(days=rng.randint(3, 30)),
             )
             return app
+    _later(clock, 14)
     app = services.decide(app, actor=office, decision="pass", reason="審査基準を満たす")
     if target == S.TRAINING:
         return app
+    _later(clock, 14)
     complete_training(user)
+    _later(clock, 14)
     app = services.certify(app, actor=office)
     if target == S.EXPIRED:
+        if clock is not None:  # the day after its validity ended
+            clock.set(app.certified_until + dt.timedelta(days=1))
         services._move(app, S.EXPIRED, actor=None, reason="有効期間満了", notify=False)
     elif target == S.SUSPENDED:
         services.change_certification(app, actor=office, target=S.SUSPENDED, reason="事実確認中")
@@ -200,20 +220,31 @@ def load_candidates_demo(
     fake.seed_instance(seed)
     number = 0
     scale = total / sum(count for _state, count in PLAN)
+    year = fiscal_year(timezone.localdate())
     for target, count in PLAN:
         for _i in range(max(1, round(count * scale))):
             number += 1
-            username = f"demo-candidate-{number:03d}"
-            user = accounts.create_user(
-                username=username, role=Role.CANDIDATE, organisation=None, password=None,
-                actor=None, email=f"{username}@demo.ciodispatch.example.jp",
-            )  # fmt: skip
-            app = services.start_application(user, actor=user)
-            _fill(app, user, fake, rng)
-            advance(
-                app, target, user=user, office=office, reviewers=reviewers, rng=rng,
-                complete_training=complete_training,
-            )  # fmt: skip
+            # Those certified applied in August–September of last fiscal year and were
+            # certified in October–November (before its matching round, and valid through
+            # the longest extended term it placed: 30 months from April); the expired ones
+            # four years before (their three years are over). The others are recent.
+            years_back = {**dict.fromkeys(CERTIFIED_PATH, 1), S.EXPIRED: 4}.get(target)
+            with contextlib.ExitStack() as stack:
+                clock = None
+                if years_back is not None:
+                    applied = dt.date(year - years_back, 8, 11) + dt.timedelta(weeks=number % 6)
+                    clock = stack.enter_context(simulated_clock(applied))
+                username = f"demo-candidate-{number:03d}"
+                user = accounts.create_user(
+                    username=username, role=Role.CANDIDATE, organisation=None, password=None,
+                    actor=None, email=f"{username}@demo.ciodispatch.example.jp",
+                )  # fmt: skip
+                app = services.start_application(user, actor=user)
+                _fill(app, user, fake, rng)
+                advance(
+                    app, target, user=user, office=office, reviewers=reviewers, rng=rng,
+                    complete_training=complete_training, clock=clock,
+                )  # fmt: skip
     counts = dict(
         Application.objects.values_list("state").annotate(
             n=__import__("django").db.models.Count("id")

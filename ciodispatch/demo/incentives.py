@@ -75,7 +75,9 @@ def _costs(dispatch: Dispatch, year: int, until: dt.date, index: int) -> list:
     return rows
 
 
-def load_incentives_demo(*, office, office_admin) -> list[str]:
+def load_incentives_demo(*, office, office_admin, returned_host: str | None = None) -> list[str]:
+    """``returned_host``: the code of a host whose claim was returned a few days ago, whatever
+    the plan gives it (filed late, so it waits for the host's correction)."""
     if IncentiveProgramme.objects.exists():
         return ["incentives: already loaded"]
     today = timezone.localdate()
@@ -114,6 +116,9 @@ def load_incentives_demo(*, office, office_admin) -> list[str]:
         target = PLAN[index % len(PLAN)]
         code = programmes.CIO_ADVISER if index % 2 == 0 else programmes.REGIONAL_ADVISER
         filed_on = max(min(today, dt.date(year, 10, 5)), dispatch.start_date or first)
+        if index and dispatch.request.host_id == returned_host:
+            target = "returned"
+            filed_on = max(filed_on, today - dt.timedelta(days=16))
         with simulated_clock(filed_on) as clock:
             claim = services.start_claim(
                 dispatch, actor=actor, programme=progs[code], fiscal_year=year

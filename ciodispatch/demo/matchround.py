@@ -6,7 +6,12 @@
   applicants, one run, published. Its dates are in the past, so it is recorded under the
   demo's simulated clock.
 - This fiscal year's round (the requests demo's round), in the candidates' ranking phase:
-  its approved requests are the posts and most certified candidates have ranked already.
+  its approved requests are the posts and most certified candidates free by its start have
+  ranked already. Loaded after the dispatches demo (those whose dispatch has ended are free).
+
+多久市 (host1) takes part last year: its post is ranked first by one candidate, whom it ranks
+first (its CIO, who declines in February), and by candidate2 alone, whom it does not list, so
+candidate2 is free when the office fills 多久市's place.
 """
 
 import datetime as dt
@@ -25,6 +30,7 @@ from ciodispatch.requests import services as requests
 from ciodispatch.requests.models import DispatchRequest, RequestRound
 
 PAST_HOSTS = 60
+TAKU = "412040"  # 多久市, host1's city
 KANTO_CAP = 4
 
 
@@ -42,22 +48,30 @@ def _certified() -> list[Application]:
 
 
 def _rank_by_candidates(
-    match_round: MatchRound, applications, rng: random.Random, share: float, always=()
+    match_round: MatchRound,
+    applications,
+    rng: random.Random,
+    share: float,
+    always=(),
+    taku_first="",
 ):
     """Most candidates rank 3–10 posts; a few posts are much more popular than others.
 
-    Those in ``always`` take part whatever the draw, and rank only one-year posts, so that
-    they are free again for the next round.
+    Those in ``always`` take part whatever the draw and rank only the post of 多久市 (which
+    does not list them: they stay free, and fill its place when its matched CIO declines).
+    The login ``taku_first`` takes part and ranks 多久市 first (and 多久市 ranks them first:
+    so 多久市 is matched, whatever the draw).
     """
     ranked = 0
     for application in applications:
-        if rng.random() > share and application.user.username not in always:
+        username = application.user.username
+        if rng.random() > share and username not in always and username != taku_first:
             continue
         if services.unavailable_reason(match_round, application):
             continue  # still on last year's dispatch
         allowed, _hidden = services.visible_posts(match_round, application)
         if application.user.username in always:
-            allowed = [post for post in allowed if post.request.term_months == 12]
+            allowed = [post for post in allowed if post.request.host_id == TAKU]
         if not allowed:
             continue
         weights = [1 + 6 * (post.pk % 5 == 0) + 2 * (post.pk % 3 == 0) for post in allowed]
@@ -66,6 +80,9 @@ def _rank_by_candidates(
             pick = rng.choices(allowed, weights=weights)[0]
             if pick not in choices:
                 choices.append(pick)
+        if username == taku_first:
+            taku = [post for post in allowed if post.request.host_id == TAKU]
+            choices = taku + [post for post in choices if post not in taku]
         services.save_candidate_ranking(
             match_round, [p.pk for p in choices], actor=application.user
         )
@@ -73,9 +90,15 @@ def _rank_by_candidates(
     return ranked
 
 
-def _rank_by_hosts(match_round: MatchRound, rng: random.Random, interviews: bool) -> None:
+def _rank_by_hosts(
+    match_round: MatchRound, rng: random.Random, interviews: bool, leave_out=(), first=""
+) -> None:
+    """Every host ranks its applicants; 多久市 leaves out those in ``leave_out`` and puts
+    ``first`` first (logins)."""
     for post in match_round.posts.select_related("request__host", "request__group__lead"):
         applicants = services.applicants_of(post)
+        if post.request.host_id == TAKU:
+            applicants = [a for a in applicants if a.user.username not in leave_out]
         if not applicants:
             continue
         liaison = post.request.liaison
@@ -83,6 +106,9 @@ def _rank_by_hosts(match_round: MatchRound, rng: random.Random, interviews: bool
         rng.shuffle(order)
         # Hosts leave out about one applicant in eight (not acceptable to them).
         keep = [a.pk for a in order if rng.random() > 0.12] or [order[0].pk]
+        if post.request.host_id == TAKU:
+            top = [a.pk for a in order if a.user.username == first]
+            keep = top + [pk for pk in keep if pk not in top]
         if interviews:
             for application in order[:2]:
                 services.record_interview(
@@ -137,13 +163,26 @@ def _past_round(office: User, rng: random.Random) -> list[str]:
         )
         services.open_candidate_ranking(match_round, actor=office)
         clock.set(_at(dt.date(year - 1, 12, 10)))
+        # One candidate (free of 多久市's vendors) ranks 多久市 first, and it them: its CIO,
+        # who declines in February (see the dispatches demo).
+        taku = match_round.posts.get(request__host_id=TAKU)
+        certified = _certified()
+        first = next(
+            (
+                a.user.username
+                for a in certified
+                if a.user.username != "candidate2"
+                and taku.pk in services.visible_post_ids(match_round, a)[0]
+            ),
+            "",
+        )
         ranked = _rank_by_candidates(
-            match_round, _certified(), rng, share=0.85, always={"candidate2"}
+            match_round, certified, rng, share=0.85, always={"candidate2"}, taku_first=first
         )
         clock.set(_at(dt.date(year - 1, 12, 26)))
         services.advance(match_round, MatchRound.Phase.HOSTS_RANK, actor=office)
         clock.set(_at(dt.date(year, 1, 10)))
-        _rank_by_hosts(match_round, rng, interviews=False)
+        _rank_by_hosts(match_round, rng, interviews=False, leave_out={"candidate2"}, first=first)
         clock.set(_at(dt.date(year, 1, 21)))
         services.advance(match_round, MatchRound.Phase.RUN, actor=office)
         run = services.start_run(match_round, actor=office)
@@ -189,7 +228,11 @@ def _current_round(office: User, rng: random.Random) -> list[str]:
 
 
 def load_matching_demo(*, office: User) -> list[str]:
-    rng = random.Random(55)
-    done = _past_round(office, rng)
-    done += _current_round(office, rng)
-    return done
+    """Last year's round (before the dispatches demo, which takes its proposals on)."""
+    return _past_round(office, random.Random(55))
+
+
+def load_current_matching_demo(*, office: User) -> list[str]:
+    """This year's round, opened this week: after the dispatches demo, so that those whose
+    dispatch ended, or who declined, are free to rank."""
+    return _current_round(office, random.Random(56))

@@ -101,6 +101,12 @@ def _at(day: dt.date, hour: int = 10) -> dt.datetime:
     return min(moment, dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5))
 
 
+def _after(clock, when: dt.datetime) -> None:
+    """Move the clock to ``when``, never back: a comment is never dated before what it is on
+    (on a dispatch's last day, the report and the comment on it are written the same day)."""
+    clock.set(max(when, clock.current))
+
+
 def _host_actor(dispatch: Dispatch) -> User | None:
     request = dispatch.request
     for user in (request.liaison, request.filed_by):
@@ -156,8 +162,10 @@ def write_history(
     return counts
 
 
-def load_progress_demo(*, office: User) -> list[str]:
-    """The history up to today of every running dispatch that has none yet."""
+def load_progress_demo(*, office: User, demo_cio: str | None = None) -> list[str]:
+    """The history up to today of every running dispatch that has none yet. The dispatch of
+    the login ``demo_cio`` has every report filed but the one due next (still to file) and,
+    on its latest report, a question from the office that its host has not answered yet."""
     today = timezone.localdate()
     dispatches = list(
         Dispatch.objects.filter(started_on__isnull=False)
@@ -175,13 +183,37 @@ def load_progress_demo(*, office: User) -> list[str]:
         host = _host_actor(dispatch)
         if host is None:
             continue
-        _one(dispatch, index, host, office, today, counts, late=index % 3 == 1)
+        if dispatch.application.user.username == demo_cio:
+            _one(dispatch, index, host, office, today, counts, late=False, file_newest=False)
+            _office_question(dispatch, office, today)
+        else:
+            _one(dispatch, index, host, office, today, counts, late=index % 3 == 1)
     return [_summary(counts)]
 
 
-def _one(dispatch, index, host, office, today, counts, *, late: bool, ends=None) -> None:
+def _office_question(dispatch: Dispatch, office: User, today: dt.date) -> None:
+    """The office asks the host a question on the latest submitted report (unanswered)."""
+    report = dispatch.reports.filter(state="submitted").order_by("-month").first()
+    if report is None:
+        return
+    last = report.comments.order_by("-created_at").first()
+    after = timezone.localtime(last.created_at if last else report.submitted_at).date()
+    with simulated_clock(_at(min(after + dt.timedelta(days=2), today))):
+        services.comment(
+            actor=office,
+            body=f"{dispatch.host_name}ご担当者様：報告にある基幹業務システムの契約変更協議について、"
+            "市として来年度予算でどう対応するご予定か、時期と金額の見込みをお知らせください。",
+            report=report,
+        )
+
+
+def _one(
+    dispatch, index, host, office, today, counts, *, late: bool, ends=None, file_newest=None
+) -> None:
     """Write one dispatch's history up to ``today`` (for a dispatch about to end, ``ends``:
-    its last day, when the end KPI value is taken)."""
+    its last day, when the end KPI value is taken). ``late``: the latest report due is
+    missing; ``file_newest``: whether the report due next is written (by default, for every
+    other dispatch)."""
     rng = random.Random(dispatch.pk)
     cio = dispatch.application.user
     start = dispatch.started_on
@@ -217,7 +249,7 @@ def _one(dispatch, index, host, office, today, counts, *, late: bool, ends=None)
         )
         plan = services.submit_plan(plan, actor=cio)
         counts["plans"] += 1
-        clock.set(_at(min(filed + dt.timedelta(days=3), last_day)))
+        _after(clock, _at(min(filed + dt.timedelta(days=3), last_day)))
         services.comment(actor=host, body=rng.choice(HOST_COMMENTS), plan=plan)
         due = plan_due(dispatch)
         if due and filed > due:
@@ -241,17 +273,22 @@ def _one(dispatch, index, host, office, today, counts, *, late: bool, ends=None)
             months.append(month)
             month = next_month(month)
         milestone_rows = list(plan.milestones.all())
+        overdue = [m for m in months if report_due_for(dispatch, m) < today]
+        if file_newest is None:
+            file_newest = index % 2 != 0
         for n, month in enumerate(months):
             due = report_due_for(dispatch, month)
             written = min(due - dt.timedelta(days=5 - n % 4), today)
             if written <= month or written > today:
                 continue
+            if ends is None and next_month(month) > today:
+                continue  # this month is not over: nothing to report yet
             newest = n == len(months) - 1 or due > today
-            if late and month == months[-2 if len(months) > 1 else -1]:
+            if late and overdue and month == overdue[-1]:
                 counts["late"] += 1  # the latest report due is missing
                 continue
-            if newest and index % 2 == 0:
-                continue  # the current month: not written yet
+            if not file_newest and (newest or next_month(next_month(month)) > today):
+                continue  # the report due next (last month's): not written yet
             clock.set(_at(written))
             progress = []
             for m in milestone_rows:
@@ -277,10 +314,10 @@ def _one(dispatch, index, host, office, today, counts, *, late: bool, ends=None)
             report = services.submit_report(report, actor=cio)
             counts["reports"] += 1
             if rng.random() < 0.4:
-                clock.set(_at(min(written + dt.timedelta(days=2), last_day)))
+                _after(clock, _at(min(written + dt.timedelta(days=2), last_day)))
                 services.comment(actor=host, body=rng.choice(HOST_COMMENTS), report=report)
             if help_needed:
-                clock.set(_at(min(written + dt.timedelta(days=3), last_day)))
+                _after(clock, _at(min(written + dt.timedelta(days=3), last_day)))
                 services.comment(actor=office, body=rng.choice(OFFICE_COMMENTS), report=report)
         # Small wins.
         for w in range(1 + index % 3):
@@ -300,7 +337,7 @@ def _one(dispatch, index, host, office, today, counts, *, late: bool, ends=None)
             )
             counts["wins"] += 1
             if (index + w) % 2 == 0:
-                clock.set(_at(min(posted + dt.timedelta(days=2), last_day)))
+                _after(clock, _at(min(posted + dt.timedelta(days=2), last_day)))
                 services.publish_win(win, actor=host)
                 counts["published"] += 1
         # KPIs: start for all, mid for those past half their term, end for the finished.

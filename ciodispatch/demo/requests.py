@@ -1,4 +1,5 @@
-"""Demo dispatch requests: 多久市 approved, 嬉野市 not eligible (readiness), 佐賀県's joint
+"""Demo dispatch requests: 多久市 filed again after a return (awaiting its mayor's
+commitment), 嬉野市 not eligible (readiness), 佐賀県's joint
 request awaiting a member, and about 40 requests of real small municipalities in every state.
 Built through the services."""
 
@@ -62,11 +63,19 @@ def _round(office) -> RequestRound:
 
 
 def _train(users, cohort):
+    """Complete the readiness track in ``cohort`` for those who had not by then (on the
+    demo's clock: 多久市's staff, trained this autumn, took it for last year's round too)."""
     from ciodispatch.training import services as training
-    from ciodispatch.training.services import has_completed_track
+    from ciodispatch.training.models import Enrolment
 
     for user in users:
-        if not has_completed_track(user, "readiness"):
+        done = Enrolment.objects.filter(
+            user=user,
+            session__course__track="readiness",
+            state=Enrolment.State.COMPLETED,
+            completed_at__lte=timezone.now(),
+        )
+        if not done.exists():
             enrolment = training.enrol(cohort, user, actor=None)
             training.record_attendance(enrolment, True, actor=None)
             training.record_completion(enrolment, None, actor=None)
@@ -91,8 +100,9 @@ def _readiness_cohort():
 
 def _assess(user, plan):
     lg = user.local_government
-    if readiness.latest_submitted(lg) is not None:
-        return
+    latest = readiness.latest_submitted(lg)
+    if latest is not None and latest.submitted_at <= timezone.now():
+        return  # assessed by then (the demo's clock: last year's round is recorded later)
     assessment = readiness.draft_of(lg) or readiness.start_assessment(lg, actor=None)
     readiness_demo._fill(assessment, plan, readiness_demo.CHALLENGES["taku"], actor=None)
     readiness.submit_assessment(assessment, actor=None)
@@ -169,7 +179,10 @@ def _submit_and_commit(req, actor, head):
 
 
 def host_staff(lg: LocalGovernment) -> tuple[User, User]:
-    """The demo liaison and head of a local government (created on first use)."""
+    """The demo liaison and head of a local government (created on first use); for 多久市,
+    the demo accounts host1 and host1-head."""
+    if lg.code == "412040" and User.objects.filter(username="host1").exists():
+        return User.objects.get(username="host1"), User.objects.get(username="host1-head")
     existing = User.objects.filter(username=f"demo-host-{lg.code}").first()
     if existing is not None:
         return existing, User.objects.get(username=f"demo-head-{lg.code}")
@@ -241,7 +254,33 @@ def _other_hosts(count: int) -> list[LocalGovernment]:
     return chosen
 
 
-def load_requests_demo(*, office: User, people: dict[str, User]) -> list[str]:
+def _taku_returned_and_filed_again(taku, *, office, host1, clock) -> None:
+    """Three weeks before the close the office returns 多久市's request (the KPIs' basis);
+    host1 corrects it and files it again a week later, so it waits for the mayor
+    (host1-head) to sign the commitment again."""
+    close = taku.request_round.requests_close
+    if clock is not None:
+        clock.set(close - dt.timedelta(days=12))
+    taku = services.decide_request(
+        taku,
+        actor=office,
+        decision="return",
+        comment="KPI「オンライン化した手続の数」の目標値の根拠（対象手続の一覧）を補ってください。",
+    )
+    if clock is not None:
+        clock.set(close - dt.timedelta(days=4))
+    services.save_basics(
+        taku,
+        actor=host1,
+        title=taku.title,
+        challenges=taku.challenges,
+        goals=taku.goals + "対象手続（子育て・介護・転入転出の計60手続）の一覧を添付した。",
+    )
+    services.submit_request(taku, actor=host1)
+
+
+def load_requests_demo(*, office: User, people: dict[str, User], clock=None) -> list[str]:
+    """This year's requests; ``clock`` is the simulated clock they are filed under."""
     request_round = _round(office)
     if DispatchRequest.objects.filter(request_round=request_round).exists():
         return ["requests: already loaded"]
@@ -252,13 +291,10 @@ def load_requests_demo(*, office: User, people: dict[str, User]) -> list[str]:
         people[k] for k in ("host1", "host1-head", "host2", "host2-head", "pref1")
     )
     _train([host1, head1, host2, head2], cohort)
-    # 多久市: assessed (strong), trained, filed, committed, approved.
+    # 多久市: assessed (strong), trained, filed and committed; returned and filed again below.
     taku = services.start_request(request_round, actor=host1, host=host1.local_government)
     _fill(taku, host1, host1, head1, rng, THEMES[0])
     taku = _submit_and_commit(taku, host1, head1)
-    services.decide_request(
-        taku, actor=office, decision="approve", comment="要件を満たし、体制も十分です。"
-    )
     # 嬉野市: trained and committed, but weak in one readiness dimension (budget).
     ureshino = services.start_request(request_round, actor=host2, host=host2.local_government)
     _fill(ureshino, host2, host2, head2, rng, THEMES[1])
@@ -283,7 +319,8 @@ def load_requests_demo(*, office: User, people: dict[str, User]) -> list[str]:
     for member in group.members.filter(code__in=heads):
         services.confirm_membership(joint, member, actor=pref1, head_name=heads[member.code])
     done.append(
-        "requests: 多久市 approved, 嬉野市 not eligible, 佐賀県 joint request awaiting 江北町"
+        "requests: 多久市 awaiting its mayor's commitment again, 嬉野市 not eligible, "
+        "佐賀県 joint request awaiting 江北町"
     )
     # About 40 others.
     hosts = iter(_other_hosts(sum(n for _s, n in PLAN)))
@@ -319,6 +356,7 @@ def load_requests_demo(*, office: User, people: dict[str, User]) -> list[str]:
                     decision="reject",
                     comment="今回の予算枠では他の要請を優先します。",
                 )
+    _taku_returned_and_filed_again(taku, office=office, host1=host1, clock=clock)
     counts = dict(
         (state, DispatchRequest.objects.filter(request_round=request_round, state=state).count())
         for state in S.values

@@ -125,16 +125,21 @@ def load_demo(*, candidates: int = 300) -> list[str]:
 
 def _dispatches() -> list[str]:
     """Last round's dispatches through their term (after the know-how demo, which a finished
-    dispatch's case draft joins), then their progress and incentive claims."""
+    dispatch's case draft joins), this year's matching round, then their progress and
+    incentive claims."""
     from ciodispatch.demo.dispatches import load_dispatches_demo
     from ciodispatch.demo.incentives import load_incentives_demo
+    from ciodispatch.demo.matchround import load_current_matching_demo
     from ciodispatch.demo.progress import load_progress_demo
 
     office = User.objects.get(username="office")
     done = load_dispatches_demo(office=office)
-    done += load_progress_demo(office=office)
+    done += load_current_matching_demo(office=office)
+    done += load_progress_demo(office=office, demo_cio="candidate2")
     done += load_incentives_demo(
-        office=office, office_admin=User.objects.get(username="office-admin")
+        office=office,
+        office_admin=User.objects.get(username="office-admin"),
+        returned_host="412040",  # a claim of 多久市 returned to host1 for correction
     )
     return done
 
@@ -150,15 +155,16 @@ def _readiness_and_requests() -> list[str]:
     }
     # This year's requests were filed over the last weeks and the round has just closed, so
     # the matching round can be in its ranking phase: they are recorded 40 days back.
-    with simulated_clock(timezone.now() - dt.timedelta(days=40)):
+    with simulated_clock(timezone.now() - dt.timedelta(days=40)) as clock:
         done = load_readiness_demo(taku_user=people["host1"], ureshino_user=people["host2"])
-        done += load_requests_demo(office=people["office"], people=people)
+        done += load_requests_demo(office=people["office"], people=people, clock=clock)
     done += load_matching_demo(office=people["office"])
     return done
 
 
 def _cohort_completer():
-    """Completes the public-sector track for a candidate, in one past cohort session."""
+    """Completes the public-sector track for a candidate, in the month's cohort session (on
+    the 1st; the demo's clock may be in the past: the certified applied last year)."""
     from ciodispatch.training import services as training
     from ciodispatch.training.models import Course
 
@@ -166,36 +172,100 @@ def _cohort_completer():
         Course.objects.filter(track="public_sector", has_assessment=True).order_by("pk").first()
     )
     assert course is not None, "the training demo creates the public-sector courses first"
-    start = timezone.now() - dt.timedelta(days=90)
-    session = training.schedule_session(
-        course,
-        starts_at=start,
-        ends_at=start + dt.timedelta(hours=7),
-        capacity=300,
-        place="中央合同庁舎第8号館 講堂（修了者コホート）",
-        actor=None,
-    )
+    sessions = {}
+
+    def session_on(day: dt.date):
+        if day not in sessions:
+            start = dt.datetime.combine(day, dt.time(10), tzinfo=timezone.get_current_timezone())
+            sessions[day] = training.schedule_session(
+                course,
+                starts_at=start,
+                ends_at=start + dt.timedelta(hours=7),
+                capacity=300,
+                place="中央合同庁舎第8号館 講堂（修了者コホート）",
+                actor=None,
+            )
+        return sessions[day]
 
     def complete(user):
-        enrolment = training.enrol(session, user, actor=None)
+        enrolment = training.enrol(
+            session_on((timezone.localdate() - dt.timedelta(days=7)).replace(day=1)),
+            user,
+            actor=None,
+        )
         training.record_attendance(enrolment, True, actor=None)
         training.record_completion(enrolment, 80, actor=None)
 
     return complete
 
 
+def _certify_candidate2(user, office, reviewers, fake, rng) -> None:
+    """candidate2 applied in the spring of last fiscal year, took the public-sector track in
+    September and was certified on 6 October: before last year's matching round (December),
+    which placed them from April; the certification is valid for three years."""
+    from ciodispatch.candidates import services as candidates
+    from ciodispatch.candidates.models import Application
+    from ciodispatch.core.dates import fiscal_year
+    from ciodispatch.demo import candidates as candidates_demo
+    from ciodispatch.demo.clock import simulated_clock
+    from ciodispatch.training import services as training
+    from ciodispatch.training.models import Course
+
+    year = fiscal_year(timezone.localdate()) - 1
+    with simulated_clock(dt.date(year, 6, 16)) as clock:
+        app = candidates.start_application(user, actor=user)
+        candidates_demo._fill(app, user, fake, rng)
+        app.refresh_from_db()
+        candidates.save_identity(  # the name the demo account shows
+            app, actor=user, family_name="佐藤", given_name="健一",
+            family_name_kana="サトウ", given_name_kana="ケンイチ",
+            date_of_birth=app.date_of_birth, email=app.email, phone=app.phone,
+            prefecture_code=app.prefecture_code,
+        )  # fmt: skip
+        # From next April, a year, two days a week, in Kyushu or Kanto; no vendor ties (so
+        # nothing hides a host from them, 多久市 included).
+        candidates.save_availability(
+            app, actor=user, earliest_start=dt.date(year + 1, 4, 1), term_months=12,
+            work_pattern="part_time", days_per_week=2, work_place="either",
+            regions=["kyushu", "kanto"],
+        )  # fmt: skip
+        candidates.save_vendor_affiliations(app, actor=user, none=True, affiliations=[])
+        candidates_demo.advance(
+            app, Application.State.TRAINING, user=user, office=office, reviewers=reviewers,
+            rng=rng, complete_training=lambda user: None, clock=clock,
+        )  # fmt: skip
+        # The public-sector track: one course a week in September, booked in August.
+        clock.set(dt.date(year, 8, 18))
+        enrolments = []
+        for week, course in enumerate(Course.objects.filter(track="public_sector").order_by("pk")):
+            day = dt.date(year, 9, 5) + dt.timedelta(weeks=week)
+            start = dt.datetime.combine(day, dt.time(10), tzinfo=timezone.get_current_timezone())
+            session = training.schedule_session(
+                course, starts_at=start, ends_at=start + dt.timedelta(hours=7), capacity=40,
+                place="中央合同庁舎第8号館 共用会議室（東京都千代田区永田町）", actor=None,
+            )  # fmt: skip
+            enrolments.append(training.enrol(session, user, actor=user))
+        for enrolment in enrolments:
+            clock.set(enrolment.session.ends_at + dt.timedelta(hours=1))
+            score = 85 if enrolment.session.course.has_assessment else None
+            training.record_attendance(enrolment, True, actor=None)
+            training.record_completion(enrolment, score, actor=None)
+        clock.set(dt.date(year, 10, 6))
+        candidates.certify(app, actor=office)
+
+
 def _candidates_and_training(total: int) -> list[str]:
     from ciodispatch.candidates import services as candidates
     from ciodispatch.candidates.models import Application
     from ciodispatch.demo import candidates as candidates_demo
-    from ciodispatch.demo.training import load_training_demo
+    from ciodispatch.demo.training import join_public_sector_sessions, load_training_demo
 
     people = {
         u.username: u for u in User.objects.filter(username__in=[a[0] for a in DEMO_ACCOUNTS])
     }
-    done = load_training_demo(
-        candidates=[people["candidate2"]], host_staff=[people["host1"], people["host1-head"]]
-    )
+    # candidate2 trained last year (below); this autumn's public-sector sessions are taken by
+    # candidates now in training (after the candidates demo).
+    done = load_training_demo(candidates=[], host_staff=[people["host1"], people["host1-head"]])
     if Application.objects.filter(user=people["candidate2"]).exists():
         return done
     office, reviewers = people["office"], [people["reviewer"], people["reviewer2"]]
@@ -203,19 +273,7 @@ def _candidates_and_training(total: int) -> list[str]:
     rng = random.Random(7)
     fake = Faker("ja_JP")
     fake.seed_instance(7)
-    # candidate2: certified (completed the public-sector track in the training demo).
-    app = candidates.start_application(people["candidate2"], actor=people["candidate2"])
-    candidates_demo._fill(app, people["candidate2"], fake, rng)
-    app.refresh_from_db()
-    candidates.save_identity(  # the name the demo account shows
-        app, actor=people["candidate2"], family_name="佐藤", given_name="健一",
-        family_name_kana="サトウ", given_name_kana="ケンイチ", date_of_birth=app.date_of_birth,
-        email=app.email, phone=app.phone, prefecture_code=app.prefecture_code,
-    )  # fmt: skip
-    candidates_demo.advance(
-        app, Application.State.CERTIFIED, user=people["candidate2"], office=office,
-        reviewers=reviewers, rng=rng, complete_training=lambda user: None,
-    )  # fmt: skip
+    _certify_candidate2(people["candidate2"], office, reviewers, fake, rng)
     # candidate1: mid-application (three sections done).
     candidate1 = people["candidate1"]
     app = candidates.start_application(candidate1, actor=candidate1)
@@ -233,4 +291,8 @@ def _candidates_and_training(total: int) -> list[str]:
     done += candidates_demo.load_candidates_demo(
         office=office, reviewers=reviewers, complete_training=complete, total=total
     )
+    in_training = User.objects.filter(
+        application__state=Application.State.TRAINING, username__startswith="demo-candidate-"
+    ).order_by("pk")[:3]
+    done += join_public_sector_sessions(list(in_training))
     return done

@@ -85,6 +85,11 @@ def _session(course: Course, day: dt.date, *, online: bool, capacity: int):
 def _run_past_session(course: Course, day: dt.date, people: list, scores: list) -> int:
     """A session that took place: everyone came; results from ``scores``. Completions made."""
     session = _session(course, day, online=False, capacity=max(len(people), 1) + 10)
+    return _results(session, people, scores)
+
+
+def _results(session, people: list, scores: list) -> int:
+    course = session.course
     completed = 0
     for person, score in zip(people, scores, strict=False):
         enrolment = services.enrol(session, person, actor=None)
@@ -97,6 +102,14 @@ def _run_past_session(course: Course, day: dt.date, people: list, scores: list) 
         )
         completed += result.state == Enrolment.State.COMPLETED
     return completed
+
+
+def _past_people(people: list, index: int, course: Course) -> tuple[list, list]:
+    """The first person has taken every course of their track so far; the second took the
+    first course and (where assessed) fell short of the pass score."""
+    past_people = people[:1] if index else people[:2]
+    low = course.pass_score - 10 if course.has_assessment and course.pass_score else 75
+    return past_people, [85, low][: len(past_people)]
 
 
 @transaction.atomic
@@ -120,12 +133,7 @@ def load_training_demo(*, candidates: list, host_staff: list) -> list[str]:
                 actor=None,
             )
             done.append(f"training course: {title}")
-            # The first person of each list has taken every course of their track so far; the
-            # second took the first course and (where assessed) fell short of the pass score.
-            past_people = people[:1] if index else people[:2]
-            past_scores = [85, pass_score - 10 if assessed and pass_score else 75][
-                : len(past_people)
-            ]
+            past_people, past_scores = _past_people(people, index, course)
             completed = _run_past_session(
                 course, today - dt.timedelta(days=60 - 7 * index), past_people, past_scores
             )
@@ -139,3 +147,27 @@ def load_training_demo(*, candidates: list, host_staff: list) -> list[str]:
                 services.enrol(soon, person, actor=None)
             done.append(f"training upcoming sessions: {title} (2)")
     return done
+
+
+@transaction.atomic
+def join_public_sector_sessions(people: list) -> list[str]:
+    """``people`` (candidates who passed screening, loaded after the courses) take the
+    public-sector sessions of the training demo as ``load_training_demo`` would have had them:
+    the first completes every course, the second fails the first; two hold places in the
+    next sessions."""
+    today = timezone.localdate()
+    courses = Course.objects.filter(track=Track.PUBLIC_SECTOR).order_by("pk")
+    completed = 0
+    for index, course in enumerate(courses):
+        past = course.sessions.filter(
+            starts_at__date=today - dt.timedelta(days=60 - 7 * index), enrolments__isnull=True
+        ).first()
+        soon = course.sessions.filter(
+            starts_at__date=today + dt.timedelta(days=21 + 7 * index), enrolments__isnull=True
+        ).first()
+        if past is None or soon is None:
+            continue
+        completed += _results(past, *_past_people(people, index, course))
+        for person in people[1:3]:
+            services.enrol(soon, person, actor=None)
+    return [f"training: {completed} public-sector completions by candidates in training"]
