@@ -18,15 +18,15 @@ def test_candidate_walks_home_account_and_registry_in_both_languages(journey, pe
 
     # Then their home page lists only what a candidate can do
     expect(page.get_by_role("heading", level=1)).to_contain_text("ようこそ")
-    expect(page.get_by_role("link", name="広域連携グループ")).to_have_count(0)
+    expect(page.locator("main").get_by_role("link", name="広域連携グループ")).to_have_count(0)
     journey.check_accessibility()
-    page.get_by_role("link", name="アカウント", exact=True).click()
+    page.locator("main").get_by_role("link", name="アカウント", exact=True).click()
     expect(page.locator("dl")).to_contain_text("候補者")
     expect(page.locator("dl")).to_contain_text("この役割では不要")
     journey.check_accessibility()
 
     # A wrong current password when changing it is explained
-    page.get_by_role("link", name="パスワードを変更する").click()
+    page.locator("main").get_by_role("link", name="パスワードを変更する").click()
     journey.check_accessibility()
     page.get_by_label("元のパスワード").fill("wrong-password-0")
     page.locator("#id_new_password1").fill("a-new-strong-password-2026")
@@ -43,5 +43,5 @@ def test_candidate_walks_home_account_and_registry_in_both_languages(journey, pe
     expect(page.locator("dl")).to_contain_text("Unknown")
     journey.check_accessibility()
     journey.open("/")
-    expect(page.get_by_role("link", name="Your account")).to_be_visible()
+    expect(page.locator("main").get_by_role("link", name="Your account")).to_be_visible()
     journey.check_accessibility()

@@ -9,9 +9,9 @@ from tests.conftest import PASSWORD
 def test_coordinator_creates_a_group(journey, personas):
     page = journey.page
     journey.sign_in("pref1", PASSWORD)
-    page.get_by_role("link", name="広域連携グループ").click()
+    page.locator("main").get_by_role("link", name="広域連携グループ").click()
     journey.check_accessibility()
-    page.get_by_role("link", name="グループを作成する").click()
+    page.locator("main").get_by_role("link", name="グループを作成する").click()
     journey.check_accessibility()
 
     # One member only: refused with a message that says what to do

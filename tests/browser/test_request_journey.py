@@ -24,7 +24,9 @@ def test_host1_files_the_head_commits_and_the_office_approves(
 
     # When host1 starts a request and fills each section
     journey.sign_in("host1", PASSWORD)
-    page.get_by_role("link", name=re.compile("^(派遣要請|Dispatch requests)$")).click()
+    page.locator("main").get_by_role(
+        "link", name=re.compile("^(派遣要請|Dispatch requests)$")
+    ).click()
     journey.check_accessibility()
     page.locator("main form button[type=submit]").first.click()
     expect(page.locator(".task-list__item")).to_have_count(5)
@@ -93,7 +95,7 @@ def test_host1_files_the_head_commits_and_the_office_approves(
         head = Journey(context.new_page(), live_server.url)
         head.sign_in("host1-head", PASSWORD)
         head.open(f"/requests/{req.pk}/")
-        head.page.get_by_role("link", name=re.compile("確約|commitment")).click()
+        head.page.locator("main").get_by_role("link", name=re.compile("確約|commitment")).click()
         head.check_accessibility()
         head.page.locator("#agree").check()
         head.page.get_by_role("button", name=re.compile("確約に署名|Sign the commitment")).click()
@@ -115,7 +117,7 @@ def test_host1_files_the_head_commits_and_the_office_approves(
         office.open("/requests/office/")
         expect(office.page.locator("#requests-table tbody")).to_contain_text("多久市")
         office.check_accessibility()
-        office.page.get_by_role("link", name="佐賀県多久市").click()
+        office.page.locator("main").get_by_role("link", name="佐賀県多久市").click()
         office.page.locator("input[name=decision][value=approve]").check()
         office.page.get_by_role("button", name=re.compile("決定を記録|Record the decision")).click()
         expect(office.page.locator(".notice--success")).to_be_visible()

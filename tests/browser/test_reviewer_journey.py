@@ -20,9 +20,11 @@ def test_reviewer_scores_an_assigned_application(journey, personas):
     journey.sign_in("reviewer", PASSWORD)
     page.locator("#id_token").fill(current_token(device))
     page.get_by_role("button", name=re.compile("^(確認する|Confirm)$")).click()
-    page.get_by_role("link", name=re.compile("審査する応募|Applications to review")).click()
+    page.locator("main").get_by_role(
+        "link", name=re.compile("審査する応募|Applications to review")
+    ).click()
     journey.check_accessibility()
-    page.get_by_role("link", name="山田 花子").click()
+    page.locator("main").get_by_role("link", name="山田 花子").click()
     expect(page.locator("main")).to_contain_text("クラウドワークス")
     journey.check_accessibility()
 
