@@ -91,7 +91,7 @@ PAGES = [
     Page("case list, no query", PUBLIC, _fixed("knowhow:case_list")),
     Page("public posts", PUBLIC, not_built="issue #16"),
     Page("office home", OFFICE, _fixed("core:home")),
-    Page("work queue", OFFICE, not_built="issue #14"),
+    Page("work queue (/api/me/tasks)", OFFICE, lambda _samples: ["/api/me/tasks"]),
     Page("applications", OFFICE, _fixed("candidates:applications")),
     Page("pool search", OFFICE, _pool_searches),
     Page("requests list", OFFICE, _fixed("requests:office")),

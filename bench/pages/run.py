@@ -229,7 +229,8 @@ def _measure(app: server.Server, opts, urls: list[str], cookies: dict, *, reques
 
 def _served_as_reader(app: server.Server, check: PageCheck) -> bool:
     """Does the server answer the page's first URL with 200, to its reader (a signed-in page
-    has the sign-out form; an anonymous one has not)?"""
+    has the sign-out form; an anonymous one has not; a signed-in user's JSON is answered
+    only to them)?"""
     from django.urls import reverse
 
     client = load.Client(server.HOST, app.port, check.cookies, timeout=app.timeout + 5)
@@ -240,6 +241,8 @@ def _served_as_reader(app: server.Server, check: PageCheck) -> bool:
     if body.startswith(b"\x1f\x8b"):  # gzip, should the app compress its pages one day
         body = gzip.decompress(body)
     signed_in = f'action="{reverse("accounts:logout")}"'.encode() in body
+    if body[:1] in (b"[", b"{"):  # JSON of the signed-in user's own (401 to a stranger)
+        signed_in = status == 200
     if status != 200:
         check.note = f"the server answered {status} at {check.urls[0]}"
     elif signed_in != (check.page.role != catalogue.PUBLIC):
