@@ -110,7 +110,9 @@ def _page(q: str, page: int = 1, **filters) -> tuple[int, list[str]]:
 
     from ciodispatch.knowhow import queries
 
-    cases, result = queries.search_cases(q, **filters)
+    # As the view does: the page it will show is passed, so the count comes with the page.
+    offset = (page - 1) * PAGE_SIZE
+    cases, result = queries.search_cases(q, page=(offset, PAGE_SIZE), **filters)
     shown = Paginator(cases, PAGE_SIZE).get_page(page)
     hits = {h.object_id: h for h in result.hits} if result else {}
     rows = [

@@ -255,6 +255,12 @@ def _keep_term(kind: str, term: str, known: frozenset[str]) -> int:
         kept, created = SearchTerm.objects.get_or_create(kind=kind, term=term)
         if not created:
             return kept.pk
+        if connection.vendor == "postgresql":
+            # Documents indexed or removed meanwhile wait for this transaction (and it for
+            # those already under way), so none misses the word's postings. SQLite has one
+            # writer at a time: the insert above already waited for it.
+            with connection.cursor() as cursor:
+                cursor.execute(f"LOCK TABLE {_ENTRY} IN SHARE MODE")
         grams = list(dict.fromkeys(T.gram_number(g) for g in T.bigrams(term)))
         grams = grams[:MAX_GRAMS_PER_TERM]
         candidates = (
@@ -309,7 +315,8 @@ def _term_sql(term: str, kind: str, term_ids: dict[str, int]) -> tuple[str, list
 def _rarest_first(group: tuple[str, ...], kind: str, term_ids: dict[str, int]) -> list[str]:
     """The words of a group, the one with the fewest documents first (it drives the join:
     each of its documents is looked up in the others' indexes)."""
-    if len(group) == 1:
+    if len(group) == 1 or connection.vendor != "sqlite":
+        # PostgreSQL orders the join itself, from its statistics of each gram and term.
         return list(group)
     parts = [_term_sql(t, kind, term_ids) for t in group]
     sql = "SELECT " + ", ".join(
