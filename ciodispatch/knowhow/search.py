@@ -107,7 +107,14 @@ def _insert_term_postings(rows: list[tuple[int, int, int, float]]) -> None:
         return
     columns = "term_id, entry_id, object_id, weight"
     with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {_TERM_POSTING} ({columns}) VALUES (%s, %s, %s, %s)", rows)
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {_TERM_POSTING} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            cursor.executemany(
+                f"INSERT INTO {_TERM_POSTING} ({columns}) VALUES (%s, %s, %s, %s)", rows
+            )
 
 
 def _insert_postings(rows: list[tuple[int, int, str, int, float]]) -> None:
