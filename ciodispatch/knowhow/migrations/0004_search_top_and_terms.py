@@ -28,54 +28,75 @@ def parallel_scans(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('knowhow', '0003_search_postings'),
+        ("knowhow", "0003_search_postings"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SearchTerm',
+            name="SearchTerm",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=20)),
-                ('term', models.CharField(max_length=100)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=20)),
+                ("term", models.CharField(max_length=100)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
         ),
         migrations.CreateModel(
-            name='SearchTermPosting',
+            name="SearchTermPosting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('object_id', models.PositiveBigIntegerField()),
-                ('weight', models.FloatField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("object_id", models.PositiveBigIntegerField()),
+                ("weight", models.FloatField()),
             ],
         ),
         migrations.AddIndex(
-            model_name='searchposting',
-            index=models.Index(fields=['gram', 'kind', 'weight', 'object_id'], name='knowhow_posting_top'),
+            model_name="searchposting",
+            index=models.Index(
+                fields=["gram", "kind", "weight", "object_id"], name="knowhow_posting_top"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='searchterm',
-            constraint=models.UniqueConstraint(fields=('kind', 'term'), name='one_search_term_per_kind'),
+            model_name="searchterm",
+            constraint=models.UniqueConstraint(
+                fields=("kind", "term"), name="one_search_term_per_kind"
+            ),
         ),
         migrations.AddField(
-            model_name='searchtermposting',
-            name='entry',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='term_postings', to='knowhow.searchentry'),
+            model_name="searchtermposting",
+            name="entry",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="term_postings",
+                to="knowhow.searchentry",
+            ),
         ),
         migrations.AddField(
-            model_name='searchtermposting',
-            name='term',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='postings', to='knowhow.searchterm'),
+            model_name="searchtermposting",
+            name="term",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="postings",
+                to="knowhow.searchterm",
+            ),
         ),
         migrations.AddIndex(
-            model_name='searchtermposting',
-            index=models.Index(fields=['term', 'object_id', 'weight'], name='knowhow_term_lookup'),
+            model_name="searchtermposting",
+            index=models.Index(fields=["term", "object_id", "weight"], name="knowhow_term_lookup"),
         ),
         migrations.AddIndex(
-            model_name='searchtermposting',
-            index=models.Index(fields=['term', 'weight', 'object_id'], name='knowhow_term_top'),
+            model_name="searchtermposting",
+            index=models.Index(fields=["term", "weight", "object_id"], name="knowhow_term_top"),
         ),
         migrations.RunPython(serial_scans, parallel_scans),
     ]
