@@ -326,10 +326,59 @@ class SearchPosting(models.Model):
 
     class Meta:
         indexes = [
+            # Joins and candidates: a bigram's documents in id order.
             models.Index(
                 fields=["gram", "kind", "object_id", "weight"], name="knowhow_posting_lookup"
+            ),
+            # The best documents of a bigram first: a page of a two-character word is the
+            # start of this range read backwards, without ranking every hit.
+            models.Index(
+                fields=["gram", "kind", "weight", "object_id"], name="knowhow_posting_top"
             ),
         ]
 
     def __str__(self):
         return f"{self.kind} {self.object_id} {self.gram}"
+
+
+class SearchTerm(models.Model):
+    """A word longer than two characters that has been searched, with its own postings.
+
+    Bigrams find a longer word's candidates but cannot tell 予算既存 from 既存予算, so the first
+    search of a word reads its candidates' text once and keeps the documents that hold it in
+    ``SearchTermPosting``, with the word's score in each; from then on the word is one range
+    of an index like a two-character word, and indexing a document adds its postings for
+    every kept word of its kind (docs/search.md). ``term`` is normalised (ｸﾗｳﾄﾞ, クラウド and
+    くらうど are one term).
+    """
+
+    kind = models.CharField(max_length=20)
+    term = models.CharField(max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "term"], name="one_search_term_per_kind")
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.term}"
+
+
+class SearchTermPosting(models.Model):
+    """One document holding a kept ``SearchTerm``: ``weight`` is text.score() of the word's
+    hits in its title and text (hits inside longer place names left out)."""
+
+    term = models.ForeignKey(SearchTerm, on_delete=models.CASCADE, related_name="postings")
+    entry = models.ForeignKey(SearchEntry, on_delete=models.CASCADE, related_name="term_postings")
+    object_id = models.PositiveBigIntegerField()
+    weight = models.FloatField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["term", "object_id", "weight"], name="knowhow_term_lookup"),
+            models.Index(fields=["term", "weight", "object_id"], name="knowhow_term_top"),
+        ]
+
+    def __str__(self):
+        return f"{self.term_id} {self.object_id}"

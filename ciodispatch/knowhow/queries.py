@@ -1,6 +1,6 @@
 """Read-only questions about the know-how base, for this app and for others (the portal)."""
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, TextField
+from django.db.models import Q, QuerySet, TextField
 from django.db.models.functions import Cast
 
 from ciodispatch.knowhow import search
@@ -31,11 +31,10 @@ def filter_cases(
         queryset = queryset.filter(theme=theme)
     if prefecture:
         through = Case.local_governments.through
+        # The prefecture's few cases drive the query (IN, not a test of every case).
         queryset = queryset.filter(
-            Exists(
-                through.objects.filter(
-                    case=OuterRef("pk"), localgovernment__prefecture_code=prefecture
-                )
+            pk__in=through.objects.filter(localgovernment__prefecture_code=prefecture).values(
+                "case_id"
             )
         )
     if period:
@@ -105,15 +104,51 @@ class RankedCases:
         return self._fetch(offset, limit)
 
 
+class NewestCases:
+    """Published cases newest first, for a Paginator: a queryset's count and slices, except
+    that a page in the second half is read from the other end (the order reversed, a small
+    offset, the rows turned round), so the last page costs what the first does: an OFFSET
+    reads and discards every row before it. ``queryset`` must be ordered."""
+
+    def __init__(self, queryset: QuerySet[Case]):
+        self.queryset = queryset
+        self._total: int | None = None
+
+    def count(self) -> int:
+        if self._total is None:
+            self._total = self.queryset.count()
+        return self._total
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __iter__(self):
+        return iter(self.queryset)
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        offset = index.start or 0
+        total = self.count()
+        stop = total if index.stop is None else min(index.stop, total)
+        if offset >= stop:
+            return []
+        if offset <= total - stop:
+            return list(self.queryset[offset:stop])
+        rows = list(self.queryset.reverse()[total - stop : total - offset])
+        rows.reverse()
+        return rows
+
+
 def search_cases(
     q: str | None, *, page: tuple[int, int] | None = None, **filters
-) -> tuple[QuerySet[Case] | RankedCases, search.SearchResult | None]:
+) -> tuple[NewestCases | RankedCases, search.SearchResult | None]:
     """Published cases matching ``q`` (ranked) and the filters; without ``q``, newest first.
     Both are lazy: paginate them, and only the page's rows are read. ``page``: (offset,
     size) of the page that will be shown, so that the count and the page are one query."""
     queryset = filter_cases(published_cases(), **filters).prefetch_related("local_governments")
     if not (q or "").strip():
-        return queryset, None
+        return NewestCases(queryset), None
     filtered = any(filters.values())
     ranked = RankedCases(q, queryset, search_kind_case(), filtered=filtered, page=page)
     return ranked, ranked.result

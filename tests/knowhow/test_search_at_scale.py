@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from ciodispatch.knowhow import queries, search, services
 from ciodispatch.knowhow import text as T
-from ciodispatch.knowhow.models import Case, SearchEntry, SearchPosting
+from ciodispatch.knowhow.models import Case, SearchEntry, SearchPosting, SearchTerm
 from tests.conftest import lg
 from tests.knowhow.helpers import published
 
@@ -219,3 +219,50 @@ def test_filters_narrow_the_search_in_the_database(personas):
     assert found(challenge="talent_shortage") == {tokyo.pk}
     assert found(period=2018) == {tokyo.pk}
     assert found(period=2012) == {saga.pk}
+
+
+def test_a_longer_word_keeps_its_postings_and_indexing_follows_them(small_corpus):
+    """The first search of a longer word makes its postings (SearchTerm); documents indexed,
+    edited and removed afterwards change them, and the ranking stays the reference's."""
+    assert not SearchTerm.objects.filter(kind=KIND).exists()
+    first = search.search("ｸﾗｳﾄﾞ", kind=KIND)
+    assert list(SearchTerm.objects.filter(kind=KIND).values_list("term", flat=True)) == ["くらうど"]
+    # The variants are the same word: no second set of postings.
+    assert search.search("クラウド", kind=KIND).ids == first.ids
+    assert SearchTerm.objects.filter(kind=KIND).count() == 1
+    search.index_documents(KIND, [(20, "クラウドの話", "クラウド、クラウド。")])
+    search.index_document(KIND, 21, "別の話", "くらうど化を進めた。")
+    search.index_document(KIND, 4, "府の共同運用", "京都府と市町村の共同運用。")  # edited
+    search.remove_document(KIND, 7)
+    for query in ("クラウド", "クラウド 予算", "クラウド OR 窓口"):
+        expected = _reference(query, KIND)
+        result = search.search(query, kind=KIND)
+        assert [h.object_id for h in result.hits] == [r[0] for r in expected], query
+        assert result.total == len(expected) == search.count(query, kind=KIND)
+        for hit, (_id, score) in zip(result.hits, expected, strict=True):
+            assert math.isclose(hit.score, score, rel_tol=1e-12)
+    assert {20, 21} <= set(search.search("クラウド", kind=KIND).ids)
+    assert not {4, 7} & set(search.search("クラウド", kind=KIND).ids)
+
+
+def test_a_word_that_overlaps_itself_counts_as_the_reference_does(registry):
+    # ああ in あああ: two overlapping hits (text.occurrences), as the reference counts them.
+    search.index_documents(
+        KIND, [(1, "事例", "あああ"), (2, "事例", "ああ、ああ"), (3, "事例", "あ")]
+    )
+    for query in ("ああ", "あああ"):
+        expected = _reference(query, KIND)
+        result = search.search(query, kind=KIND)
+        assert [h.object_id for h in result.hits] == [r[0] for r in expected]
+        for hit, (_id, score) in zip(result.hits, expected, strict=True):
+            assert math.isclose(hit.score, score, rel_tol=1e-12)
+
+
+def test_the_list_without_words_reads_late_pages_from_the_other_end(personas):
+    _bulk_cases(personas.office, 45)
+    everything = list(queries.published_cases())
+    listed, _result = queries.search_cases("")
+    assert listed.count() == 45
+    for start, stop in [(0, 20), (20, 40), (40, 60), (30, 45), (44, 45), (5, 44), (45, 50)]:
+        assert [c.pk for c in listed[start:stop]] == [c.pk for c in everything[start:stop]]
+    assert listed[44].pk == everything[44].pk
