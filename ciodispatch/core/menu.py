@@ -1,5 +1,5 @@
-"""The menu of every signed-in page: the user's areas (the home page's links), each with the
-count of work waiting in it.
+"""The menu of every signed-in page: the user's areas (the apps of the home page's links),
+each with the count of work waiting in it.
 
 Counting every kind of work costs a query or two per kind, so the counts are kept in the
 user's session for ``MENU_COUNTS_SECONDS`` and counted again after that, after any POST the
@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from django.apps import apps
 from django.http import HttpRequest
 
 from ciodispatch.core import home, work
@@ -40,26 +41,32 @@ def area_counts(request: HttpRequest) -> dict[str, int]:
 
 
 def menu_for(request: HttpRequest) -> list[dict[str, Any]]:
-    """The user's areas in the home page's order: url, title, count of waiting work, and
-    whether the page shown belongs to the area."""
+    """The user's areas, one entry an app in the home page's order: the app's name, its first
+    link the user may follow, the count of work waiting in it, and whether the page shown
+    belongs to it. (The home page lists every link of each area.)"""
     user = request.user
     if not user.is_authenticated:
         return []
     counts = area_counts(request)
     match = getattr(request, "resolver_match", None)
     current = match.namespace if match is not None else ""
-    items = []
-    seen: set[str] = set()
+    items: dict[str, dict[str, Any]] = {}
     for link in home.links_for(user):
         area = link.get("area", "")
-        items.append(
-            {
-                "url": link["url"],
-                "title": link["title"],
-                # An area's work is counted once, on its first link.
-                "count": counts.get(area, 0) if area not in seen else 0,
-                "current": bool(area) and area == current and area not in seen,
-            }
-        )
-        seen.add(area)
-    return items
+        if not area or area in items:
+            continue
+        items[area] = {
+            "url": link["url"],
+            "title": _area_name(area, link["title"]),
+            "count": counts.get(area, 0),
+            "current": area == current,
+        }
+    return list(items.values())
+
+
+def _area_name(area: str, fallback: Any) -> Any:
+    """The app's own name (its AppConfig's verbose name; the URL namespace is its label)."""
+    try:
+        return apps.get_app_config(area).verbose_name
+    except LookupError:
+        return fallback

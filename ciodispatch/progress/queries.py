@@ -5,6 +5,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -540,3 +541,28 @@ def help_requests(*, unanswered: bool = False):
     if unanswered:
         found = found.exclude(comments__side=Comment.Side.OFFICE)
     return found
+
+
+# --- the host's answers to the office ---------------------------------------------------------
+
+
+def office_questions(user):
+    """The reports of the dispatches ``user`` speaks for as host on which the office has the
+    last word: an office comment with no host comment after it (the host answers on the
+    report's page). Newest report first."""
+    from django.db.models import Max
+
+    from ciodispatch.dispatches.rules import hosted_dispatches
+
+    dispatches = hosted_dispatches(user, Dispatch.objects.all())
+    return (
+        MonthlyReport.objects.filter(dispatch__in=dispatches)
+        .annotate(
+            office_said=Max("comments__created_at", filter=Q(comments__side=Comment.Side.OFFICE)),
+            host_said=Max("comments__created_at", filter=Q(comments__side=Comment.Side.HOST)),
+        )
+        .filter(office_said__isnull=False)
+        .filter(Q(host_said__isnull=True) | Q(host_said__lt=models.F("office_said")))
+        .select_related("dispatch__request__host", "dispatch__request__group__lead")
+        .order_by("-month", "-pk")
+    )

@@ -432,6 +432,13 @@ def mine(request):
             "progress/mine.html",
             {"todo": todo, "todo_rows": rows, "todo_choices": queries.TODO.items(), "today": today},
         )
+    if request.GET.get("questions") == "1":
+        # The office's comments the host side has not answered (the work queue's link).
+        return render(
+            request,
+            "progress/mine.html",
+            {"questions": queries.office_questions(request.user), "todo_choices": []},
+        )
     rows = queries.overview(queries.visible_dispatches(request.user), today)
     return render(
         request, "progress/mine.html", {"rows": rows, "todo_choices": queries.TODO.items()}

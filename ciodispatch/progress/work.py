@@ -142,3 +142,20 @@ def help_to_answer(user, today):
     if not count:
         return None
     return Pending(count, reverse("progress:office") + "?unanswered=1#help-title")
+
+
+@kind(
+    "progress.questions",
+    title=_("Office comments on reports to answer"),
+    reminder=_("The office asks about a monthly report"),
+)
+def questions_to_answer(user, today):
+    """The host side answers the office's comments on its CIO's reports (the office had the
+    last word)."""
+    reports = list(queries.office_questions(user).values_list("pk", flat=True)[:2])
+    if not reports:
+        return None
+    if len(reports) == 1:
+        return Pending(1, reverse("progress:report", args=[reports[0]]))
+    count = queries.office_questions(user).count()
+    return Pending(count, reverse("progress:mine") + "?questions=1")

@@ -2,6 +2,7 @@
 overdue, by the deadlines of progress/models.py; the office's overdue dispatches and help
 requests. Each count is the number of items its link shows, for the right people only."""
 
+import datetime as dt
 import re
 
 import pytest
@@ -133,3 +134,35 @@ def test_counting_reads_a_fixed_number_of_queries(
         assert task("progress.overdue", personas.office).count == 3
     with django_assert_max_num_queries(2):
         assert task("progress.report_overdue", personas.candidate2).count >= 1
+
+
+def test_the_offices_comment_on_a_report_waits_for_the_host_side_to_answer(
+    personas, monkeypatch, client
+):
+    dispatch = dispatch_at(personas, monkeypatch, "active", started_days_ago=100)
+    write_plan(dispatch, personas.candidate2)
+    first = write_report(dispatch, personas.candidate2)
+    month = first.month.replace(day=28) + dt.timedelta(days=4)
+    second = write_report(dispatch, personas.candidate2, month.replace(day=1))
+    assert task("progress.questions", personas.host1) is None
+
+    # The office asks about the first report: one report to answer, its page is the link.
+    services.comment(actor=personas.office, body="KPIの根拠を教えてください", report=first)
+    one = task("progress.questions", personas.host1)
+    assert (one.count, one.url, one.due) == (1, f"/progress/reports/{first.pk}/", None)
+    assert "KPIの根拠" in page(client, personas.host1, one.url)
+    assert task("progress.questions", personas.host1_head).count == 1
+
+    # A second: the link lists both reports; the office sees no such work, nor other hosts.
+    services.comment(actor=personas.office, body="予算の見通しは？", report=second)
+    both = task("progress.questions", personas.host1)
+    assert both.count == 2 and both.url == "/progress/mine/?questions=1"
+    links = re.findall(r'href="/progress/reports/(\d+)/"', page(client, personas.host1, both.url))
+    assert sorted(map(int, links)) == sorted([first.pk, second.pk])
+    for person in (personas.office, personas.host2, personas.candidate2, personas.pref1):
+        assert task("progress.questions", person) is None
+
+    # host1 answers on the first report's page: only the second is left.
+    services.comment(actor=personas.host1, body="議会資料を添付します", report=first)
+    left = task("progress.questions", personas.host1)
+    assert (left.count, left.url) == (1, f"/progress/reports/{second.pk}/")
