@@ -19,6 +19,8 @@ from ciodispatch.core import home, work
 
 MENU_COUNTS_SECONDS = 60
 SESSION_KEY = "work_counts"
+# Areas the page's header links to already (with their own count).
+HEADER_AREAS = {"notices"}
 
 
 def remember_counts(request: HttpRequest, tasks: list[work.Task]) -> dict[str, int]:
@@ -53,7 +55,7 @@ def menu_for(request: HttpRequest) -> list[dict[str, Any]]:
     items: dict[str, dict[str, Any]] = {}
     for link in home.links_for(user):
         area = link.get("area", "")
-        if not area or area in items:
+        if not area or area in items or area in HEADER_AREAS:
             continue
         items[area] = {
             "url": link["url"],
