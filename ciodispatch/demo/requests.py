@@ -101,7 +101,7 @@ def _readiness_cohort():
 def _assess(user, plan):
     lg = user.local_government
     latest = readiness.latest_submitted(lg)
-    if latest is not None and latest.submitted_at <= timezone.now():
+    if latest is not None and latest.submitted_at and latest.submitted_at <= timezone.now():
         return  # assessed by then (the demo's clock: last year's round is recorded later)
     assessment = readiness.draft_of(lg) or readiness.start_assessment(lg, actor=None)
     readiness_demo._fill(assessment, plan, readiness_demo.CHALLENGES["taku"], actor=None)
