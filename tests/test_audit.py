@@ -82,10 +82,13 @@ def test_the_log_pages_newer_and_older_without_counting_the_table(client, person
         ]
     )  # fmt: skip
     client = verified_client(client, personas.office)
+    client.get("/")  # the menu's work counts, kept in the session from then on
     with CaptureQueriesContext(connection) as queries:
         first = client.get("/audit/?action=test.paging")
     assert first.status_code == 200
-    assert not [q for q in queries if "COUNT(" in q["sql"].upper()]
+    # The audit table is never counted (the header's unread notices are, on their index).
+    table = AuditEvent._meta.db_table
+    assert not [q for q in queries if "COUNT(" in q["sql"].upper() and table in q["sql"]]
     page = first.context["page"]
     assert len(page.object_list) == 50 and page.has_next and not page.has_previous
     assert 'href="?action=test.paging&amp;page=2" rel="next"' in first.content.decode()

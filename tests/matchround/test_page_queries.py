@@ -24,7 +24,11 @@ def national_like(request, personas):
 
 
 def _client(user):
-    return verified_client(Client(), user)
+    """A signed-in client that has opened its home page: the menu's work counts are kept in
+    the session from then on (core/menu.py), so each budget below is the page's own."""
+    client = verified_client(Client(), user)
+    client.get("/")
+    return client
 
 
 @pytest.mark.parametrize("national_like", SIZES, indirect=True)
