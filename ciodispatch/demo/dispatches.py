@@ -75,7 +75,10 @@ def load_dispatches_demo(*, office: User) -> list[str]:
     # Extensions go to posts of at most 18 months, so a year more stays within 36 months.
     extendable = [d for d in others if (d.request.term_months or 0) <= 18]
     extended = extendable[0] if extendable else None
-    extension_waiting = extendable[1] if len(extendable) > 1 else None
+    # The waiting extension asks for six months more: any post of at most 30 months will do
+    # (a small demo may have a single post of 18 months or less, taken by ``extended``).
+    waiting = [d for d in others if d is not extended and (d.request.term_months or 0) <= 30]
+    extension_waiting = waiting[0] if waiting else None
     rest = [d for d in others if d not in (extended, extension_waiting)]
     declined_by_host = rest[0] if rest else None
     ended_early = rest[1] if len(rest) > 1 else None
