@@ -10,12 +10,11 @@ payment. Approvals are checked against the programme budget of the fiscal year.
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ciodispatch.core.models import StoredDocument
+from ciodispatch.core.models import StoredDocument, actor_field
 from ciodispatch.core.states import StateMachine
 from ciodispatch.incentives.calculation import COST_ITEMS, FLOOR, HALF_UP, RuleTerms
 
@@ -110,9 +109,7 @@ class IncentiveRule(models.Model):
     )
     source = models.TextField(_("source of the figures"), blank=True)
     note = models.CharField(_("what changed"), max_length=200, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    created_by = actor_field(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -197,14 +194,10 @@ class IncentiveClaim(models.Model):
     decision_reason = models.TextField(_("reason"), blank=True)
     paid_on = models.DateField(_("paid on"), null=True, blank=True)
     paid_yen = models.PositiveBigIntegerField(_("paid amount (yen)"), null=True, blank=True)
-    filed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    filed_by = actor_field()
     created_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    decided_by = actor_field(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -267,9 +260,7 @@ class ProgrammeBudget(models.Model):
 
     fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"), unique=True)
     amount_yen = models.PositiveBigIntegerField(_("budget (yen)"))
-    set_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    set_by = actor_field(null=True, blank=True)
     set_at = models.DateTimeField(auto_now=True)
 
     class Meta:

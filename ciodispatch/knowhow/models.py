@@ -1,12 +1,11 @@
 """The know-how base: cases structured like the study's table, manuals, awards, the index."""
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ciodispatch.candidates.choices import Domain
 from ciodispatch.core.choices import choice_labels
-from ciodispatch.core.models import StoredDocument
+from ciodispatch.core.models import StoredDocument, actor_field
 from ciodispatch.core.programme import Challenge
 from ciodispatch.core.states import StateMachine
 from ciodispatch.localgov.models import LocalGovernment
@@ -49,9 +48,7 @@ class Case(models.Model):
         related_name="+",
         verbose_name=_("drafted by"),
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = actor_field()
     challenges = models.JSONField(_("common challenges"), default=list, blank=True)
     challenges_other = models.JSONField(_("other challenges"), default=list, blank=True)
     success_points = models.JSONField(
@@ -136,9 +133,7 @@ class CaseVersion(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField(_("version"))
     snapshot = models.JSONField()
-    saved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
-    )
+    saved_by = actor_field(null=True)
     saved_at = models.DateTimeField(auto_now_add=True)
     note = models.CharField(_("what changed"), max_length=200, blank=True)
 
@@ -189,9 +184,7 @@ class Manual(models.Model):
         verbose_name=_("training courses"),
     )
     version = models.PositiveIntegerField(_("version"), default=1)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = actor_field()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
@@ -227,9 +220,7 @@ class ManualVersion(models.Model):
     title = models.CharField(max_length=120)
     body = models.TextField(blank=True)
     pdf_name = models.CharField(max_length=200, blank=True)
-    saved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
-    )
+    saved_by = actor_field(null=True)
     saved_at = models.DateTimeField(auto_now_add=True)
     note = models.CharField(_("what changed"), max_length=200, blank=True)
 
@@ -251,9 +242,7 @@ class Award(models.Model):
     fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"), unique=True)
     name = models.CharField(_("name"), max_length=100)
     decided_on = models.DateField(_("decided on"))
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    recorded_by = actor_field()
 
     class Meta:
         ordering = ["-fiscal_year"]

@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ciodispatch.core.choices import choice_labels
+from ciodispatch.core.models import actor_field
 from ciodispatch.core.states import StateMachine
 from ciodispatch.localgov.models import LocalGovernment
 
@@ -65,9 +66,7 @@ class SupportOffer(models.Model):
     # When the office opened it to requests; kept after a withdrawal, so the statistics count
     # every offer that was ever open (and none that never was).
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = actor_field()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -158,18 +157,14 @@ class SupportRequest(models.Model):
         db_index=True,
     )
     office_comment = models.TextField(_("office's comment"), blank=True)
-    filed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    filed_by = actor_field()
     created_at = models.DateTimeField(auto_now_add=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     # The visit, recorded when the support has been given.
     held_on = models.DateField(_("held on"), null=True, blank=True)
     participants = models.PositiveSmallIntegerField(_("participants"), null=True, blank=True)
     report = models.TextField(_("short report"), blank=True)
-    reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    reported_by = actor_field(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -240,9 +235,7 @@ class Event(models.Model):
     state = models.CharField(
         _("state"), max_length=10, choices=State.choices, default=State.DRAFT, db_index=True
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = actor_field()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

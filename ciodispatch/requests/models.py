@@ -1,13 +1,13 @@
 import datetime as dt
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ciodispatch.candidates.choices import MAX_TERM_MONTHS, MIN_TERM_MONTHS, WorkPattern, WorkPlace
 from ciodispatch.core.choices import choice_labels
+from ciodispatch.core.models import actor_field
 from ciodispatch.core.states import StateMachine
 from ciodispatch.localgov.models import LocalGovernment, LocalGovernmentGroup
 
@@ -102,9 +102,7 @@ class DispatchRequest(models.Model):
         blank=True,
         related_name="dispatch_requests",
     )
-    filed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    filed_by = actor_field()
     state = models.CharField(
         _("state"), max_length=14, choices=State.choices, default=State.DRAFT, db_index=True
     )
@@ -138,29 +136,13 @@ class DispatchRequest(models.Model):
     no_vendors = models.BooleanField(_("no vendor to declare"), default=False)
     # Authority and people
     authority_statement = models.TextField(_("authority granted to the CIO"), blank=True)
-    liaison = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("CIO liaison"),
-    )
-    counterpart = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("counterpart (follower)"),
-    )
+    liaison = actor_field(_("CIO liaison"), null=True, blank=True)
+    counterpart = actor_field(_("counterpart (follower)"), null=True, blank=True)
     # Milestones
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
-    committed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    committed_by = actor_field(null=True, blank=True)
     committed_at = models.DateTimeField(null=True, blank=True)
     commitment_text = models.TextField(blank=True)
     eligibility = models.JSONField(
@@ -275,9 +257,7 @@ class MemberConfirmation(models.Model):
         DispatchRequest, on_delete=models.CASCADE, related_name="confirmations"
     )
     member = models.ForeignKey(LocalGovernment, on_delete=models.PROTECT, related_name="+")
-    confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    confirmed_by = actor_field()
     head_name = models.CharField(_("head's name"), max_length=50)
     confirmed_at = models.DateTimeField(auto_now_add=True)
     text = models.TextField(_("text confirmed"))
