@@ -24,6 +24,12 @@ def actor_field(verbose_name=None, *, on_delete=models.PROTECT, **options) -> An
     )
 
 
+def state_field(states: type[models.TextChoices], *, max_length: int, **options) -> Any:
+    """A row's state, one of ``states``: the app's state machine (``core.states``) moves it.
+    ``options`` are the field's others (``default``, ``db_index``)."""
+    return models.CharField(_("state"), max_length=max_length, choices=states.choices, **options)
+
+
 class StoredDocument(models.Model):
     """An uploaded document kept in private media: its type (checked from its first bytes by
     ``core.uploads.check_upload``), its size, who uploaded it and when. Subclasses add the

@@ -15,7 +15,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from ciodispatch.candidates.models import Application
-from ciodispatch.core.models import actor_field
+from ciodispatch.core.models import actor_field, state_field
 from ciodispatch.core.states import StateMachine
 from ciodispatch.requests.models import AppointmentForm, DispatchRequest
 
@@ -46,9 +46,7 @@ class Dispatch(models.Model):
         related_name="dispatches",
         verbose_name=_("matching round"),
     )
-    state = models.CharField(
-        _("state"), max_length=12, choices=State.choices, default=State.PROPOSED, db_index=True
-    )
+    state = state_field(State, max_length=12, default=State.PROPOSED, db_index=True)
     proposed_at = models.DateTimeField(_("proposed"), auto_now_add=True)
     # A place the office filled by hand after a decline: the dispatch it replaces.
     replaces = models.OneToOneField(
@@ -227,9 +225,7 @@ class Extension(models.Model):
         REFUSED = "refused", _("Refused")
 
     dispatch = models.ForeignKey(Dispatch, on_delete=models.CASCADE, related_name="extensions")
-    state = models.CharField(
-        _("state"), max_length=10, choices=State.choices, default=State.REQUESTED
-    )
+    state = state_field(State, max_length=10, default=State.REQUESTED)
     previous_end = models.DateField(_("end before the extension"))
     new_end = models.DateField(_("new end"))
     reason = models.TextField(_("why the term should be longer"))

@@ -14,7 +14,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ciodispatch.core.models import StoredDocument, actor_field
+from ciodispatch.core.models import StoredDocument, actor_field, state_field
 from ciodispatch.core.states import StateMachine
 from ciodispatch.incentives.calculation import COST_ITEMS, FLOOR, HALF_UP, RuleTerms
 
@@ -180,9 +180,7 @@ class IncentiveClaim(models.Model):
     # The exact rule version the amount was computed under (the latest while in draft; frozen
     # on submission).
     rule = models.ForeignKey(IncentiveRule, on_delete=models.PROTECT, related_name="claims")
-    state = models.CharField(
-        _("state"), max_length=10, choices=State.choices, default=State.DRAFT, db_index=True
-    )
+    state = state_field(State, max_length=10, default=State.DRAFT, db_index=True)
     dispatch_year = models.PositiveSmallIntegerField(_("dispatch year"))
     fiscal_strength_index = models.DecimalField(
         _("財政力指数 used"), max_digits=4, decimal_places=2, null=True, blank=True

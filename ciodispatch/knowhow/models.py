@@ -4,9 +4,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ciodispatch.candidates.choices import Domain
-from ciodispatch.core.choices import choice_labels
-from ciodispatch.core.models import StoredDocument, actor_field
-from ciodispatch.core.programme import Challenge
+from ciodispatch.core.models import StoredDocument, actor_field, state_field
+from ciodispatch.core.programme import ChallengeLabels
 from ciodispatch.core.states import StateMachine
 from ciodispatch.localgov.models import LocalGovernment
 
@@ -17,7 +16,7 @@ LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/deed.ja"
 ROLE_KEYS = ("head", "leader", "followers", "field")
 
 
-class Case(models.Model):
+class Case(ChallengeLabels, models.Model):
     """One case of IT reform, as the study's table has them: 課題 / 事業成功のポイント /
     横展開のポイント, the people who made it work, outcomes with their sources."""
 
@@ -27,9 +26,7 @@ class Case(models.Model):
         PUBLISHED = "published", _("Published")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
-    state = models.CharField(
-        _("state"), max_length=10, choices=State.choices, default=State.DRAFT, db_index=True
-    )
+    state = state_field(State, max_length=10, default=State.DRAFT, db_index=True)
     title = models.CharField(_("title"), max_length=120)
     summary = models.TextField(_("summary"), blank=True)
     body = models.TextField(_("the story (Markdown)"), blank=True)
@@ -89,10 +86,6 @@ class Case(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.state == self.State.DRAFT
-
-    @property
-    def challenge_labels(self) -> list[str]:
-        return choice_labels(Challenge, self.challenges)
 
     @property
     def period_label(self) -> str:
@@ -165,9 +158,7 @@ class Manual(models.Model):
         MANUAL = "manual", _("Manual")
         TRAINING = "training", _("Training material")
 
-    state = models.CharField(
-        _("state"), max_length=10, choices=State.choices, default=State.DRAFT, db_index=True
-    )
+    state = state_field(State, max_length=10, default=State.DRAFT, db_index=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.MANUAL)
     title = models.CharField(_("title"), max_length=120)
     summary = models.TextField(_("summary"), blank=True)

@@ -10,7 +10,7 @@ import datetime as dt
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ciodispatch.core.models import actor_field
+from ciodispatch.core.models import actor_field, state_field
 from ciodispatch.core.states import StateMachine
 from ciodispatch.dispatches.models import Dispatch, add_months
 from ciodispatch.requests.models import KPI
@@ -61,7 +61,7 @@ class ActionPlan(models.Model):
         SUBMITTED = "submitted", _("Plan submitted")
 
     dispatch = models.OneToOneField(Dispatch, on_delete=models.CASCADE, related_name="action_plan")
-    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
+    state = state_field(State, max_length=10, default=State.DRAFT)
     summary = models.TextField(_("what the CIO will do, in a few lines"))
     created_by = actor_field()
     created_at = models.DateTimeField(auto_now_add=True)
@@ -169,7 +169,7 @@ class MonthlyReport(models.Model):
     dispatch = models.ForeignKey(Dispatch, on_delete=models.CASCADE, related_name="reports")
     # The first day of the month reported on.
     month = models.DateField(_("month"))
-    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
+    state = state_field(State, max_length=10, default=State.DRAFT)
     blockers = models.TextField(_("blockers"), blank=True)
     help_needed = models.BooleanField(_("help needed from the office"), default=False)
     help_text = models.TextField(_("what help is needed"), blank=True)
@@ -265,9 +265,7 @@ class SmallWin(models.Model):
     picture = models.FileField(_("picture"), upload_to="progress/wins/%Y/", blank=True)
     picture_type = models.CharField(max_length=20, blank=True)
     picture_alt = models.CharField(_("description of the picture"), max_length=200, blank=True)
-    state = models.CharField(
-        _("state"), max_length=10, choices=State.choices, default=State.POSTED, db_index=True
-    )
+    state = state_field(State, max_length=10, default=State.POSTED, db_index=True)
     posted_by = actor_field()
     posted_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)

@@ -10,7 +10,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ciodispatch.core.models import actor_field
+from ciodispatch.core.models import actor_field, state_field
 from ciodispatch.core.programme import Challenge
 from ciodispatch.core.states import StateMachine
 from ciodispatch.localgov.models import LocalGovernment
@@ -124,7 +124,7 @@ class Assessment(models.Model):
         related_name="assessments",
         verbose_name=_("questionnaire"),
     )
-    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT)
+    state = state_field(State, max_length=20, default=State.DRAFT)
     started_by = actor_field(_("started by"), on_delete=models.SET_NULL, null=True, blank=True)
     created_at = models.DateTimeField(_("started"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from ciodispatch.candidates.choices import MAX_TERM_MONTHS, MIN_TERM_MONTHS, WorkPattern, WorkPlace
 from ciodispatch.core.choices import choice_labels
-from ciodispatch.core.models import actor_field
+from ciodispatch.core.models import actor_field, state_field
+from ciodispatch.core.programme import ChallengeLabels
 from ciodispatch.core.states import StateMachine
 from ciodispatch.localgov.models import LocalGovernment, LocalGovernmentGroup
 
@@ -74,7 +75,7 @@ class RequestRound(models.Model):
         return self.requests_open <= day <= self.requests_close
 
 
-class DispatchRequest(models.Model):
+class DispatchRequest(ChallengeLabels, models.Model):
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted, awaiting the head's commitment")
@@ -103,9 +104,7 @@ class DispatchRequest(models.Model):
         related_name="dispatch_requests",
     )
     filed_by = actor_field()
-    state = models.CharField(
-        _("state"), max_length=14, choices=State.choices, default=State.DRAFT, db_index=True
-    )
+    state = state_field(State, max_length=14, default=State.DRAFT, db_index=True)
     # Theme and goals
     title = models.CharField(_("reform theme"), max_length=120, blank=True)
     goals = models.TextField(_("goals"), blank=True)
@@ -189,12 +188,6 @@ class DispatchRequest(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.state in (self.State.DRAFT, self.State.RETURNED)
-
-    @property
-    def challenge_labels(self) -> list[str]:
-        from ciodispatch.core.programme import Challenge
-
-        return choice_labels(Challenge, self.challenges)
 
     @property
     def role_labels(self) -> list[str]:
