@@ -120,18 +120,27 @@ CASE_STATES = StateMachine.define(
 )
 
 
-class CaseVersion(models.Model):
-    """A published version as it was: kept whenever a published case changes."""
+class SavedVersion(models.Model):
+    """One saved version of a case or a manual: its number, who saved it, when and what
+    changed. Subclasses add the document it is a version of and what it keeps of it."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField(_("version"))
-    snapshot = models.JSONField()
     saved_by = actor_field(null=True)
     saved_at = models.DateTimeField(auto_now_add=True)
     note = models.CharField(_("what changed"), max_length=200, blank=True)
 
     class Meta:
+        abstract = True
         ordering = ["-number"]
+
+
+class CaseVersion(SavedVersion):
+    """A published version as it was: kept whenever a published case changes."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="versions")
+    snapshot = models.JSONField()
+
+    class Meta(SavedVersion.Meta):
         constraints = [
             models.UniqueConstraint(fields=["case", "number"], name="one_case_version_per_number")
         ]
@@ -205,18 +214,13 @@ MANUAL_STATES = StateMachine.define(
 )
 
 
-class ManualVersion(models.Model):
+class ManualVersion(SavedVersion):
     manual = models.ForeignKey(Manual, on_delete=models.CASCADE, related_name="versions")
-    number = models.PositiveIntegerField(_("version"))
     title = models.CharField(max_length=120)
     body = models.TextField(blank=True)
     pdf_name = models.CharField(max_length=200, blank=True)
-    saved_by = actor_field(null=True)
-    saved_at = models.DateTimeField(auto_now_add=True)
-    note = models.CharField(_("what changed"), max_length=200, blank=True)
 
-    class Meta:
-        ordering = ["-number"]
+    class Meta(SavedVersion.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["manual", "number"], name="one_manual_version_per_number"

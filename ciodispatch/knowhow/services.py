@@ -75,7 +75,7 @@ def _lines(values: Iterable[Any] | None) -> list[str]:
     return [str(v).strip() for v in (values or []) if str(v).strip()]
 
 
-NOTE_MAX = 200  # CaseVersion.note / ManualVersion.note
+NOTE_MAX = 200  # SavedVersion.note (of cases and manuals)
 PRIZE_MAX = 60  # AwardSelection.prize
 
 
