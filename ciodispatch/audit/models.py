@@ -1,8 +1,9 @@
 import json
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from ciodispatch.core.models import actor_field
 
 
 class AuditEventQuerySet(models.QuerySet):
@@ -20,14 +21,7 @@ class AuditEvent(models.Model):
     """
 
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("who"),
-    )
+    actor = actor_field(_("who"), null=True, blank=True)
     # Kept as text too, so the record reads the same after a user is renamed.
     actor_label = models.CharField(_("who (as recorded)"), max_length=150)
     action = models.CharField(_("action"), max_length=80, db_index=True)

@@ -1,7 +1,7 @@
 """Writing the audit trail. Every state-changing service calls ``record`` inside its transaction."""
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import models
@@ -22,6 +22,22 @@ def record(
     reason: str = "",
 ) -> AuditEvent:
     """Append one audit event. ``actor`` is None for the system (commands, scheduled jobs)."""
+    event = new_event(actor=actor, action=action, target=target, changes=changes, reason=reason)
+    event.save()
+    return event
+
+
+def new_event(
+    *,
+    actor,
+    action: str,
+    target: models.Model | None = None,
+    changes: dict[str, Any] | None = None,
+    reason: str = "",
+    describe: Callable[[models.Model], str] = str,
+) -> AuditEvent:
+    """The unsaved event ``record`` writes (the demo's bulk writer saves many at once).
+    ``describe`` gives the target's ``object_repr`` (cut to 200 characters)."""
     event = AuditEvent(
         actor=actor if actor is not None and actor.pk else None,
         actor_label=actor.get_username() if actor is not None else SYSTEM_LABEL,
@@ -32,8 +48,7 @@ def record(
     if target is not None:
         event.object_type = target._meta.label_lower
         event.object_id = str(target.pk)
-        event.object_repr = str(target)[:200]
-    event.save()
+        event.object_repr = describe(target)[:200]
     return event
 
 

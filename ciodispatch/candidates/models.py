@@ -16,6 +16,7 @@ from ciodispatch.candidates.choices import (
     WorkPlace,
 )
 from ciodispatch.core.choices import choice_labels
+from ciodispatch.core.models import state_field
 from ciodispatch.core.states import StateMachine
 
 
@@ -79,9 +80,7 @@ class Application(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="application"
     )
-    state = models.CharField(
-        _("state"), max_length=12, choices=State.choices, default=State.DRAFT, db_index=True
-    )
+    state = state_field(State, max_length=12, default=State.DRAFT, db_index=True)
     review_round = models.ForeignKey(
         ReviewRound, on_delete=models.PROTECT, null=True, blank=True, related_name="applications"
     )

@@ -2,12 +2,32 @@
 the form tokens already sent."""
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+
+def actor_field(verbose_name=None, *, on_delete=models.PROTECT, **options) -> Any:
+    """The person who did something to a row (created, filed, decided, recorded it): a
+    reference to the user with no reverse relation, which keeps the user (``PROTECT``) unless
+    ``on_delete`` says otherwise. ``options`` are the field's others (``null``, ``blank``)."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=on_delete,
+        related_name="+",
+        verbose_name=verbose_name,
+        **options,
+    )
+
+
+def state_field(states: type[models.TextChoices], *, max_length: int, **options) -> Any:
+    """A row's state, one of ``states``: the app's state machine (``core.states``) moves it.
+    ``options`` are the field's others (``default``, ``db_index``)."""
+    return models.CharField(_("state"), max_length=max_length, choices=states.choices, **options)
 
 
 class StoredDocument(models.Model):
@@ -17,9 +37,7 @@ class StoredDocument(models.Model):
 
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    uploaded_by = actor_field()
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

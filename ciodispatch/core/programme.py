@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ciodispatch.core.choices import choice_labels
+
 
 class Challenge(models.TextChoices):
     """The six common challenges of local-government IT reform (共通の課題)."""
@@ -19,3 +21,13 @@ class Challenge(models.TextChoices):
     )
     NO_STRATEGY = "no_strategy", _("No strategy (戦略の欠如)")
     NO_BUDGET = "no_budget", _("No budget (予算獲得)")
+
+
+class ChallengeLabels:
+    """For a model whose ``challenges`` field lists ``Challenge`` values: their labels."""
+
+    challenges: list[str]
+
+    @property
+    def challenge_labels(self) -> list[str]:
+        return choice_labels(Challenge, self.challenges)

@@ -23,6 +23,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from ciodispatch.audit.services import record
+
 ATTACHMENT_TYPES = {
     "pdf": ("application/pdf", (b"%PDF-",)),
     "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
@@ -234,6 +236,29 @@ def delete_after_commit(storage: Storage, name: str | None) -> None:
     that refers to it, so it keeps the file too. Nothing to do for an empty name."""
     if name:
         transaction.on_commit(lambda: storage.delete(name))
+
+
+def store_document(
+    model, content: File, *, name: str, content_type: str, actor, owner, action: str, **fields
+):
+    """Save an uploaded ``content`` (checked by ``check_upload``) as a row of ``model``, a
+    ``StoredDocument``, and audit ``action`` on ``owner`` (its title, size and type)."""
+    document = model.store(content, name=name, content_type=content_type, actor=actor, **fields)
+    record(
+        actor=actor,
+        action=action,
+        target=owner,
+        changes={"title": document.title, "bytes": document.size, "type": content_type},
+    )
+    return document
+
+
+def remove_document(document, *, actor, owner, action: str) -> None:
+    """Delete a ``StoredDocument`` and, once the transaction commits, its file; audit
+    ``action`` on ``owner`` with the title."""
+    record(actor=actor, action=action, target=owner, changes={"title": document.title})
+    delete_after_commit(document.file.storage, document.file.name)
+    document.delete()
 
 
 def orphan_files(*, older_than: dt.timedelta, now: dt.datetime | None = None) -> list[Path]:

@@ -15,7 +15,7 @@ from django.db import models
 from django.utils import timezone
 
 from ciodispatch.audit.models import AuditEvent
-from ciodispatch.audit.services import SYSTEM_LABEL
+from ciodispatch.audit.services import new_event
 
 BATCH = 2000
 
@@ -76,18 +76,15 @@ class Audit:
         changes: dict | None = None,
         reason: str = "",
     ) -> None:
-        event = AuditEvent(
-            at=when,
-            actor=actor if actor is not None else None,
-            actor_label=actor.get_username() if actor is not None else SYSTEM_LABEL,
+        event = new_event(
+            actor=actor,
             action=action,
-            changes=changes or {},
+            target=target,
+            changes=changes,
             reason=reason,
+            describe=_repr,
         )
-        if target is not None:
-            event.object_type = target._meta.label_lower
-            event.object_id = str(target.pk)
-            event.object_repr = _repr(target)
+        event.at = when
         self.events.append(event)
 
     def path(

@@ -282,22 +282,22 @@ def check_results() -> list[str]:
         snapshot, result = run.snapshot, run.result or {}
         if snapshot_hash(snapshot) != run.snapshot_hash:
             problems.append(f"run {run.pk}: snapshot does not match its hash")
+        # Each side's stored rankings, by the snapshot's ids (a<application>, p<post>).
         stored = {
-            f"a{r.application_id}": [f"p{p}" for p in r.posts]
-            for r in CandidateRanking.objects.filter(match_round=run.match_round_id)
+            "candidates": {
+                f"a{r.application_id}": [f"p{p}" for p in r.posts]
+                for r in CandidateRanking.objects.filter(match_round=run.match_round_id)
+            },
+            "hosts": {
+                f"p{r.post_id}": [f"a{a}" for a in r.applications]
+                for r in HostRanking.objects.filter(post__match_round=run.match_round_id)
+            },
         }
-        for candidate in snapshot["candidates"]:
-            ranked = stored.get(candidate["id"], [])
-            if [p for p in ranked if p in set(candidate["ranking"])] != candidate["ranking"]:
-                problems.append(f"run {run.pk}: {candidate['id']}'s ranking is not the stored one")
-        hosts = {
-            f"p{r.post_id}": [f"a{a}" for a in r.applications]
-            for r in HostRanking.objects.filter(post__match_round=run.match_round_id)
-        }
-        for host in snapshot["hosts"]:
-            ranked = hosts.get(host["id"], [])
-            if [a for a in ranked if a in set(host["ranking"])] != host["ranking"]:
-                problems.append(f"run {run.pk}: {host['id']}'s ranking is not the stored one")
+        for side, rankings in stored.items():
+            for ranker in snapshot[side]:
+                ranked = rankings.get(ranker["id"], [])
+                if [x for x in ranked if x in set(ranker["ranking"])] != ranker["ranking"]:
+                    problems.append(f"run {run.pk}: {ranker['id']}'s ranking is not the stored one")
         checks = check_assignment(load_instance(engine_input(snapshot)), result["assignment"])
         if not (checks.stable and checks.caps_respected and not checks.unacceptable):
             problems.append(f"run {run.pk}: the checker refuses the stored result")

@@ -86,6 +86,26 @@ def _governments(codes: list[str]) -> list[LocalGovernment]:
     return [found[c] for c in codes if c in found]
 
 
+def _submitted_case(
+    author, *, title: str, code: str, summary: str, success_point: str, spread_point: str
+) -> Case:
+    """A 2024 e-government case of one local government, on resistance to change, drafted and
+    submitted to the office by ``author`` (not published)."""
+    case = services.create_case_draft(
+        title=title,
+        local_governments=_governments([code]),
+        actor=author,
+        summary=summary,
+        theme="e_government",
+        year_from=2024,
+        challenges=["resistance_to_change"],
+        success_points=[success_point],
+        spread_points=[spread_point],
+    )
+    services.submit_case(case, actor=author)
+    return case
+
+
 def _study_fields(item: dict) -> dict:
     body = "\n\n".join(
         ["## 背景と課題", item["body"][0], "## 取組", *item["body"][1:]]
@@ -227,30 +247,22 @@ def load_knowhow_demo(*, office, people: dict) -> list[str]:
                 actor=host1,
                 **_further_fields(row, rng),
             )
-        in_review = services.create_case_draft(
+        _submitted_case(
+            host1,
             title="議会のペーパーレス化とタブレット端末の配備",
-            local_governments=_governments(["412040"]),
-            actor=host1,
+            code="412040",
             summary="議会の資料を電子化し、議員と職員にタブレット端末を配備した。",
-            theme="e_government",
-            year_from=2024,
-            challenges=["resistance_to_change"],
-            success_points=["機運づくり：議員向けの勉強会を重ねた"],
-            spread_points=["近隣の議会事務局に手順を紹介する"],
+            success_point="機運づくり：議員向けの勉強会を重ねた",
+            spread_point="近隣の議会事務局に手順を紹介する",
         )
-        services.submit_case(in_review, actor=host1)
-    returned = services.create_case_draft(
+    returned = _submitted_case(
+        office,
         title="窓口のオンライン予約の全市展開",
-        local_governments=_governments(["412091"]),
-        actor=office,
+        code="412091",
         summary="窓口のオンライン予約を全ての窓口に広げた。",
-        theme="e_government",
-        year_from=2024,
-        challenges=["resistance_to_change"],
-        success_points=["現場主義：繁忙期の窓口を観察した"],
-        spread_points=["手順書を公開する"],
+        success_point="現場主義：繁忙期の窓口を観察した",
+        spread_point="手順書を公開する",
     )
-    services.submit_case(returned, actor=office)
     services.return_case(
         returned, actor=office, reason="成果の数値に出典を付けてください（窓口の待ち時間）。"
     )

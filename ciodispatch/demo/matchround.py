@@ -122,21 +122,53 @@ def _rank_by_hosts(
         services.save_host_ranking(post, keep, actor=liaison)
 
 
+def past_round_opens(year: int) -> dt.date:
+    """When the requests of a past fiscal year's round opened (1 September the year before)."""
+    return dt.date(year - 1, 9, 1)
+
+
+def past_request_round(
+    year: int, *, title: str, population_limit: int | None, min_readiness_score: int | None
+) -> RequestRound:
+    """The request round of a past fiscal year on the demo's calendar: open from
+    ``past_round_opens`` to 30 November, dispatches from 1 April."""
+    return requests.configure_round(
+        year,
+        actor=None,
+        title=title,
+        requests_open=past_round_opens(year),
+        requests_close=dt.date(year - 1, 11, 30),
+        dispatch_start=dt.date(year, 4, 1),
+        population_limit=population_limit,
+        min_readiness_score=min_readiness_score,
+    )
+
+
+def past_match_round(request_round: RequestRound, *, actor, **options) -> MatchRound:
+    """The matching round of a past request round on the demo's calendar: candidates rank in
+    December, hosts until 20 January, the result is published on 31 January."""
+    year = request_round.fiscal_year
+    return services.configure_round(
+        request_round,
+        actor=actor,
+        candidates_rank_from=dt.date(year - 1, 12, 1),
+        candidates_rank_until=dt.date(year - 1, 12, 25),
+        hosts_rank_until=dt.date(year, 1, 20),
+        publish_on=dt.date(year, 1, 31),
+        **options,
+    )
+
+
 def _past_round(office: User, rng: random.Random) -> list[str]:
     today = timezone.localdate()
     current_fy = today.year if today.month >= 4 else today.year - 1
     year = current_fy  # dispatches of this fiscal year were matched in the previous one
     if RequestRound.objects.filter(fiscal_year=year).exists():
         return ["matching: last year's round already loaded"]
-    opened = dt.date(year - 1, 9, 1)
-    with simulated_clock(opened) as clock:
-        request_round = requests.configure_round(
+    with simulated_clock(past_round_opens(year)) as clock:
+        request_round = past_request_round(
             year,
-            actor=None,
             title=f"{year}年度 認定CIO派遣 要請受付",
-            requests_open=opened,
-            requests_close=dt.date(year - 1, 11, 30),
-            dispatch_start=dt.date(year, 4, 1),
             population_limit=50_000,
             min_readiness_score=60,
         )
@@ -150,13 +182,9 @@ def _past_round(office: User, rng: random.Random) -> list[str]:
             requests_demo.approved_request(request_round, lg, office=office, rng=rng, cohort=cohort)
         kanto = sum(1 for lg in hosts if lg.prefecture_code in {f"{n:02d}" for n in range(8, 15)})
         clock.set(_at(dt.date(year - 1, 12, 1)))
-        match_round = services.configure_round(
+        match_round = past_match_round(
             request_round,
             actor=office,
-            candidates_rank_from=dt.date(year - 1, 12, 1),
-            candidates_rank_until=dt.date(year - 1, 12, 25),
-            hosts_rank_until=dt.date(year, 1, 20),
-            publish_on=dt.date(year, 1, 31),
             region_caps={"kanto": min(KANTO_CAP, max(kanto - 1, 0))},
             national_cap=50,
             seed=20250131,

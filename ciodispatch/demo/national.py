@@ -637,31 +637,26 @@ class _Loader:
     # --- rounds ----------------------------------------------------------------------------
 
     def round(self, year: int) -> None:
+        from ciodispatch.demo.matchround import (
+            past_match_round,
+            past_request_round,
+            past_round_opens,
+        )
         from ciodispatch.matchround import services as rounds
-        from ciodispatch.requests import services as requests
 
         index = self.years.index(year)
-        opened = dt.date(year - 1, 9, 1)
-        with simulated_clock(opened) as clock:
-            request_round = requests.configure_round(
+        with simulated_clock(past_round_opens(year)) as clock:
+            request_round = past_request_round(
                 year,
-                actor=None,
                 title=f"{year}年度 認定CIO派遣 要請受付（全国）",
-                requests_open=opened,
-                requests_close=dt.date(year - 1, 11, 30),
-                dispatch_start=dt.date(year, 4, 1),
                 population_limit=None,
                 min_readiness_score=None,
             )
             self._requests(request_round, year)
             clock.set(at(dt.date(year - 1, 12, 1)))
-            match_round = rounds.configure_round(
+            match_round = past_match_round(
                 request_round,
                 actor=self.office,
-                candidates_rank_from=dt.date(year - 1, 12, 1),
-                candidates_rank_until=dt.date(year - 1, 12, 25),
-                hosts_rank_until=dt.date(year, 1, 20),
-                publish_on=dt.date(year, 1, 31),
                 seed=year * 10_000 + 131,
             )
             rounds.open_candidate_ranking(match_round, actor=self.office)

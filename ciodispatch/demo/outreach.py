@@ -14,6 +14,7 @@ from django.utils import timezone
 from ciodispatch.accounts import services as accounts
 from ciodispatch.accounts.models import Role, User
 from ciodispatch.core.dates import fiscal_year
+from ciodispatch.demo.accounts import demo_account, demo_mail
 from ciodispatch.localgov.models import LocalGovernment
 from ciodispatch.outreach import services
 from ciodispatch.outreach.models import Event, SupportOffer
@@ -41,15 +42,13 @@ def _provider_user(login, role, code, last_name, first_name) -> User:
     organisation = accounts.get_or_create_local_government_organisation(
         LocalGovernment.objects.get(code=code), actor=None
     )
-    return accounts.create_user(
-        username=login,
-        role=role,
-        organisation=organisation,
-        password=None,
-        actor=None,
-        email=f"{login}@demo.ciodispatch.example.jp",
+    return demo_account(
+        login,
+        role,
+        organisation,
         last_name=last_name,
         first_name=first_name,
+        email=demo_mail(login),
     )
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from ciodispatch.accounts import services as accounts
 from ciodispatch.accounts.models import Role, User
 from ciodispatch.demo import readiness as readiness_demo
+from ciodispatch.demo.accounts import demo_account
 from ciodispatch.localgov.models import LocalGovernment, LocalGovernmentGroup
 from ciodispatch.readiness import services as readiness
 from ciodispatch.requests import services
@@ -187,23 +188,15 @@ def host_staff(lg: LocalGovernment) -> tuple[User, User]:
     if existing is not None:
         return existing, User.objects.get(username=f"demo-head-{lg.code}")
     organisation = accounts.get_or_create_local_government_organisation(lg, actor=None)
-    liaison = accounts.create_user(
-        username=f"demo-host-{lg.code}",
-        role=Role.HOST_LIAISON,
-        organisation=organisation,
-        password=None,
-        actor=None,
+    liaison = demo_account(
+        f"demo-host-{lg.code}",
+        Role.HOST_LIAISON,
+        organisation,
         last_name=lg.name,
         first_name="DX担当",
     )
-    head = accounts.create_user(
-        username=f"demo-head-{lg.code}",
-        role=Role.HOST_HEAD,
-        organisation=organisation,
-        password=None,
-        actor=None,
-        last_name=lg.name,
-        first_name="首長",
+    head = demo_account(
+        f"demo-head-{lg.code}", Role.HOST_HEAD, organisation, last_name=lg.name, first_name="首長"
     )
     return liaison, head
 
@@ -303,12 +296,10 @@ def load_requests_demo(*, office: User, people: dict[str, User], clock=None) -> 
     group = LocalGovernmentGroup.objects.get(name="佐賀県 西部DX共同推進")
     joint = services.start_request(request_round, actor=pref1, group=group)
     arita = group.members.get(code="414018")
-    arita_liaison = accounts.create_user(
-        username="demo-host-414018",
-        role=Role.HOST_LIAISON,
-        organisation=accounts.get_or_create_local_government_organisation(arita, actor=None),
-        password=None,
-        actor=None,
+    arita_liaison = demo_account(
+        "demo-host-414018",
+        Role.HOST_LIAISON,
+        accounts.get_or_create_local_government_organisation(arita, actor=None),
         last_name="有田",
         first_name="DX担当",
     )

@@ -15,6 +15,7 @@ from ciodispatch.accounts import services as accounts
 from ciodispatch.accounts.models import Role, User
 from ciodispatch.accounts.passwords import DEMO_PASSWORD
 from ciodispatch.core.errors import Refusal
+from ciodispatch.demo.accounts import demo_account, demo_mail
 from ciodispatch.localgov.models import LocalGovernment, LocalGovernmentGroup
 from ciodispatch.localgov.services import BUNDLED_REGISTRY, create_group, import_local_governments
 
@@ -69,15 +70,14 @@ def load_demo(*, candidates: int = 300) -> list[str]:
             organisation = accounts.get_or_create_local_government_organisation(
                 LocalGovernment.objects.get(code=code), actor=None
             )
-        user = accounts.create_user(
-            username=login,
-            role=role,
-            organisation=organisation,
-            password=DEMO_PASSWORD,
-            actor=None,
-            email=f"{login}@demo.ciodispatch.example.jp",
+        user = demo_account(
+            login,
+            role,
+            organisation,
             last_name=last_name,
             first_name=first_name,
+            password=DEMO_PASSWORD,
+            email=demo_mail(login),
         )
         if login in OFFICE_LOGINS:
             accounts.give_demo_backup_code(user, actor=None)

@@ -9,13 +9,13 @@ and the office assesses the whole.
 
 import datetime as dt
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from ciodispatch.candidates.models import Application
+from ciodispatch.core.models import actor_field, state_field
 from ciodispatch.core.states import StateMachine
 from ciodispatch.requests.models import AppointmentForm, DispatchRequest
 
@@ -46,9 +46,7 @@ class Dispatch(models.Model):
         related_name="dispatches",
         verbose_name=_("matching round"),
     )
-    state = models.CharField(
-        _("state"), max_length=12, choices=State.choices, default=State.PROPOSED, db_index=True
-    )
+    state = state_field(State, max_length=12, default=State.PROPOSED, db_index=True)
     proposed_at = models.DateTimeField(_("proposed"), auto_now_add=True)
     # A place the office filled by hand after a decline: the dispatch it replaces.
     replaces = models.OneToOneField(
@@ -62,13 +60,9 @@ class Dispatch(models.Model):
     # Answers of both sides to the proposal.
     cio_accepted_at = models.DateTimeField(_("accepted by the CIO"), null=True, blank=True)
     host_accepted_at = models.DateTimeField(_("accepted by the host"), null=True, blank=True)
-    host_accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    host_accepted_by = actor_field(null=True, blank=True)
     declined_at = models.DateTimeField(_("declined"), null=True, blank=True)
-    declined_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    declined_by = actor_field(null=True, blank=True)
     decline_reason = models.TextField(_("reason for declining"), blank=True)
     # The appointment: copied from the request when both sides have accepted, set by the host,
     # confirmed by the CIO. Changing it after the CIO's confirmation asks for it again.
@@ -231,19 +225,13 @@ class Extension(models.Model):
         REFUSED = "refused", _("Refused")
 
     dispatch = models.ForeignKey(Dispatch, on_delete=models.CASCADE, related_name="extensions")
-    state = models.CharField(
-        _("state"), max_length=10, choices=State.choices, default=State.REQUESTED
-    )
+    state = state_field(State, max_length=10, default=State.REQUESTED)
     previous_end = models.DateField(_("end before the extension"))
     new_end = models.DateField(_("new end"))
     reason = models.TextField(_("why the term should be longer"))
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    requested_by = actor_field()
     requested_at = models.DateTimeField(auto_now_add=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    decided_by = actor_field(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_reason = models.TextField(_("office's reason"), blank=True)
 
@@ -301,9 +289,7 @@ class Evaluation(models.Model):
     went_well = models.TextField(_("what went well"))
     to_improve = models.TextField(_("what should be done differently"), blank=True)
     recommend_as_case = models.BooleanField(_("worth a case in the know-how base"), default=False)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    submitted_by = actor_field()
     submitted_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

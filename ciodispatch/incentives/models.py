@@ -10,12 +10,11 @@ payment. Approvals are checked against the programme budget of the fiscal year.
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ciodispatch.core.models import StoredDocument
+from ciodispatch.core.models import StoredDocument, actor_field, state_field
 from ciodispatch.core.states import StateMachine
 from ciodispatch.incentives.calculation import COST_ITEMS, FLOOR, HALF_UP, RuleTerms
 
@@ -110,9 +109,7 @@ class IncentiveRule(models.Model):
     )
     source = models.TextField(_("source of the figures"), blank=True)
     note = models.CharField(_("what changed"), max_length=200, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    created_by = actor_field(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -183,9 +180,7 @@ class IncentiveClaim(models.Model):
     # The exact rule version the amount was computed under (the latest while in draft; frozen
     # on submission).
     rule = models.ForeignKey(IncentiveRule, on_delete=models.PROTECT, related_name="claims")
-    state = models.CharField(
-        _("state"), max_length=10, choices=State.choices, default=State.DRAFT, db_index=True
-    )
+    state = state_field(State, max_length=10, default=State.DRAFT, db_index=True)
     dispatch_year = models.PositiveSmallIntegerField(_("dispatch year"))
     fiscal_strength_index = models.DecimalField(
         _("財政力指数 used"), max_digits=4, decimal_places=2, null=True, blank=True
@@ -197,14 +192,10 @@ class IncentiveClaim(models.Model):
     decision_reason = models.TextField(_("reason"), blank=True)
     paid_on = models.DateField(_("paid on"), null=True, blank=True)
     paid_yen = models.PositiveBigIntegerField(_("paid amount (yen)"), null=True, blank=True)
-    filed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    filed_by = actor_field()
     created_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    decided_by = actor_field(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -267,9 +258,7 @@ class ProgrammeBudget(models.Model):
 
     fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"), unique=True)
     amount_yen = models.PositiveBigIntegerField(_("budget (yen)"))
-    set_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    set_by = actor_field(null=True, blank=True)
     set_at = models.DateTimeField(auto_now=True)
 
     class Meta:

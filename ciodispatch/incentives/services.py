@@ -25,7 +25,7 @@ from ciodispatch.core.dates import fiscal_year, fiscal_year_bounds, format_fisca
 from ciodispatch.core.errors import Refusal
 from ciodispatch.core.mail import mail_after_commit
 from ciodispatch.core.text import service_text
-from ciodispatch.core.uploads import check_upload, delete_after_commit
+from ciodispatch.core.uploads import check_upload, remove_document, store_document
 from ciodispatch.dispatches.models import Dispatch
 from ciodispatch.incentives.calculation import (
     COST_ITEMS,
@@ -380,6 +380,15 @@ def _locked(claim: IncentiveClaim) -> IncentiveClaim:
     )
 
 
+def _to_decide(claim: IncentiveClaim, target: str, *, actor) -> IncentiveClaim:
+    """The claim locked for the office's decision that moves it to ``target``: refused unless
+    ``actor`` may decide claims and the table allows the move from its state now."""
+    claim = _locked(claim)
+    policy.require(actor, A.DECIDE_CLAIM, claim)
+    CLAIM_STATES.check(claim.state, target)
+    return claim
+
+
 def _notify_host(claim: IncentiveClaim, subject: str, notice: str = "") -> None:
     from ciodispatch.dispatches.services import host_addresses
 
@@ -553,35 +562,24 @@ def add_evidence(
         not_accepted=_("Attach PDF, PNG, JPEG or Excel files (.%(ext)s is not accepted)."),
         allowed=EVIDENCE_TYPES,
     )
-    evidence = ClaimEvidence.store(
+    return store_document(
+        ClaimEvidence,
         content,
         name=f"claim-{claim.pk}.{extension}",
         content_type=content_type,
         actor=actor,
+        owner=claim,
+        action="incentives.claim.evidence_added",
         claim=claim,
         title=_text(title or upload.name or "", _("a title"), limit=120),
     )
-    record(
-        actor=actor,
-        action="incentives.claim.evidence_added",
-        target=claim,
-        changes={"title": evidence.title, "bytes": evidence.size, "type": content_type},
-    )
-    return evidence
 
 
 @transaction.atomic
 def remove_evidence(evidence: ClaimEvidence, *, actor) -> None:
     claim = _locked(evidence.claim)
     policy.require(actor, A.EDIT_CLAIM, claim)
-    record(
-        actor=actor,
-        action="incentives.claim.evidence_removed",
-        target=claim,
-        changes={"title": evidence.title},
-    )
-    delete_after_commit(evidence.file.storage, evidence.file.name)
-    evidence.delete()
+    remove_document(evidence, actor=actor, owner=claim, action="incentives.claim.evidence_removed")
 
 
 @transaction.atomic
@@ -632,9 +630,7 @@ def approve_claim(
 ) -> IncentiveClaim:
     """Approve at the computed amount, or at an adjusted one with a reason; refused when the
     approved claims of the fiscal year would exceed its budget."""
-    claim = _locked(claim)
-    policy.require(actor, A.DECIDE_CLAIM, claim)
-    CLAIM_STATES.check(claim.state, S.APPROVED)
+    claim = _to_decide(claim, S.APPROVED, actor=actor)
     amount = claim.computed_yen
     adjustment = ""
     if adjusted_amount is not None and str(adjusted_amount).strip() != "":
@@ -694,9 +690,7 @@ def approve_claim(
 
 @transaction.atomic
 def reject_claim(claim: IncentiveClaim, *, actor, reason: str) -> IncentiveClaim:
-    claim = _locked(claim)
-    policy.require(actor, A.DECIDE_CLAIM, claim)
-    CLAIM_STATES.check(claim.state, S.REJECTED)
+    claim = _to_decide(claim, S.REJECTED, actor=actor)
     claim.decision_reason = _text(reason, _("the reason for the rejection"))
     claim.decided_by = actor
     claim.decided_at = timezone.now()
@@ -714,9 +708,7 @@ def reject_claim(claim: IncentiveClaim, *, actor, reason: str) -> IncentiveClaim
 @transaction.atomic
 def return_claim(claim: IncentiveClaim, *, actor, reason: str) -> IncentiveClaim:
     """Send a submitted claim back to the host as a draft, saying what to correct."""
-    claim = _locked(claim)
-    policy.require(actor, A.DECIDE_CLAIM, claim)
-    CLAIM_STATES.check(claim.state, S.DRAFT)
+    claim = _to_decide(claim, S.DRAFT, actor=actor)
     claim.decision_reason = _text(reason, _("what the host should correct"))
     CLAIM_STATES.apply(
         claim, S.DRAFT, actor=actor, reason=claim.decision_reason, update_fields=["decision_reason"]
@@ -728,9 +720,7 @@ def return_claim(claim: IncentiveClaim, *, actor, reason: str) -> IncentiveClaim
 @transaction.atomic
 def record_payment(claim: IncentiveClaim, *, actor, paid_on: dt.date | None) -> IncentiveClaim:
     """The approved amount was paid on ``paid_on`` (not in the future, not before approval)."""
-    claim = _locked(claim)
-    policy.require(actor, A.DECIDE_CLAIM, claim)
-    CLAIM_STATES.check(claim.state, S.PAID)
+    claim = _to_decide(claim, S.PAID, actor=actor)
     if paid_on is None:
         raise IncentiveError(_("Enter the date of the payment."))
     if paid_on > timezone.localdate():

@@ -1,13 +1,11 @@
 """The know-how base: cases structured like the study's table, manuals, awards, the index."""
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ciodispatch.candidates.choices import Domain
-from ciodispatch.core.choices import choice_labels
-from ciodispatch.core.models import StoredDocument
-from ciodispatch.core.programme import Challenge
+from ciodispatch.core.models import StoredDocument, actor_field, state_field
+from ciodispatch.core.programme import ChallengeLabels
 from ciodispatch.core.states import StateMachine
 from ciodispatch.localgov.models import LocalGovernment
 
@@ -18,7 +16,7 @@ LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/deed.ja"
 ROLE_KEYS = ("head", "leader", "followers", "field")
 
 
-class Case(models.Model):
+class Case(ChallengeLabels, models.Model):
     """One case of IT reform, as the study's table has them: 課題 / 事業成功のポイント /
     横展開のポイント, the people who made it work, outcomes with their sources."""
 
@@ -28,9 +26,7 @@ class Case(models.Model):
         PUBLISHED = "published", _("Published")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
-    state = models.CharField(
-        _("state"), max_length=10, choices=State.choices, default=State.DRAFT, db_index=True
-    )
+    state = state_field(State, max_length=10, default=State.DRAFT, db_index=True)
     title = models.CharField(_("title"), max_length=120)
     summary = models.TextField(_("summary"), blank=True)
     body = models.TextField(_("the story (Markdown)"), blank=True)
@@ -49,9 +45,7 @@ class Case(models.Model):
         related_name="+",
         verbose_name=_("drafted by"),
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = actor_field()
     challenges = models.JSONField(_("common challenges"), default=list, blank=True)
     challenges_other = models.JSONField(_("other challenges"), default=list, blank=True)
     success_points = models.JSONField(
@@ -94,10 +88,6 @@ class Case(models.Model):
         return self.state == self.State.DRAFT
 
     @property
-    def challenge_labels(self) -> list[str]:
-        return choice_labels(Challenge, self.challenges)
-
-    @property
     def period_label(self) -> str:
         """2011年度（平成23年度）～2013年度（平成25年度）: 和暦 beside the year."""
         from django.utils.translation import get_language
@@ -130,20 +120,27 @@ CASE_STATES = StateMachine.define(
 )
 
 
-class CaseVersion(models.Model):
-    """A published version as it was: kept whenever a published case changes."""
+class SavedVersion(models.Model):
+    """One saved version of a case or a manual: its number, who saved it, when and what
+    changed. Subclasses add the document it is a version of and what it keeps of it."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField(_("version"))
-    snapshot = models.JSONField()
-    saved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
-    )
+    saved_by = actor_field(null=True)
     saved_at = models.DateTimeField(auto_now_add=True)
     note = models.CharField(_("what changed"), max_length=200, blank=True)
 
     class Meta:
+        abstract = True
         ordering = ["-number"]
+
+
+class CaseVersion(SavedVersion):
+    """A published version as it was: kept whenever a published case changes."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="versions")
+    snapshot = models.JSONField()
+
+    class Meta(SavedVersion.Meta):
         constraints = [
             models.UniqueConstraint(fields=["case", "number"], name="one_case_version_per_number")
         ]
@@ -170,9 +167,7 @@ class Manual(models.Model):
         MANUAL = "manual", _("Manual")
         TRAINING = "training", _("Training material")
 
-    state = models.CharField(
-        _("state"), max_length=10, choices=State.choices, default=State.DRAFT, db_index=True
-    )
+    state = state_field(State, max_length=10, default=State.DRAFT, db_index=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.MANUAL)
     title = models.CharField(_("title"), max_length=120)
     summary = models.TextField(_("summary"), blank=True)
@@ -189,9 +184,7 @@ class Manual(models.Model):
         verbose_name=_("training courses"),
     )
     version = models.PositiveIntegerField(_("version"), default=1)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = actor_field()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
@@ -221,20 +214,13 @@ MANUAL_STATES = StateMachine.define(
 )
 
 
-class ManualVersion(models.Model):
+class ManualVersion(SavedVersion):
     manual = models.ForeignKey(Manual, on_delete=models.CASCADE, related_name="versions")
-    number = models.PositiveIntegerField(_("version"))
     title = models.CharField(max_length=120)
     body = models.TextField(blank=True)
     pdf_name = models.CharField(max_length=200, blank=True)
-    saved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
-    )
-    saved_at = models.DateTimeField(auto_now_add=True)
-    note = models.CharField(_("what changed"), max_length=200, blank=True)
 
-    class Meta:
-        ordering = ["-number"]
+    class Meta(SavedVersion.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["manual", "number"], name="one_manual_version_per_number"
@@ -251,9 +237,7 @@ class Award(models.Model):
     fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"), unique=True)
     name = models.CharField(_("name"), max_length=100)
     decided_on = models.DateField(_("decided on"))
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    recorded_by = actor_field()
 
     class Meta:
         ordering = ["-fiscal_year"]

@@ -23,7 +23,7 @@ from ciodispatch.core import personal_data
 from ciodispatch.core.errors import Refusal
 from ciodispatch.core.programme import Challenge
 from ciodispatch.core.text import text_problem
-from ciodispatch.core.uploads import check_pdf, check_upload, delete_after_commit
+from ciodispatch.core.uploads import check_pdf, check_upload, remove_document, store_document
 from ciodispatch.knowhow import search
 from ciodispatch.knowhow.models import (
     CASE_STATES,
@@ -75,7 +75,7 @@ def _lines(values: Iterable[Any] | None) -> list[str]:
     return [str(v).strip() for v in (values or []) if str(v).strip()]
 
 
-NOTE_MAX = 200  # CaseVersion.note / ManualVersion.note
+NOTE_MAX = 200  # SavedVersion.note (of cases and manuals)
 PRIZE_MAX = 60  # AwardSelection.prize
 
 
@@ -400,34 +400,25 @@ def _check_upload(upload: UploadedFile) -> tuple[str, str, File]:
 def add_attachment(case: Case, *, actor, upload: UploadedFile, title: str) -> CaseAttachment:
     policy.require(actor, A.EDIT_CASE, case)
     extension, content_type, content = _check_upload(upload)
-    attachment = CaseAttachment.store(
+    return store_document(
+        CaseAttachment,
         content,
         name=f"case-{case.pk}.{extension}",
         content_type=content_type,
         actor=actor,
+        owner=case,
+        action="knowhow.case.attachment_added",
         case=case,
         title=title.strip() or upload.name or "",
     )
-    record(
-        actor=actor,
-        action="knowhow.case.attachment_added",
-        target=case,
-        changes={"title": attachment.title, "bytes": attachment.size, "type": content_type},
-    )
-    return attachment
 
 
 @transaction.atomic
 def remove_attachment(attachment: CaseAttachment, *, actor) -> None:
     policy.require(actor, A.EDIT_CASE, attachment.case)
-    record(
-        actor=actor,
-        action="knowhow.case.attachment_removed",
-        target=attachment.case,
-        changes={"title": attachment.title},
+    remove_document(
+        attachment, actor=actor, owner=attachment.case, action="knowhow.case.attachment_removed"
     )
-    delete_after_commit(attachment.file.storage, attachment.file.name)
-    attachment.delete()
 
 
 # --- manuals --------------------------------------------------------------------------------

@@ -9,13 +9,12 @@ and publishes it, which proposes the dispatches.
 
 from typing import Any
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ciodispatch.candidates.models import Application
-from ciodispatch.core.models import BackgroundRun
+from ciodispatch.core.models import BackgroundRun, actor_field
 from ciodispatch.core.states import StateMachine
 from ciodispatch.requests.models import DispatchRequest, RequestRound
 
@@ -150,9 +149,7 @@ class HostRanking(models.Model):
     post = models.OneToOneField(Post, on_delete=models.CASCADE, related_name="ranking")
     applications = models.JSONField(default=list)  # application ids, best first
     updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    updated_by = actor_field()
 
     def __str__(self):
         return f"{self.post} ({len(self.applications)})"
@@ -168,9 +165,7 @@ class Interview(models.Model):
     held_on = models.DateField(_("date"))
     interviewers = models.CharField(_("interviewers"), max_length=200, blank=True)
     notes = models.TextField(_("notes"), blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    recorded_by = actor_field()
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -208,9 +203,7 @@ class MatchRun(BackgroundRun):
     # (``queries.result_summary``): kilobytes where the result is megabytes.
     summary = models.JSONField(null=True, blank=True)
     error = models.TextField(blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    requested_by = actor_field()
     requested_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -14,6 +14,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ciodispatch.core.choices import choice_labels
+from ciodispatch.core.models import actor_field, state_field
+from ciodispatch.core.programme import ChallengeLabels
 from ciodispatch.core.states import StateMachine
 from ciodispatch.localgov.models import LocalGovernment
 
@@ -24,7 +26,7 @@ class SupportKind(models.TextChoices):
     DOCUMENT_REVIEW = "document_review", _("Document review (資料・仕様書の確認)")
 
 
-class SupportOffer(models.Model):
+class SupportOffer(ChallengeLabels, models.Model):
     """What an advanced local government offers to others in one fiscal year."""
 
     class State(models.TextChoices):
@@ -58,16 +60,12 @@ class SupportOffer(models.Model):
     contact_department = models.CharField(_("contact department"), max_length=100)
     contact_email = models.EmailField(_("contact e-mail"))
     contact_phone = models.CharField(_("contact telephone"), max_length=20, blank=True)
-    state = models.CharField(
-        _("state"), max_length=10, choices=State.choices, default=State.DRAFT, db_index=True
-    )
+    state = state_field(State, max_length=10, default=State.DRAFT, db_index=True)
     office_comment = models.TextField(_("office's comment"), blank=True)
     # When the office opened it to requests; kept after a withdrawal, so the statistics count
     # every offer that was ever open (and none that never was).
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = actor_field()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -86,12 +84,6 @@ class SupportOffer(models.Model):
     @property
     def kind_labels(self) -> list[str]:
         return choice_labels(SupportKind, self.kinds)
-
-    @property
-    def challenge_labels(self) -> list[str]:
-        from ciodispatch.core.programme import Challenge
-
-        return choice_labels(Challenge, self.challenges)
 
     def taken(self) -> int:
         """Requests approved or completed against this offer (they use its capacity)."""
@@ -120,7 +112,7 @@ OFFER_STATES = StateMachine.define(
 )
 
 
-class SupportRequest(models.Model):
+class SupportRequest(ChallengeLabels, models.Model):
     """A local government asks for support: for a named offer, or for the office to match."""
 
     class State(models.TextChoices):
@@ -150,26 +142,16 @@ class SupportRequest(models.Model):
     challenges = models.JSONField(_("challenges"), default=list, blank=True)
     purpose = models.TextField(_("what you want to learn or have reviewed"))
     preferred_period = models.CharField(_("preferred period"), max_length=100, blank=True)
-    state = models.CharField(
-        _("state"),
-        max_length=10,
-        choices=State.choices,
-        default=State.SUBMITTED,
-        db_index=True,
-    )
+    state = state_field(State, max_length=10, default=State.SUBMITTED, db_index=True)
     office_comment = models.TextField(_("office's comment"), blank=True)
-    filed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    filed_by = actor_field()
     created_at = models.DateTimeField(auto_now_add=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     # The visit, recorded when the support has been given.
     held_on = models.DateField(_("held on"), null=True, blank=True)
     participants = models.PositiveSmallIntegerField(_("participants"), null=True, blank=True)
     report = models.TextField(_("short report"), blank=True)
-    reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    reported_by = actor_field(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -182,12 +164,6 @@ class SupportRequest(models.Model):
     @property
     def provider(self) -> LocalGovernment | None:
         return self.offer.provider if self.offer_id and self.offer else None
-
-    @property
-    def challenge_labels(self) -> list[str]:
-        from ciodispatch.core.programme import Challenge
-
-        return choice_labels(Challenge, self.challenges)
 
 
 SUPPORT_REQUEST_STATES = StateMachine.define(
@@ -237,12 +213,8 @@ class Event(models.Model):
     )
     capacity = models.PositiveIntegerField(_("capacity"))
     speakers = models.CharField(_("speakers"), max_length=200, blank=True)
-    state = models.CharField(
-        _("state"), max_length=10, choices=State.choices, default=State.DRAFT, db_index=True
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    state = state_field(State, max_length=10, default=State.DRAFT, db_index=True)
+    created_by = actor_field()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -306,7 +278,7 @@ class Registration(models.Model):
     name = models.CharField(_("full name"), max_length=60)
     email = models.EmailField(_("e-mail"))
     organisation = models.CharField(_("organisation"), max_length=100, blank=True)
-    state = models.CharField(_("state"), max_length=10, choices=State.choices, db_index=True)
+    state = state_field(State, max_length=10, db_index=True)
     # The secret of the cancellation link sent to whoever registered (no account needed).
     token = models.CharField(max_length=64, unique=True, default=_new_token, editable=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)

@@ -7,10 +7,10 @@ at the end of the term's first month, a monthly report by the 10th of the next m
 
 import datetime as dt
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ciodispatch.core.models import actor_field, state_field
 from ciodispatch.core.states import StateMachine
 from ciodispatch.dispatches.models import Dispatch, add_months
 from ciodispatch.requests.models import KPI
@@ -61,11 +61,9 @@ class ActionPlan(models.Model):
         SUBMITTED = "submitted", _("Plan submitted")
 
     dispatch = models.OneToOneField(Dispatch, on_delete=models.CASCADE, related_name="action_plan")
-    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
+    state = state_field(State, max_length=10, default=State.DRAFT)
     summary = models.TextField(_("what the CIO will do, in a few lines"))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = actor_field()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
@@ -148,9 +146,7 @@ class PlanRevision(models.Model):
     version = models.PositiveIntegerField(_("version"))
     content = models.JSONField()
     note = models.TextField(_("what changed"), blank=True)
-    saved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    saved_by = actor_field()
     saved_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -173,13 +169,11 @@ class MonthlyReport(models.Model):
     dispatch = models.ForeignKey(Dispatch, on_delete=models.CASCADE, related_name="reports")
     # The first day of the month reported on.
     month = models.DateField(_("month"))
-    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
+    state = state_field(State, max_length=10, default=State.DRAFT)
     blockers = models.TextField(_("blockers"), blank=True)
     help_needed = models.BooleanField(_("help needed from the office"), default=False)
     help_text = models.TextField(_("what help is needed"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = actor_field()
     created_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
 
@@ -239,7 +233,7 @@ class Comment(models.Model):
         MonthlyReport, on_delete=models.CASCADE, null=True, blank=True, related_name="comments"
     )
     side = models.CharField(_("side"), max_length=6, choices=Side.choices)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    author = actor_field()
     body = models.TextField(_("comment"))
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -271,12 +265,8 @@ class SmallWin(models.Model):
     picture = models.FileField(_("picture"), upload_to="progress/wins/%Y/", blank=True)
     picture_type = models.CharField(max_length=20, blank=True)
     picture_alt = models.CharField(_("description of the picture"), max_length=200, blank=True)
-    state = models.CharField(
-        _("state"), max_length=10, choices=State.choices, default=State.POSTED, db_index=True
-    )
-    posted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    state = state_field(State, max_length=10, default=State.POSTED, db_index=True)
+    posted_by = actor_field()
     posted_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
 
@@ -308,9 +298,7 @@ class KPIMeasurement(models.Model):
     value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
     measured_on = models.DateField(_("measured on"))
     note = models.CharField(_("note"), max_length=300, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    recorded_by = actor_field()
     recorded_at = models.DateTimeField(auto_now=True)
 
     class Meta:

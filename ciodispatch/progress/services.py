@@ -8,6 +8,7 @@ message saying what to fix, and writes nothing.
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from typing import TypeVar
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -248,13 +249,28 @@ def save_plan(
     return plan
 
 
+_Submitted = TypeVar("_Submitted", ActionPlan, MonthlyReport)
+
+
+def _draft_to_submit(row: _Submitted, action, *, actor, submitted: str) -> _Submitted:
+    """The CIO's plan or report locked to be submitted: refused unless ``actor`` may write it
+    (``action``), the dispatch is running and it is still a draft (else ``submitted``)."""
+    row = type(row).objects.select_for_update().select_related("dispatch").get(pk=row.pk)
+    policy.require(actor, action, row.dispatch)
+    _require_running(row.dispatch)
+    if row.state != row.State.DRAFT:
+        raise ProgressError(submitted)
+    return row
+
+
 @transaction.atomic
 def submit_plan(plan: ActionPlan, *, actor) -> ActionPlan:
-    plan = ActionPlan.objects.select_for_update().select_related("dispatch").get(pk=plan.pk)
-    policy.require(actor, A.WRITE_ACTION_PLAN, plan.dispatch)
-    _require_running(plan.dispatch)
-    if plan.state != ActionPlan.State.DRAFT:
-        raise ProgressError(_("The plan is already submitted; revise it instead."))
+    plan = _draft_to_submit(
+        plan,
+        A.WRITE_ACTION_PLAN,
+        actor=actor,
+        submitted=_("The plan is already submitted; revise it instead."),
+    )
     if not plan.goals.exists() or not plan.milestones.exists():
         raise ProgressError(_("Write at least one goal and one milestone before submitting."))
     plan.submitted_at = timezone.now()
@@ -371,11 +387,9 @@ def save_report(
 
 @transaction.atomic
 def submit_report(report: MonthlyReport, *, actor) -> MonthlyReport:
-    report = MonthlyReport.objects.select_for_update().select_related("dispatch").get(pk=report.pk)
-    policy.require(actor, A.WRITE_REPORT, report.dispatch)
-    _require_running(report.dispatch)
-    if report.state != MonthlyReport.State.DRAFT:
-        raise ProgressError(_("This report is already submitted."))
+    report = _draft_to_submit(
+        report, A.WRITE_REPORT, actor=actor, submitted=_("This report is already submitted.")
+    )
     report.submitted_at = timezone.now()
     REPORT_STATES.apply(
         report, MonthlyReport.State.SUBMITTED, actor=actor, update_fields=["submitted_at"]

@@ -6,11 +6,11 @@ The questionnaire is versioned data: a ``Questionnaire`` with its ``Question`` r
 started on.
 """
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ciodispatch.core.models import actor_field, state_field
 from ciodispatch.core.programme import Challenge
 from ciodispatch.core.states import StateMachine
 from ciodispatch.localgov.models import LocalGovernment
@@ -124,26 +124,12 @@ class Assessment(models.Model):
         related_name="assessments",
         verbose_name=_("questionnaire"),
     )
-    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT)
-    started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("started by"),
-    )
+    state = state_field(State, max_length=20, default=State.DRAFT)
+    started_by = actor_field(_("started by"), on_delete=models.SET_NULL, null=True, blank=True)
     created_at = models.DateTimeField(_("started"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("submitted by"),
-    )
+    submitted_by = actor_field(_("submitted by"), on_delete=models.SET_NULL, null=True, blank=True)
 
     class Meta:
         ordering = ["local_government", "-submitted_at", "-id"]

@@ -1,13 +1,14 @@
 import datetime as dt
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ciodispatch.candidates.choices import MAX_TERM_MONTHS, MIN_TERM_MONTHS, WorkPattern, WorkPlace
 from ciodispatch.core.choices import choice_labels
+from ciodispatch.core.models import actor_field, state_field
+from ciodispatch.core.programme import ChallengeLabels
 from ciodispatch.core.states import StateMachine
 from ciodispatch.localgov.models import LocalGovernment, LocalGovernmentGroup
 
@@ -74,7 +75,7 @@ class RequestRound(models.Model):
         return self.requests_open <= day <= self.requests_close
 
 
-class DispatchRequest(models.Model):
+class DispatchRequest(ChallengeLabels, models.Model):
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted, awaiting the head's commitment")
@@ -102,12 +103,8 @@ class DispatchRequest(models.Model):
         blank=True,
         related_name="dispatch_requests",
     )
-    filed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    state = models.CharField(
-        _("state"), max_length=14, choices=State.choices, default=State.DRAFT, db_index=True
-    )
+    filed_by = actor_field()
+    state = state_field(State, max_length=14, default=State.DRAFT, db_index=True)
     # Theme and goals
     title = models.CharField(_("reform theme"), max_length=120, blank=True)
     goals = models.TextField(_("goals"), blank=True)
@@ -138,29 +135,13 @@ class DispatchRequest(models.Model):
     no_vendors = models.BooleanField(_("no vendor to declare"), default=False)
     # Authority and people
     authority_statement = models.TextField(_("authority granted to the CIO"), blank=True)
-    liaison = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("CIO liaison"),
-    )
-    counterpart = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("counterpart (follower)"),
-    )
+    liaison = actor_field(_("CIO liaison"), null=True, blank=True)
+    counterpart = actor_field(_("counterpart (follower)"), null=True, blank=True)
     # Milestones
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
-    committed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    committed_by = actor_field(null=True, blank=True)
     committed_at = models.DateTimeField(null=True, blank=True)
     commitment_text = models.TextField(blank=True)
     eligibility = models.JSONField(
@@ -207,12 +188,6 @@ class DispatchRequest(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.state in (self.State.DRAFT, self.State.RETURNED)
-
-    @property
-    def challenge_labels(self) -> list[str]:
-        from ciodispatch.core.programme import Challenge
-
-        return choice_labels(Challenge, self.challenges)
 
     @property
     def role_labels(self) -> list[str]:
@@ -275,9 +250,7 @@ class MemberConfirmation(models.Model):
         DispatchRequest, on_delete=models.CASCADE, related_name="confirmations"
     )
     member = models.ForeignKey(LocalGovernment, on_delete=models.PROTECT, related_name="+")
-    confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    confirmed_by = actor_field()
     head_name = models.CharField(_("head's name"), max_length=50)
     confirmed_at = models.DateTimeField(auto_now_add=True)
     text = models.TextField(_("text confirmed"))

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ciodispatch.accounts.models import HOST_ROLES, Role
+from ciodispatch.core.models import state_field
 from ciodispatch.core.states import StateMachine
 
 
@@ -121,9 +122,7 @@ class Enrolment(models.Model):
         related_name="training_enrolments",
         verbose_name=_("participant"),
     )
-    state = models.CharField(
-        _("state"), max_length=10, choices=State.choices, default=State.ENROLLED
-    )
+    state = state_field(State, max_length=10, default=State.ENROLLED)
     score = models.PositiveSmallIntegerField(_("score"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
     certificate_number = models.CharField(
