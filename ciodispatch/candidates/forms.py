@@ -13,7 +13,7 @@ from ciodispatch.candidates.choices import (
     WorkPlace,
 )
 from ciodispatch.candidates.models import Application
-from ciodispatch.core.forms import OptionalRowForm
+from ciodispatch.core.forms import OptionalRowForm, checkboxes, filter_choice
 from ciodispatch.localgov.queries import prefecture_choices
 from ciodispatch.localgov.regions import Region
 
@@ -167,12 +167,7 @@ class SkillsForm(forms.Form):
 
 
 class DomainsForm(forms.Form):
-    domains = forms.MultipleChoiceField(
-        label=_("Domains you have worked in"),
-        choices=Domain.choices,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
+    domains = checkboxes(_("Domains you have worked in"), Domain.choices, required=False)
     other = forms.CharField(label=_("Other domains"), max_length=200, required=False)
 
     def clean(self):
@@ -209,10 +204,9 @@ class AvailabilityForm(forms.Form):
     work_place = forms.ChoiceField(
         label=_("Where"), choices=WorkPlace.choices, widget=forms.RadioSelect
     )
-    regions = forms.MultipleChoiceField(
-        label=_("Regions you would work in"),
-        choices=Region.choices,
-        widget=forms.CheckboxSelectMultiple,
+    regions = checkboxes(
+        _("Regions you would work in"),
+        Region.choices,
         error_messages={"required": _("Choose at least one region.")},
     )
 
@@ -321,9 +315,7 @@ class ConflictForm(forms.Form):
 
 class PoolFilterForm(forms.Form):
     q = forms.CharField(label=_("Name or keyword"), required=False, max_length=50)
-    role = forms.ChoiceField(
-        label=_("Role"), required=False, choices=[("", _("All"))] + list(SkillRole.choices)
-    )
+    role = filter_choice(_("Role"), SkillRole.choices)
     min_level = forms.TypedChoiceField(
         label=_("Level at least"),
         required=False,
@@ -331,34 +323,20 @@ class PoolFilterForm(forms.Form):
         empty_value=None,
         choices=[("", _("Any"))] + [(v, str(v)) for v in range(1, 5)],
     )
-    domain = forms.ChoiceField(
-        label=_("Domain"), required=False, choices=[("", _("All"))] + list(Domain.choices)
-    )
-    region = forms.ChoiceField(
-        label=_("Region acceptable"),
-        required=False,
-        choices=[("", _("All"))] + list(Region.choices),
-    )
+    domain = filter_choice(_("Domain"), Domain.choices)
+    region = filter_choice(_("Region acceptable"), Region.choices)
     available_by = forms.DateField(label=_("Available by"), required=False, widget=DATE)
-    work_pattern = forms.ChoiceField(
-        label=_("Working pattern"),
-        required=False,
-        choices=[("", _("All"))] + list(WorkPattern.choices),
-    )
+    work_pattern = filter_choice(_("Working pattern"), WorkPattern.choices)
 
 
 class ApplicationFilterForm(forms.Form):
-    state = forms.ChoiceField(
-        label=_("State"), required=False, choices=[("", _("All"))] + list(Application.State.choices)
-    )
+    state = filter_choice(_("State"), Application.State.choices)
     q = forms.CharField(label=_("Name"), required=False, max_length=50)
     # What waits for the office (the work queue links here).
     DECISION, INTERVIEW, RENEWAL = "decision", "interview", "renewal"
-    awaiting = forms.ChoiceField(
-        label=_("Waiting for"),
-        required=False,
-        choices=[
-            ("", _("All")),
+    awaiting = filter_choice(
+        _("Waiting for"),
+        [
             (DECISION, _("A decision (scored, or interview held)")),
             (INTERVIEW, _("An interview to be scheduled")),
             (RENEWAL, _("Renewal (certification ends within 60 days)")),
@@ -368,11 +346,7 @@ class ApplicationFilterForm(forms.Form):
 
 class ReviewFilterForm(forms.Form):
     TO_DO, SUBMITTED = "to_do", "submitted"
-    scores = forms.ChoiceField(
-        label=_("Your scores"),
-        required=False,
-        choices=[("", _("All")), (TO_DO, _("To do")), (SUBMITTED, _("Submitted"))],
-    )
+    scores = filter_choice(_("Your scores"), [(TO_DO, _("To do")), (SUBMITTED, _("Submitted"))])
 
 
 class CriterionForm(forms.Form):

@@ -1,14 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ciodispatch.core.forms import DateInput
 from ciodispatch.dispatches.models import EVALUATION_CRITERIA, Dispatch, Evaluation
 from ciodispatch.requests.models import AppointmentForm
 
 TEXT = 4000
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 def _long_text(label, *, rows: int, **options) -> forms.CharField:

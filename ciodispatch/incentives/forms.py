@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ciodispatch.core.forms import checkboxes, filter_choice, with_all
 from ciodispatch.incentives.models import (
     CostItem,
     IncentiveClaim,
@@ -89,15 +90,13 @@ class PaymentForm(forms.Form):
 
 class ClaimFilterForm(forms.Form):
     year = forms.TypedChoiceField(label=_("Fiscal year"), coerce=int, required=False)
-    state = forms.ChoiceField(
-        label=_("State"), choices=[("", _("All")), *IncentiveClaim.State.choices], required=False
-    )
+    state = filter_choice(_("State"), IncentiveClaim.State.choices)
     prefecture = forms.ChoiceField(label=_("Prefecture"), required=False)
 
     def __init__(self, *args, years, prefectures, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [("", _("All")), *[(y, y) for y in years]]
-        self.fields["prefecture"].choices = [("", _("All")), *prefectures]
+        self.fields["year"].choices = with_all([(y, y) for y in years])
+        self.fields["prefecture"].choices = with_all(prefectures)
 
 
 class RuleForm(forms.Form):
@@ -110,12 +109,7 @@ class RuleForm(forms.Form):
     rounding_unit = forms.TypedChoiceField(
         label=_("Rounding unit"), choices=RoundingUnit.choices, coerce=int
     )
-    eligible_items = forms.MultipleChoiceField(
-        label=_("Eligible cost items"),
-        choices=CostItem.choices,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
+    eligible_items = checkboxes(_("Eligible cost items"), CostItem.choices, required=False)
     threshold = forms.CharField(
         label=_("財政力指数 threshold"),
         required=False,

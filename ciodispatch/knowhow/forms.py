@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ciodispatch.candidates.choices import Domain
+from ciodispatch.core.forms import checkboxes
 from ciodispatch.core.programme import Challenge
 from ciodispatch.knowhow.models import Case, Manual
 from ciodispatch.localgov.models import LocalGovernment
@@ -63,12 +64,7 @@ class CaseForm(forms.Form):
     year_to = forms.IntegerField(
         label=_("To (fiscal year)"), min_value=1990, max_value=2100, required=False
     )
-    challenges = forms.MultipleChoiceField(
-        label=_("Common challenges (課題)"),
-        choices=Challenge.choices,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
+    challenges = checkboxes(_("Common challenges (課題)"), Challenge.choices, required=False)
     challenges_other = forms.CharField(
         label=_("Other challenges"), widget=LINES, required=False, help_text=_("One a line.")
     )

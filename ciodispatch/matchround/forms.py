@@ -1,15 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ciodispatch.core.forms import DateInput, filter_choice
 from ciodispatch.localgov.queries import prefecture_choices
 from ciodispatch.localgov.regions import Region
 from ciodispatch.matchround.models import MatchRound, Proposing
 
 PREFECTURE_CAP_ROWS = 5
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class RoundForm(forms.Form):
@@ -134,17 +131,11 @@ class PublishForm(forms.Form):
 
 
 class RoundListFilterForm(forms.Form):
-    phase = forms.ChoiceField(
-        label=_("Phase"), required=False, choices=[("", _("All"))] + list(MatchRound.Phase.choices)
-    )
+    phase = filter_choice(_("Phase"), MatchRound.Phase.choices)
 
 
 class HostPostsFilterForm(forms.Form):
     """The host's posts, narrowed to those whose ranking waits for them (the work queue)."""
 
     RANKING = "ranking"
-    awaiting = forms.ChoiceField(
-        label=_("Waiting for"),
-        required=False,
-        choices=[("", _("All")), (RANKING, _("Your ranking of the candidates"))],
-    )
+    awaiting = filter_choice(_("Waiting for"), [(RANKING, _("Your ranking of the candidates"))])

@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ciodispatch.core.dates import fiscal_year
+from ciodispatch.core.forms import checkboxes
 from ciodispatch.core.programme import Challenge
 from ciodispatch.outreach.models import EventKind, SupportKind, SupportOffer
 
@@ -15,17 +16,8 @@ class OfferForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("What you achieved, and what others can see, hear or have reviewed."),
     )
-    kinds = forms.MultipleChoiceField(
-        label=_("Kinds of support"),
-        choices=SupportKind.choices,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    challenges = forms.MultipleChoiceField(
-        label=_("Challenges it helps with"),
-        choices=Challenge.choices,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
+    kinds = checkboxes(_("Kinds of support"), SupportKind.choices)
+    challenges = checkboxes(_("Challenges it helps with"), Challenge.choices, required=False)
     themes = forms.CharField(label=_("Themes"), max_length=200, required=False)
     capacity = forms.IntegerField(
         label=_("Capacity (supports a fiscal year)"), min_value=1, max_value=50
@@ -48,12 +40,7 @@ class SupportRequestForm(forms.Form):
         label=_("What you want to learn or have reviewed"),
         widget=forms.Textarea(attrs={"rows": 5}),
     )
-    challenges = forms.MultipleChoiceField(
-        label=_("Your challenges"),
-        choices=Challenge.choices,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
+    challenges = checkboxes(_("Your challenges"), Challenge.choices, required=False)
     preferred_period = forms.CharField(
         label=_("Preferred period"),
         max_length=100,

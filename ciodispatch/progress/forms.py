@@ -1,12 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ciodispatch.core.forms import DateInput
 from ciodispatch.progress import services
 from ciodispatch.progress.models import MeasurementPoint, MilestoneStatus, Participant
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 def _rows(count: int, minimum: int, extra: int) -> int:

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ciodispatch.core.forms import DateInput, TimeInput
 from ciodispatch.training.models import Course, Track
 
 
@@ -26,14 +27,6 @@ class CourseForm(forms.Form):
         max_value=100,
         help_text=_("Only with an assessment: the lowest passing score, from 0 to 100."),
     )
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-
-class TimeInput(forms.TimeInput):
-    input_type = "time"
 
 
 class SessionForm(forms.Form):
