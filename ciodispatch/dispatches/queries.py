@@ -29,6 +29,15 @@ def base() -> QuerySet[Dispatch]:
     )
 
 
+# Who a dispatch's pages and lists name: its host (or its group and the group's lead) and its CIO.
+PARTIES = ("request__host", "request__group__lead", "application__user")
+
+
+def with_parties() -> QuerySet[Dispatch]:
+    """The dispatches, each with its parties (``PARTIES``) read in the same query."""
+    return Dispatch.objects.select_related(*PARTIES)
+
+
 def visible_to(user) -> QuerySet[Dispatch]:
     """The dispatches a user may read (the list form in dispatches/rules.py), ready to list."""
     return rules.visible_dispatches(user, base())

@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet, Sum
 from ciodispatch import policy
 from ciodispatch.core.dates import fiscal_year_bounds
 from ciodispatch.dispatches.models import Dispatch, months_between
+from ciodispatch.dispatches.queries import PARTIES, with_parties
 from ciodispatch.incentives import services
 from ciodispatch.incentives.calculation import Cost, calculate
 from ciodispatch.incentives.models import (
@@ -74,9 +75,7 @@ def office_claims(
 
 def claimable_dispatches(user) -> list[Dispatch]:
     """Started dispatches whose claims ``user`` may file (the host side)."""
-    started = Dispatch.objects.filter(started_on__isnull=False).select_related(
-        "request__host", "request__group__lead", "application__user"
-    )
+    started = with_parties().filter(started_on__isnull=False)
     return [d for d in started if policy.can(user, policy.Action.FILE_CLAIM, d)]
 
 
@@ -163,7 +162,7 @@ def expected(year: int) -> list[Expected]:
         .exclude(pk__in=IncentiveClaim.objects.filter(
             fiscal_year=year, state__in=(S.APPROVED, S.PAID)
         ).values("dispatch_id"))
-        .select_related("request__host", "request__group__lead", "application__user")
+        .select_related(*PARTIES)
     )  # fmt: skip
     terms: dict[int, Any] = {}  # one RuleTerms per rule, not one per dispatch
     for dispatch in running:
