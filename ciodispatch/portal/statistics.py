@@ -74,6 +74,18 @@ def _places(rows) -> dict[int, dict[str, Any]]:
     return found
 
 
+# What ``_places`` reads of a request after its pk, fiscal year and state (a dispatch: of its
+# request, through ``request__``).
+_REQUEST_PLACES = (
+    "group_id",
+    "host__prefecture_code",
+    "group__lead__prefecture_code",
+    "group__members__prefecture_code",
+    "challenges",
+    "skill_roles",
+)
+
+
 def _requests() -> dict[int, dict[str, Any]]:
     """The counted requests as plain values (one query, no model objects)."""
     from ciodispatch.requests.models import DispatchRequest
@@ -81,17 +93,7 @@ def _requests() -> dict[int, dict[str, Any]]:
     return _places(
         DispatchRequest.objects.exclude(state__in=NOT_COUNTED_STATES)
         .order_by()
-        .values_list(
-            "pk",
-            "request_round__fiscal_year",
-            "state",
-            "group_id",
-            "host__prefecture_code",
-            "group__lead__prefecture_code",
-            "group__members__prefecture_code",
-            "challenges",
-            "skill_roles",
-        )
+        .values_list("pk", "request_round__fiscal_year", "state", *_REQUEST_PLACES)
     )
 
 
@@ -106,12 +108,7 @@ def _dispatches() -> dict[int, dict[str, Any]]:
             "pk",
             "request__request_round__fiscal_year",
             "state",
-            "request__group_id",
-            "request__host__prefecture_code",
-            "request__group__lead__prefecture_code",
-            "request__group__members__prefecture_code",
-            "request__challenges",
-            "request__skill_roles",
+            *(f"request__{name}" for name in _REQUEST_PLACES),
         )
     )
 
@@ -211,6 +208,19 @@ def _computed_figures() -> dict[str, Any]:
     return json.loads(json.dumps(figures, cls=DjangoJSONEncoder))
 
 
+def _count_places(
+    record: dict[str, Any], by_prefecture: Counter, by_region: Counter, by_challenge: Counter
+) -> None:
+    """Count a request or dispatch (of ``_places``) once in each prefecture and region it
+    counts in and under each of its challenges."""
+    for code in record["codes"]:
+        by_prefecture[code] += 1
+    for region in {region_of(code) for code in record["codes"]}:
+        by_region[str(region)] += 1
+    for challenge in record["challenges"]:
+        by_challenge[challenge] += 1
+
+
 def programme_statistics() -> dict[str, Any]:
     """Everything the statistics page, its CSV files and ``GET /api/statistics`` show,
     computed from the data now (readers go through ``public_statistics``)."""
@@ -227,13 +237,7 @@ def programme_statistics() -> dict[str, Any]:
         requests_by_year[year] += 1
         if req["state"] == "approved":
             approved_by_year[year] += 1
-        codes = req["codes"]
-        for code in codes:
-            requests_by_prefecture[code] += 1
-        for region in {region_of(code) for code in codes}:
-            requests_by_region[str(region)] += 1
-        for challenge in req["challenges"]:
-            requests_by_challenge[challenge] += 1
+        _count_places(req, requests_by_prefecture, requests_by_region, requests_by_challenge)
         for role in req["roles"]:
             requests_by_role[role] += 1
 
@@ -246,13 +250,9 @@ def programme_statistics() -> dict[str, Any]:
         year = dispatch["year"]
         dispatched_by_year[year] += 1
         state_by_year[(year, dispatch["state"])] += 1
-        codes = dispatch["codes"]
-        for code in codes:
-            dispatched_by_prefecture[code] += 1
-        for region in {region_of(code) for code in codes}:
-            dispatched_by_region[str(region)] += 1
-        for challenge in dispatch["challenges"]:
-            dispatched_by_challenge[challenge] += 1
+        _count_places(
+            dispatch, dispatched_by_prefecture, dispatched_by_region, dispatched_by_challenge
+        )
 
     matched_by_year: dict[int, dict[str, Any]] = {}
     matched_by_prefecture: Counter = Counter()
@@ -304,26 +304,30 @@ def programme_statistics() -> dict[str, Any]:
         }
         for code, name in prefectures.items()
     ]
-    by_region = [
-        {
-            "region": str(value),
-            "label": str(label),
-            "requests": requests_by_region.get(str(value), 0),
-            "matched": matched(matched_by_region, str(value)),
-            "dispatched": dispatched_by_region.get(str(value), 0),
-        }
-        for value, label in Region.choices
-    ]
-    by_challenge = [
-        {
-            "challenge": str(value),
-            "label": str(label),
-            "requests": requests_by_challenge.get(str(value), 0),
-            "matched": matched(matched_by_challenge, str(value)),
-            "dispatched": dispatched_by_challenge.get(str(value), 0),
-        }
-        for value, label in Challenge.choices
-    ]
+
+    def by_choice(name: str, choices, requests: Counter, matches: Counter, dispatched: Counter):
+        """A row per choice (a region, a challenge): its requests, matches and dispatches."""
+        return [
+            {
+                name: str(value),
+                "label": str(label),
+                "requests": requests.get(str(value), 0),
+                "matched": matched(matches, str(value)),
+                "dispatched": dispatched.get(str(value), 0),
+            }
+            for value, label in choices
+        ]
+
+    by_region = by_choice(
+        "region", Region.choices, requests_by_region, matched_by_region, dispatched_by_region
+    )
+    by_challenge = by_choice(
+        "challenge",
+        Challenge.choices,
+        requests_by_challenge,
+        matched_by_challenge,
+        dispatched_by_challenge,
+    )
     # The theme of a request is free text; what it asks for is a role of the skill standard.
     by_role = [
         {"role": str(value), "label": str(label), "requests": requests_by_role.get(str(value), 0)}
