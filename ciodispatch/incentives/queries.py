@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet, Sum
 from ciodispatch import policy
 from ciodispatch.core.dates import fiscal_year_bounds
 from ciodispatch.dispatches.models import Dispatch, months_between
-from ciodispatch.dispatches.queries import PARTIES, with_parties
+from ciodispatch.dispatches.queries import PARTIES, in_prefecture, with_parties
 from ciodispatch.incentives import services
 from ciodispatch.incentives.calculation import Cost, calculate
 from ciodispatch.incentives.models import (
@@ -26,13 +26,10 @@ APPROVED_STATES = (S.APPROVED, S.PAID)
 
 
 def claims() -> QuerySet[IncentiveClaim]:
-    return IncentiveClaim.objects.select_related(
-        "dispatch__request__host",
-        "dispatch__request__group__lead",
-        "dispatch__application__user",
-        "programme",
-        "rule",
-    ).prefetch_related("costs")
+    dispatch = [f"dispatch__{name}" for name in PARTIES]
+    return IncentiveClaim.objects.select_related(*dispatch, "programme", "rule").prefetch_related(
+        "costs"
+    )
 
 
 def claims_of_dispatch(
@@ -66,10 +63,7 @@ def office_claims(
     if state:
         found = found.filter(state=state)
     if prefecture:
-        found = found.filter(
-            Q(dispatch__request__host__prefecture_code=prefecture)
-            | Q(dispatch__request__group__lead__prefecture_code=prefecture)
-        )
+        found = found.filter(in_prefecture(prefecture, via="dispatch__"))
     return found.order_by("-fiscal_year", "state", "pk")
 
 
