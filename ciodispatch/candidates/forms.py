@@ -13,7 +13,7 @@ from ciodispatch.candidates.choices import (
     WorkPlace,
 )
 from ciodispatch.candidates.models import Application
-from ciodispatch.core.forms import OptionalRowForm, checkboxes, filter_choice
+from ciodispatch.core.forms import OptionalRowForm, checkboxes, filter_choice, long_text
 from ciodispatch.localgov.queries import prefecture_choices
 from ciodispatch.localgov.regions import Region
 
@@ -112,9 +112,7 @@ class CareerEntryForm(OptionalRowForm):
         help_text=_("Empty if current."),
     )
     public_sector = forms.BooleanField(label=_("Public sector"), required=False)
-    description = forms.CharField(
-        label=_("What you did"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    description = long_text(_("What you did"), rows=2, required=False)
 
     row_fields = ("organisation", "role", "start_year", "end_year", "description")
     required_fields = ("organisation", "role", "start_year")
@@ -137,10 +135,10 @@ class SkillsForm(forms.Form):
                 empty_value=None,
                 required=False,
             )
-            self.fields[f"{role.value}_evidence"] = forms.CharField(
-                label=_("%s: evidence") % role.label,
+            self.fields[f"{role.value}_evidence"] = long_text(
+                _("%s: evidence") % role.label,
+                rows=3,
                 required=False,
-                widget=forms.Textarea(attrs={"rows": 3}),
                 help_text=_("What you did, where, and with what result."),
             )
 
@@ -237,9 +235,9 @@ AffiliationFormSet = forms.formset_factory(AffiliationForm, extra=2, max_num=20)
 
 
 class MotivationForm(forms.Form):
-    motivation = forms.CharField(
-        label=_("Statement of motivation"),
-        widget=forms.Textarea(attrs={"rows": 10}),
+    motivation = long_text(
+        _("Statement of motivation"),
+        rows=10,
         min_length=100,
         max_length=4000,
         help_text=_(
@@ -290,9 +288,7 @@ class DecisionForm(forms.Form):
         ],
         widget=forms.RadioSelect,
     )
-    reason = forms.CharField(
-        label=_("Reason (the candidate is told it)"), widget=forms.Textarea(attrs={"rows": 3})
-    )
+    reason = long_text(_("Reason (the candidate is told it)"), rows=3)
 
 
 class InterviewForm(forms.Form):
@@ -304,13 +300,11 @@ class InterviewForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = long_text(_("Reason"), rows=2)
 
 
 class ConflictForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Why you cannot review this candidate"), widget=forms.Textarea(attrs={"rows": 2})
-    )
+    reason = long_text(_("Why you cannot review this candidate"), rows=2)
 
 
 class PoolFilterForm(forms.Form):
@@ -356,7 +350,5 @@ class CriterionForm(forms.Form):
         help_text=_("Letters, digits and underscores; an existing key edits that criterion."),
     )
     title = forms.CharField(label=_("Title"), max_length=100)
-    description = forms.CharField(
-        label=_("What to look for"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    description = long_text(_("What to look for"), rows=2, required=False)
     weight = forms.IntegerField(label=_("Weight"), min_value=1, max_value=5, initial=1)

@@ -77,3 +77,8 @@ def checkboxes(label: Any, choices: Any, **kwargs: Any) -> forms.MultipleChoiceF
     return forms.MultipleChoiceField(
         label=label, choices=choices, widget=forms.CheckboxSelectMultiple, **kwargs
     )
+
+
+def long_text(label: Any, *, rows: int, **kwargs: Any) -> forms.CharField:
+    """A text written in a box of ``rows`` lines."""
+    return forms.CharField(label=label, widget=forms.Textarea(attrs={"rows": rows}), **kwargs)

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ciodispatch.core.forms import checkboxes, filter_choice, with_all
+from ciodispatch.core.forms import checkboxes, filter_choice, long_text, with_all
 from ciodispatch.incentives.models import (
     CostItem,
     IncentiveClaim,
@@ -74,11 +74,8 @@ class DecisionForm(forms.Form):
         max_length=30,
         help_text=_("Leave empty to approve the computed amount."),
     )
-    reason = forms.CharField(
-        label=_("Reason"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Required to adjust, reject or return."),
+    reason = long_text(
+        _("Reason"), rows=3, required=False, help_text=_("Required to adjust, reject or return.")
     )
 
 
@@ -131,9 +128,7 @@ class RuleForm(forms.Form):
     exclude_without_index = forms.BooleanField(
         label=_("Excluded when the host has no 財政力指数 on record"), required=False
     )
-    source = forms.CharField(
-        label=_("Source"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    source = long_text(_("Source"), rows=2, required=False)
     note = forms.CharField(label=_("What changed"), required=False, max_length=200)
 
     @classmethod

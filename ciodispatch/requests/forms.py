@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ciodispatch.candidates.choices import SkillRole, WorkPattern, WorkPlace
-from ciodispatch.core.forms import OptionalRowForm, checkboxes, filter_choice, with_all
+from ciodispatch.core.forms import OptionalRowForm, checkboxes, filter_choice, long_text, with_all
 from ciodispatch.core.programme import Challenge
 from ciodispatch.localgov.queries import prefecture_choices
 from ciodispatch.localgov.regions import Region
@@ -13,10 +13,8 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class BasicsForm(forms.Form):
     title = forms.CharField(label=_("Reform theme"), max_length=120)
-    goals = forms.CharField(
-        label=_("Goals"),
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("What should be different at the end of the term?"),
+    goals = long_text(
+        _("Goals"), rows=5, help_text=_("What should be different at the end of the term?")
     )
     challenges = checkboxes(
         _("Which of the six common challenges it addresses"),
@@ -70,10 +68,10 @@ class BudgetForm(forms.Form):
     no_vendors = forms.BooleanField(
         label=_("No vendor supplies our systems (nothing to declare)"), required=False
     )
-    vendors = forms.CharField(
-        label=_("Vendors supplying your systems"),
+    vendors = long_text(
+        _("Vendors supplying your systems"),
+        rows=4,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("One per line, no blank lines. Used to avoid conflicts of interest."),
     )
 
@@ -83,9 +81,9 @@ class BudgetForm(forms.Form):
 
 
 class PeopleForm(forms.Form):
-    authority_statement = forms.CharField(
-        label=_("Authority granted to the CIO"),
-        widget=forms.Textarea(attrs={"rows": 5}),
+    authority_statement = long_text(
+        _("Authority granted to the CIO"),
+        rows=5,
         help_text=_(
             "The command line over the field and the implementation team (not an advisory post)."
         ),
@@ -154,11 +152,7 @@ class DecisionForm(forms.Form):
             ("reject", _("Reject")),
         ],
     )
-    comment = forms.CharField(
-        label=_("Comments or reason (the host is told them)"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    comment = long_text(_("Comments or reason (the host is told them)"), rows=3, required=False)
 
 
 class MyRequestsFilterForm(forms.Form):

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ciodispatch.core.forms import DateInput, TimeInput
+from ciodispatch.core.forms import DateInput, TimeInput, long_text
 from ciodispatch.training.models import Course, Track
 
 
@@ -13,10 +13,10 @@ class CourseForm(forms.Form):
         label=_("Track"), choices=[("", _("Choose a track"))] + list(Track.choices)
     )
     title = forms.CharField(label=_("Title"), max_length=200)
-    description = forms.CharField(
-        label=_("Description"),
+    description = long_text(
+        _("Description"),
+        rows=5,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("What participants learn, who it is for, what to prepare."),
     )
     has_assessment = forms.BooleanField(label=_("Has an assessment"), required=False)
