@@ -5,18 +5,9 @@ service. The service layer owns the sections (their names and titles, in order: 
 in its refusals, "complete every section: ..."); a ``Wizard`` joins each section to its
 ``Page``: how the page builds its form (and formset) from the object, and which service saves
 it. The views read the wizard for the task list, for the page shown (GET) and for the page
-saved (POST), so a section is never described twice.
-
-    APPLICATION = Wizard(services.sections, status=services.section_status,
-                         template="candidates/section.html")
-
-    @APPLICATION.page("motivation")
-    class Motivation(Page):
-        def form(self, app, data, files):
-            return forms.MotivationForm(data, initial={"motivation": app.motivation})
-
-        def save(self, app, form, formset, *, actor):
-            services.save_motivation(app, actor=actor, motivation=form.cleaned_data["motivation"])
+saved (POST), so a section is never described twice. candidates/pages.py declares the
+application's wizard this way: ``APPLICATION = Wizard(services.sections, ...)``, then one
+``@APPLICATION.page("motivation")`` class a section, with its ``form`` and its ``save``.
 """
 
 from collections.abc import Callable, Iterable
