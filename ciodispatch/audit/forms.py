@@ -3,6 +3,7 @@ from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
 from ciodispatch.audit.models import AuditEvent
+from ciodispatch.core.forms import with_all
 
 
 def distinct_values(column: str) -> list[str]:
@@ -42,8 +43,8 @@ class AuditFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         actions = distinct_values("action")
         types = [t for t in distinct_values("object_type") if t]
-        self.fields["action"].choices = [("", _("All"))] + [(a, a) for a in actions]
-        self.fields["object_type"].choices = [("", _("All"))] + [(t, t) for t in types]
+        self.fields["action"].choices = with_all([(a, a) for a in actions])
+        self.fields["object_type"].choices = with_all([(t, t) for t in types])
 
     def clean(self):
         data = super().clean()

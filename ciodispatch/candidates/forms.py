@@ -13,7 +13,7 @@ from ciodispatch.candidates.choices import (
     WorkPlace,
 )
 from ciodispatch.candidates.models import Application
-from ciodispatch.core.forms import OptionalRowForm
+from ciodispatch.core.forms import OptionalRowForm, checkboxes, filter_choice, long_text
 from ciodispatch.localgov.queries import prefecture_choices
 from ciodispatch.localgov.regions import Region
 
@@ -112,9 +112,7 @@ class CareerEntryForm(OptionalRowForm):
         help_text=_("Empty if current."),
     )
     public_sector = forms.BooleanField(label=_("Public sector"), required=False)
-    description = forms.CharField(
-        label=_("What you did"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    description = long_text(_("What you did"), rows=2, required=False)
 
     row_fields = ("organisation", "role", "start_year", "end_year", "description")
     required_fields = ("organisation", "role", "start_year")
@@ -137,10 +135,10 @@ class SkillsForm(forms.Form):
                 empty_value=None,
                 required=False,
             )
-            self.fields[f"{role.value}_evidence"] = forms.CharField(
-                label=_("%s: evidence") % role.label,
+            self.fields[f"{role.value}_evidence"] = long_text(
+                _("%s: evidence") % role.label,
+                rows=3,
                 required=False,
-                widget=forms.Textarea(attrs={"rows": 3}),
                 help_text=_("What you did, where, and with what result."),
             )
 
@@ -167,12 +165,7 @@ class SkillsForm(forms.Form):
 
 
 class DomainsForm(forms.Form):
-    domains = forms.MultipleChoiceField(
-        label=_("Domains you have worked in"),
-        choices=Domain.choices,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
+    domains = checkboxes(_("Domains you have worked in"), Domain.choices, required=False)
     other = forms.CharField(label=_("Other domains"), max_length=200, required=False)
 
     def clean(self):
@@ -209,10 +202,9 @@ class AvailabilityForm(forms.Form):
     work_place = forms.ChoiceField(
         label=_("Where"), choices=WorkPlace.choices, widget=forms.RadioSelect
     )
-    regions = forms.MultipleChoiceField(
-        label=_("Regions you would work in"),
-        choices=Region.choices,
-        widget=forms.CheckboxSelectMultiple,
+    regions = checkboxes(
+        _("Regions you would work in"),
+        Region.choices,
         error_messages={"required": _("Choose at least one region.")},
     )
 
@@ -243,9 +235,9 @@ AffiliationFormSet = forms.formset_factory(AffiliationForm, extra=2, max_num=20)
 
 
 class MotivationForm(forms.Form):
-    motivation = forms.CharField(
-        label=_("Statement of motivation"),
-        widget=forms.Textarea(attrs={"rows": 10}),
+    motivation = long_text(
+        _("Statement of motivation"),
+        rows=10,
         min_length=100,
         max_length=4000,
         help_text=_(
@@ -296,9 +288,7 @@ class DecisionForm(forms.Form):
         ],
         widget=forms.RadioSelect,
     )
-    reason = forms.CharField(
-        label=_("Reason (the candidate is told it)"), widget=forms.Textarea(attrs={"rows": 3})
-    )
+    reason = long_text(_("Reason (the candidate is told it)"), rows=3)
 
 
 class InterviewForm(forms.Form):
@@ -310,20 +300,16 @@ class InterviewForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = long_text(_("Reason"), rows=2)
 
 
 class ConflictForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Why you cannot review this candidate"), widget=forms.Textarea(attrs={"rows": 2})
-    )
+    reason = long_text(_("Why you cannot review this candidate"), rows=2)
 
 
 class PoolFilterForm(forms.Form):
     q = forms.CharField(label=_("Name or keyword"), required=False, max_length=50)
-    role = forms.ChoiceField(
-        label=_("Role"), required=False, choices=[("", _("All"))] + list(SkillRole.choices)
-    )
+    role = filter_choice(_("Role"), SkillRole.choices)
     min_level = forms.TypedChoiceField(
         label=_("Level at least"),
         required=False,
@@ -331,34 +317,20 @@ class PoolFilterForm(forms.Form):
         empty_value=None,
         choices=[("", _("Any"))] + [(v, str(v)) for v in range(1, 5)],
     )
-    domain = forms.ChoiceField(
-        label=_("Domain"), required=False, choices=[("", _("All"))] + list(Domain.choices)
-    )
-    region = forms.ChoiceField(
-        label=_("Region acceptable"),
-        required=False,
-        choices=[("", _("All"))] + list(Region.choices),
-    )
+    domain = filter_choice(_("Domain"), Domain.choices)
+    region = filter_choice(_("Region acceptable"), Region.choices)
     available_by = forms.DateField(label=_("Available by"), required=False, widget=DATE)
-    work_pattern = forms.ChoiceField(
-        label=_("Working pattern"),
-        required=False,
-        choices=[("", _("All"))] + list(WorkPattern.choices),
-    )
+    work_pattern = filter_choice(_("Working pattern"), WorkPattern.choices)
 
 
 class ApplicationFilterForm(forms.Form):
-    state = forms.ChoiceField(
-        label=_("State"), required=False, choices=[("", _("All"))] + list(Application.State.choices)
-    )
+    state = filter_choice(_("State"), Application.State.choices)
     q = forms.CharField(label=_("Name"), required=False, max_length=50)
     # What waits for the office (the work queue links here).
     DECISION, INTERVIEW, RENEWAL = "decision", "interview", "renewal"
-    awaiting = forms.ChoiceField(
-        label=_("Waiting for"),
-        required=False,
-        choices=[
-            ("", _("All")),
+    awaiting = filter_choice(
+        _("Waiting for"),
+        [
             (DECISION, _("A decision (scored, or interview held)")),
             (INTERVIEW, _("An interview to be scheduled")),
             (RENEWAL, _("Renewal (certification ends within 60 days)")),
@@ -368,11 +340,7 @@ class ApplicationFilterForm(forms.Form):
 
 class ReviewFilterForm(forms.Form):
     TO_DO, SUBMITTED = "to_do", "submitted"
-    scores = forms.ChoiceField(
-        label=_("Your scores"),
-        required=False,
-        choices=[("", _("All")), (TO_DO, _("To do")), (SUBMITTED, _("Submitted"))],
-    )
+    scores = filter_choice(_("Your scores"), [(TO_DO, _("To do")), (SUBMITTED, _("Submitted"))])
 
 
 class CriterionForm(forms.Form):
@@ -382,7 +350,5 @@ class CriterionForm(forms.Form):
         help_text=_("Letters, digits and underscores; an existing key edits that criterion."),
     )
     title = forms.CharField(label=_("Title"), max_length=100)
-    description = forms.CharField(
-        label=_("What to look for"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    description = long_text(_("What to look for"), rows=2, required=False)
     weight = forms.IntegerField(label=_("Weight"), min_value=1, max_value=5, initial=1)

@@ -18,15 +18,7 @@ def _yes_no(value):
     return None if value is None else ("yes" if value else "no")
 
 
-@APPLICATION.page("identity")
-class Identity(Page):
-    def form(self, app, data, files):
-        return forms.IdentityForm(
-            data, initial={f: getattr(app, f) for f in services.IDENTITY_FIELDS}
-        )
-
-    def save(self, app, form, formset, *, actor):
-        services.save_identity(app, actor=actor, **form.cleaned_data)
+APPLICATION.fields_page("identity", forms.IdentityForm, services.save_identity)
 
 
 @APPLICATION.page("career")
@@ -76,23 +68,7 @@ class Domains(Page):
         services.save_domains(app, actor=actor, domains=data["domains"], other=data["other"])
 
 
-@APPLICATION.page("availability")
-class Availability(Page):
-    def form(self, app, data, files):
-        return forms.AvailabilityForm(
-            data,
-            initial={
-                "earliest_start": app.earliest_start,
-                "term_months": app.term_months,
-                "work_pattern": app.work_pattern,
-                "days_per_week": app.days_per_week,
-                "work_place": app.work_place,
-                "regions": app.regions,
-            },
-        )
-
-    def save(self, app, form, formset, *, actor):
-        services.save_availability(app, actor=actor, **form.cleaned_data)
+APPLICATION.fields_page("availability", forms.AvailabilityForm, services.save_availability)
 
 
 @APPLICATION.page("vendors")

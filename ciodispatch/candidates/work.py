@@ -26,10 +26,9 @@ def _applications(awaiting: str) -> str:
     "candidates.score",
     title=_("Applications waiting for your scores"),
     reminder=_("An application waits for your scores"),
+    who=roles.is_reviewer,
 )
 def applications_to_score(user, today):
-    if not roles.is_reviewer(user):
-        return None
     count = assignments_to_score(user).count()
     return Pending(count, reverse("candidates:reviews") + f"?scores={ReviewFilterForm.TO_DO}")
 
@@ -38,11 +37,10 @@ def applications_to_score(user, today):
     "candidates.decide",
     title=_("Applications waiting for your decision"),
     reminder=_("An application waits for the office's decision"),
+    who=roles.is_office,
 )
 def applications_to_decide(user, today):
     """The office: screened files with scores in, and files whose interview is held."""
-    if not roles.is_office(user):
-        return None
     return Pending(awaiting_decision(user).count(), _applications(ApplicationFilterForm.DECISION))
 
 
@@ -50,12 +48,11 @@ def applications_to_decide(user, today):
     "candidates.assign",
     title=_("Applications waiting for reviewers"),
     reminder=_("A submitted application waits for reviewers"),
+    who=roles.is_office,
 )
 def applications_to_assign(user, today):
     """The office: submitted files nobody is assigned to review yet (screening starts with
     the first reviewer)."""
-    if not roles.is_office(user):
-        return None
     count = visible_applications(user).filter(state=Application.State.APPLIED).count()
     url = reverse("candidates:applications") + f"?state={Application.State.APPLIED}"
     return Pending(count, url)
@@ -65,10 +62,9 @@ def applications_to_assign(user, today):
     "candidates.interview",
     title=_("Interviews to schedule"),
     reminder=_("A candidate's interview waits to be scheduled"),
+    who=roles.is_office,
 )
 def interviews_to_schedule(user, today):
-    if not roles.is_office(user):
-        return None
     return Pending(awaiting_interview(user).count(), _applications(ApplicationFilterForm.INTERVIEW))
 
 
@@ -76,11 +72,10 @@ def interviews_to_schedule(user, today):
     "candidates.expiring",
     title=_("Your certification ends soon"),
     reminder=_("Your certification as a CIO ends soon; ask the office to renew it"),
+    who=roles.is_candidate,
 )
 def own_certification_expiring(user, today):
     """The candidate's own certification, within ``EXPIRY_NOTICE_DAYS`` of its last day."""
-    if not roles.is_candidate(user):
-        return None
     application = expiring_certifications(user, today).first()
     if application is None:
         return None
@@ -101,11 +96,10 @@ def own_certification_expiring_due(day):
     "candidates.renew",
     title=_("Certifications ending within 60 days"),
     reminder=_("Certifications of CIOs end soon"),
+    who=roles.is_office,
 )
 def certifications_to_renew(user, today):
     """The office renews certifications; the nearest last day is the due date."""
-    if not roles.is_office(user):
-        return None
     found = expiring_certifications(user, today).aggregate(
         count=Count("pk"), due=Min("certified_until")
     )

@@ -74,15 +74,23 @@ def _xlsx_cell(sheet, value, *, bold: bool = False):
     return cell
 
 
+def size_columns(sheet, header: Sequence, rows: Iterator[Sequence], *, widest: int) -> list:
+    """Size a write-only sheet's columns to the header and the first ``SIZING_ROWS`` rows
+    (taken from ``rows`` and returned, to be written first): two widths a character, from 10
+    to ``widest``."""
+    first = list(itertools.islice(rows, SIZING_ROWS))
+    for column in range(1, len(header) + 1):
+        width = max(len(str(row[column - 1] or "")) for row in [header, *first]) * 2 + 2
+        sheet.column_dimensions[get_column_letter(column)].width = min(max(width, 10), widest)
+    return first
+
+
 def write_xlsx(target, header: Sequence, rows: Iterable[Sequence], *, sheet_title: str) -> None:
     """One sheet: a bold, frozen header row, dates as dates, columns sized to their text."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title=sheet_title[:31])
     rows = iter(rows)
-    first = list(itertools.islice(rows, SIZING_ROWS))
-    for column in range(1, len(header) + 1):
-        width = max(len(str(row[column - 1] or "")) for row in [header, *first]) * 2 + 2
-        sheet.column_dimensions[get_column_letter(column)].width = min(max(width, 10), 60)
+    first = size_columns(sheet, header, rows, widest=60)
     sheet.freeze_panes = "A2"
     sheet.append([_xlsx_cell(sheet, v, bold=True) for v in header])
     for row in itertools.chain(first, rows):

@@ -1,6 +1,7 @@
 """Form building blocks shared by the apps."""
 
 import dataclasses
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -48,3 +49,36 @@ def used_rows(formset, row_type: type) -> list[Any]:
         for form in formset
         if form.cleaned_data.get("used")
     ]
+
+
+class DateInput(forms.DateInput):
+    """A date field shown as the browser's date picker."""
+
+    input_type = "date"
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+
+def with_all(choices: Iterable[tuple[Any, Any]]) -> list[tuple[Any, Any]]:
+    """A filter's options: first the empty one, "All", which filters nothing."""
+    return [("", _("All")), *choices]
+
+
+def filter_choice(label: Any, choices: Iterable[tuple[Any, Any]] = (), **kwargs: Any):
+    """A list page's filter by one of ``choices`` (or by the options the form's ``__init__``
+    sets, through ``with_all``); left at "All" it filters nothing."""
+    return forms.ChoiceField(label=label, required=False, choices=with_all(choices), **kwargs)
+
+
+def checkboxes(label: Any, choices: Any, **kwargs: Any) -> forms.MultipleChoiceField:
+    """Any number of ``choices``, a checkbox each."""
+    return forms.MultipleChoiceField(
+        label=label, choices=choices, widget=forms.CheckboxSelectMultiple, **kwargs
+    )
+
+
+def long_text(label: Any, *, rows: int, **kwargs: Any) -> forms.CharField:
+    """A text written in a box of ``rows`` lines."""
+    return forms.CharField(label=label, widget=forms.Textarea(attrs={"rows": rows}), **kwargs)

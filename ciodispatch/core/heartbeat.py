@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from django.apps import apps
@@ -57,22 +57,41 @@ def beating(run: BackgroundRun) -> Iterator[None]:
     main thread for minutes in one call). The first beat is the caller's: it sets
     ``heartbeat_at`` when it moves the run to running."""
     model, pk = type(run), run.pk
+    with beating_from_thread(
+        # False: finished, or found stopped and failed: nothing to keep alive.
+        lambda: beat(model, pk),
+        every=beat_interval,
+        name=f"heartbeat-{model.__name__}-{pk}",
+        not_written=lambda: logger.warning("heartbeat of %s %s not written", model.__name__, pk),
+    ):
+        yield
+
+
+@contextmanager
+def beating_from_thread(
+    beat_once: Callable[[], bool | None],
+    *,
+    every: Callable[[], float],
+    name: str,
+    not_written: Callable[[], None],
+) -> Iterator[None]:
+    """Call ``beat_once`` from a thread every ``every()`` seconds while the body runs, until
+    the body ends or ``beat_once`` returns False. A locked or lost database is reported
+    (``not_written``) and tried again at the next beat."""
     stop = threading.Event()
 
     def beat_until_stopped() -> None:
         try:
-            while not stop.wait(beat_interval()):
+            while not stop.wait(every()):
                 try:
-                    if not beat(model, pk):
-                        return  # finished, or found stopped and failed: nothing to keep alive
-                except DatabaseError:  # a locked or lost database: try again at the next beat
-                    logger.warning("heartbeat of %s %s not written", model.__name__, pk)
+                    if beat_once() is False:
+                        return
+                except DatabaseError:
+                    not_written()
         finally:
             connections.close_all()  # this thread's own connections
 
-    thread = threading.Thread(
-        target=beat_until_stopped, name=f"heartbeat-{model.__name__}-{pk}", daemon=True
-    )
+    thread = threading.Thread(target=beat_until_stopped, name=name, daemon=True)
     thread.start()
     try:
         yield

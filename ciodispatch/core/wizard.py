@@ -5,25 +5,16 @@ service. The service layer owns the sections (their names and titles, in order: 
 in its refusals, "complete every section: ..."); a ``Wizard`` joins each section to its
 ``Page``: how the page builds its form (and formset) from the object, and which service saves
 it. The views read the wizard for the task list, for the page shown (GET) and for the page
-saved (POST), so a section is never described twice.
-
-    APPLICATION = Wizard(services.sections, status=services.section_status,
-                         template="candidates/section.html")
-
-    @APPLICATION.page("motivation")
-    class Motivation(Page):
-        def form(self, app, data, files):
-            return forms.MotivationForm(data, initial={"motivation": app.motivation})
-
-        def save(self, app, form, formset, *, actor):
-            services.save_motivation(app, actor=actor, motivation=form.cleaned_data["motivation"])
+saved (POST), so a section is never described twice. candidates/pages.py declares the
+application's wizard this way: ``APPLICATION = Wizard(services.sections, ...)``, then one
+``@APPLICATION.page("motivation")`` class a section, with its ``form`` and its ``save``.
 """
 
 from collections.abc import Callable, Iterable
 from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import ImproperlyConfigured
-from django.forms import BaseForm
+from django.forms import BaseForm, Form
 from django.forms.formsets import BaseFormSet
 from django.http import Http404
 
@@ -82,6 +73,24 @@ class Wizard(Generic[Obj]):
             return cls
 
         return register
+
+    def fields_page(
+        self, name: str, form_class: type[Form], service: Callable[..., Any]
+    ) -> type[Page[Obj]]:
+        """Register the page of section ``name`` whose form's fields are named as the object's
+        attributes: the form starts from their values, and ``service(obj, actor=...,
+        **cleaned_data)`` saves it."""
+
+        class FieldsPage(Page[Obj]):
+            def form(self, obj: Obj, data, files) -> BaseForm:
+                initial = {field: getattr(obj, field) for field in form_class.base_fields}
+                return form_class(data, initial=initial)
+
+            def save(self, obj: Obj, form: Any, formset: Any, *, actor) -> None:
+                service(obj, actor=actor, **form.cleaned_data)
+
+        FieldsPage.__name__ = FieldsPage.__qualname__ = f"{form_class.__name__}Page"
+        return self.page(name)(FieldsPage)
 
     def sections(self) -> list[tuple[str, Any]]:
         """The sections in order, each with its title; every one must have a page."""

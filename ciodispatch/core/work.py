@@ -156,22 +156,34 @@ def kind(
     title: Promise | str,
     reminder: Promise | None = None,
     area: str | None = None,
+    who: Callable[[Any], Any] | None = None,
 ) -> Callable[[PendingFor], DeclaredKind]:
     """Declare a kind of work; the decorated function is its ``pending(user, today)``.
 
     The area defaults to the declaring app (``ciodispatch.<app>.work``). A second kind with
     the same key is refused at start-up. Add a reminder for deadlines with ``@<fn>.due_on``.
+    ``who`` (a role check such as ``roles.is_office``) says whom the work is for: the function
+    is asked only for them; anyone else has none. A count of 0 is no task either.
     """
 
     def register(pending: PendingFor) -> DeclaredKind:
         if key in KINDS:
             raise ValueError(f"A second work kind {key!r} ({pending.__module__})")
         app = area or pending.__module__.split(".")[-2]
+        if who is not None:
+            pending = _only_for(who, pending)
         declared = TaskKind(key=key, title=title, area=app, pending=pending, reminder=reminder)
         KINDS[key] = declared
         return DeclaredKind(declared)
 
     return register
+
+
+def _only_for(who: Callable[[Any], Any], pending: PendingFor) -> PendingFor:
+    def pending_for_whom(user: Any, today: dt.date) -> Pending | None:
+        return pending(user, today) if who(user) else None
+
+    return pending_for_whom
 
 
 def tasks_for(user: Any, today: dt.date | None = None) -> list[Task]:

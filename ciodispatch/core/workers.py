@@ -15,14 +15,14 @@ import datetime as dt
 import logging
 import os
 import socket
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.conf import settings
-from django.db import DatabaseError, connections
+from django.db import DatabaseError
 from django.utils import timezone
 
+from ciodispatch.core.heartbeat import beating_from_thread
 from ciodispatch.core.models import WorkerHeartbeat
 
 logger = logging.getLogger(__name__)
@@ -67,25 +67,15 @@ def beating_worker(worker_id: str) -> Iterator[None]:
     """Beat for the worker ``worker_id`` while the body (the worker's loop) runs."""
     WorkerHeartbeat.objects.filter(seen_at__lt=timezone.now() - FORGET_AFTER).delete()
     beat_worker(worker_id)
-    stop = threading.Event()
-
-    def beat_until_stopped() -> None:
-        try:
-            while not stop.wait(beat_interval()):
-                try:
-                    beat_worker(worker_id)
-                except DatabaseError:  # a lost or locked database: try at the next beat
-                    logger.warning("worker heartbeat of %s not written", worker_id)
-        finally:
-            connections.close_all()  # this thread's own connections
-
-    thread = threading.Thread(target=beat_until_stopped, name="worker-heartbeat", daemon=True)
-    thread.start()
     try:
-        yield
+        with beating_from_thread(
+            lambda: beat_worker(worker_id),
+            every=beat_interval,
+            name="worker-heartbeat",
+            not_written=lambda: logger.warning("worker heartbeat of %s not written", worker_id),
+        ):
+            yield
     finally:
-        stop.set()
-        thread.join(timeout=10)
         try:
             WorkerHeartbeat.objects.filter(worker_id=worker_id).delete()
         except DatabaseError:

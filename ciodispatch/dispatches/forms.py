@@ -1,21 +1,16 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ciodispatch.core.forms import DateInput, long_text
 from ciodispatch.dispatches.models import EVALUATION_CRITERIA, Dispatch, Evaluation
 from ciodispatch.requests.models import AppointmentForm
 
 TEXT = 4000
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-
 def _long_text(label, *, rows: int, **options) -> forms.CharField:
     """A text of up to TEXT characters, written in a box of ``rows`` lines."""
-    return forms.CharField(
-        label=label, max_length=TEXT, widget=forms.Textarea(attrs={"rows": rows}), **options
-    )
+    return long_text(label, rows=rows, max_length=TEXT, **options)
 
 
 class DeclineForm(forms.Form):

@@ -20,13 +20,24 @@ S = Dispatch.State
 
 
 def base() -> QuerySet[Dispatch]:
-    return Dispatch.objects.select_related(
-        "request__host",
-        "request__group__lead",
-        "request__request_round",
-        "application__user",
-        "match_round",
-    )
+    return with_parties().select_related("request__request_round", "match_round")
+
+
+# Who a dispatch's pages and lists name: its host (or its group and the group's lead) and its CIO.
+PARTIES = ("request__host", "request__group__lead", "application__user")
+
+
+def with_parties() -> QuerySet[Dispatch]:
+    """The dispatches, each with its parties (``PARTIES``) read in the same query."""
+    return Dispatch.objects.select_related(*PARTIES)
+
+
+def in_prefecture(prefecture: str, via: str = "") -> Q:
+    """The dispatches whose host, or whose group's lead, is in ``prefecture``; ``via`` is the
+    way to the dispatch from what is filtered ("dispatch__" from a claim)."""
+    host = {f"{via}request__host__prefecture_code": prefecture}
+    lead = {f"{via}request__group__lead__prefecture_code": prefecture}
+    return Q(**host) | Q(**lead)
 
 
 def visible_to(user) -> QuerySet[Dispatch]:
@@ -53,10 +64,7 @@ def office_list(
     if fiscal_year:
         dispatches = dispatches.filter(request__request_round__fiscal_year=fiscal_year)
     if prefecture:
-        dispatches = dispatches.filter(
-            Q(request__host__prefecture_code=prefecture)
-            | Q(request__group__lead__prefecture_code=prefecture)
-        )
+        dispatches = dispatches.filter(in_prefecture(prefecture))
     if q:
         dispatches = dispatches.filter(
             Q(request__host__name__contains=q)

@@ -48,10 +48,9 @@ def _due_on(waiting: str, day: dt.date) -> list[Due]:
     "dispatches.answer",
     title=_("Proposed dispatches to answer"),
     reminder=_("A proposed dispatch waits for your answer"),
+    who=_parties,
 )
 def proposals_to_answer(user, today):
-    if not _parties(user):
-        return None
     return _pending(user, "answer", today)
 
 
@@ -59,10 +58,9 @@ def proposals_to_answer(user, today):
     "dispatches.appointment",
     title=_("Appointments to set or confirm"),
     reminder=_("An appointment waits to be set or confirmed before the term starts"),
+    who=_parties,
 )
 def appointments(user, today):
-    if not _parties(user):
-        return None
     return _pending(user, "appointment", today)
 
 
@@ -75,10 +73,9 @@ def appointments_due_on(day):
     "dispatches.extension",
     title=_("Extension requests to decide"),
     reminder=_("An extension request waits for the office's decision"),
+    who=roles.is_office,
 )
 def extensions_to_decide(user, today):
-    if not roles.is_office(user):
-        return None
     return _pending(user, "extension", today)
 
 

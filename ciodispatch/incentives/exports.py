@@ -11,10 +11,9 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from ciodispatch.core.dates import format_fiscal_year
-from ciodispatch.core.exports import FORMULA_STARTS, SIZING_ROWS, XLSX_TYPE
+from ciodispatch.core.exports import FORMULA_STARTS, XLSX_TYPE, size_columns
 from ciodispatch.incentives.calculation import COST_ITEMS, item_label, totals_by_item
 from ciodispatch.incentives.calculation import Cost as CostValue
 from ciodispatch.incentives.models import IncentiveClaim
@@ -79,10 +78,7 @@ def write_claims_workbook(
     header = claim_header()
     money_to = len(header) - 1
     rows = claim_rows(claims)
-    first = list(itertools.islice(rows, SIZING_ROWS))
-    for column in range(1, len(header) + 1):
-        width = max(len(str(row[column - 1] or "")) for row in [header, *first]) * 2 + 2
-        sheet.column_dimensions[get_column_letter(column)].width = min(max(width, 10), 40)
+    first = size_columns(sheet, header, rows, widest=40)
     sheet.freeze_panes = "A4"
     title = _("Incentive claims, %(year)s") % {"year": format_fiscal_year(year)}
     sheet.append([_cell(sheet, title, font=Font(bold=True, size=14))])

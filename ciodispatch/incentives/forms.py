@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ciodispatch.core.forms import checkboxes, filter_choice, long_text, with_all
 from ciodispatch.incentives.models import (
     CostItem,
     IncentiveClaim,
@@ -73,11 +74,8 @@ class DecisionForm(forms.Form):
         max_length=30,
         help_text=_("Leave empty to approve the computed amount."),
     )
-    reason = forms.CharField(
-        label=_("Reason"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Required to adjust, reject or return."),
+    reason = long_text(
+        _("Reason"), rows=3, required=False, help_text=_("Required to adjust, reject or return.")
     )
 
 
@@ -89,15 +87,13 @@ class PaymentForm(forms.Form):
 
 class ClaimFilterForm(forms.Form):
     year = forms.TypedChoiceField(label=_("Fiscal year"), coerce=int, required=False)
-    state = forms.ChoiceField(
-        label=_("State"), choices=[("", _("All")), *IncentiveClaim.State.choices], required=False
-    )
+    state = filter_choice(_("State"), IncentiveClaim.State.choices)
     prefecture = forms.ChoiceField(label=_("Prefecture"), required=False)
 
     def __init__(self, *args, years, prefectures, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [("", _("All")), *[(y, y) for y in years]]
-        self.fields["prefecture"].choices = [("", _("All")), *prefectures]
+        self.fields["year"].choices = with_all([(y, y) for y in years])
+        self.fields["prefecture"].choices = with_all(prefectures)
 
 
 class RuleForm(forms.Form):
@@ -110,12 +106,7 @@ class RuleForm(forms.Form):
     rounding_unit = forms.TypedChoiceField(
         label=_("Rounding unit"), choices=RoundingUnit.choices, coerce=int
     )
-    eligible_items = forms.MultipleChoiceField(
-        label=_("Eligible cost items"),
-        choices=CostItem.choices,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
+    eligible_items = checkboxes(_("Eligible cost items"), CostItem.choices, required=False)
     threshold = forms.CharField(
         label=_("財政力指数 threshold"),
         required=False,
@@ -137,9 +128,7 @@ class RuleForm(forms.Form):
     exclude_without_index = forms.BooleanField(
         label=_("Excluded when the host has no 財政力指数 on record"), required=False
     )
-    source = forms.CharField(
-        label=_("Source"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    source = long_text(_("Source"), rows=2, required=False)
     note = forms.CharField(label=_("What changed"), required=False, max_length=200)
 
     @classmethod

@@ -18,12 +18,15 @@ def _shown(params: Mapping[str, Any]) -> dict[str, Any]:
     return shown
 
 
+# Every claim notice: the service mails the host itself; the year and amount are shown as
+# officials read them.
+CLAIM_NOTICE: dict[str, Any] = {"own_mail": True, "prepare": _shown}
+
 declare(
     "incentives.claim_approved",
     label=_("Claim approved"),
     sentence=_("The claim of %(host)s for %(year)s (%(programme)s) was approved: %(amount)s yen."),
-    own_mail=True,
-    prepare=_shown,
+    **CLAIM_NOTICE,
 )
 declare(
     "incentives.claim_returned",
@@ -31,13 +34,11 @@ declare(
     sentence=_(
         "The claim of %(host)s for %(year)s (%(programme)s) was returned for correction: %(reason)s"
     ),
-    own_mail=True,
-    prepare=_shown,
+    **CLAIM_NOTICE,
 )
 declare(
     "incentives.claim_rejected",
     label=_("Claim rejected"),
     sentence=_("The claim of %(host)s for %(year)s (%(programme)s) was rejected: %(reason)s"),
-    own_mail=True,
-    prepare=_shown,
+    **CLAIM_NOTICE,
 )

@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet, Sum
 from ciodispatch import policy
 from ciodispatch.core.dates import fiscal_year_bounds
 from ciodispatch.dispatches.models import Dispatch, months_between
+from ciodispatch.dispatches.queries import PARTIES, in_prefecture, with_parties
 from ciodispatch.incentives import services
 from ciodispatch.incentives.calculation import Cost, calculate
 from ciodispatch.incentives.models import (
@@ -25,13 +26,10 @@ APPROVED_STATES = (S.APPROVED, S.PAID)
 
 
 def claims() -> QuerySet[IncentiveClaim]:
-    return IncentiveClaim.objects.select_related(
-        "dispatch__request__host",
-        "dispatch__request__group__lead",
-        "dispatch__application__user",
-        "programme",
-        "rule",
-    ).prefetch_related("costs")
+    dispatch = [f"dispatch__{name}" for name in PARTIES]
+    return IncentiveClaim.objects.select_related(*dispatch, "programme", "rule").prefetch_related(
+        "costs"
+    )
 
 
 def claims_of_dispatch(
@@ -65,18 +63,13 @@ def office_claims(
     if state:
         found = found.filter(state=state)
     if prefecture:
-        found = found.filter(
-            Q(dispatch__request__host__prefecture_code=prefecture)
-            | Q(dispatch__request__group__lead__prefecture_code=prefecture)
-        )
+        found = found.filter(in_prefecture(prefecture, via="dispatch__"))
     return found.order_by("-fiscal_year", "state", "pk")
 
 
 def claimable_dispatches(user) -> list[Dispatch]:
     """Started dispatches whose claims ``user`` may file (the host side)."""
-    started = Dispatch.objects.filter(started_on__isnull=False).select_related(
-        "request__host", "request__group__lead", "application__user"
-    )
+    started = with_parties().filter(started_on__isnull=False)
     return [d for d in started if policy.can(user, policy.Action.FILE_CLAIM, d)]
 
 
@@ -163,7 +156,7 @@ def expected(year: int) -> list[Expected]:
         .exclude(pk__in=IncentiveClaim.objects.filter(
             fiscal_year=year, state__in=(S.APPROVED, S.PAID)
         ).values("dispatch_id"))
-        .select_related("request__host", "request__group__lead", "application__user")
+        .select_related(*PARTIES)
     )  # fmt: skip
     terms: dict[int, Any] = {}  # one RuleTerms per rule, not one per dispatch
     for dispatch in running:

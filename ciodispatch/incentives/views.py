@@ -14,7 +14,7 @@ from ciodispatch.core.errors import refusal_to_form
 from ciodispatch.core.exports import CHUNK_SIZE, csv_response
 from ciodispatch.core.once import once_per_form_token
 from ciodispatch.core.states import TransitionRefused
-from ciodispatch.dispatches.models import Dispatch
+from ciodispatch.dispatches.queries import with_parties
 from ciodispatch.incentives import exports, forms, queries, services
 from ciodispatch.incentives.models import (
     ClaimEvidence,
@@ -31,12 +31,7 @@ REFUSED = (IncentiveError, TransitionRefused)
 
 
 def _load_dispatch(request, pk, **kwargs):
-    return get_object_or_404(
-        Dispatch.objects.select_related(
-            "request__host", "request__group__lead", "application__user"
-        ),
-        pk=pk,
-    )
+    return get_object_or_404(with_parties(), pk=pk)
 
 
 def _load_claim(request, pk, **kwargs):

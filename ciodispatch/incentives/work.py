@@ -14,13 +14,10 @@ from ciodispatch.incentives.models import IncentiveClaim
     "incentives.decide",
     title=_("Incentive claims to decide"),
     reminder=_("An incentive claim waits for the office's decision"),
+    who=roles.is_office,
 )
 def claims_to_decide(user, today):
-    if not roles.is_office(user):
-        return None
     count = queries.office_claims(user, year=None, state=IncentiveClaim.State.SUBMITTED).count()
-    if not count:
-        return None
     # Every fiscal year (an empty year), the submitted ones.
     return Pending(count, reverse("incentives:office_claims") + "?year=&state=submitted")
 

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ciodispatch.candidates.choices import Domain
+from ciodispatch.core.forms import checkboxes, long_text
 from ciodispatch.core.programme import Challenge
 from ciodispatch.knowhow.models import Case, Manual
 from ciodispatch.localgov.models import LocalGovernment
@@ -51,7 +52,7 @@ def _split(line: str, parts: int) -> list[str]:
 
 class CaseForm(forms.Form):
     title = forms.CharField(label=_("Title of the case"), max_length=120)
-    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 3}))
+    summary = long_text(_("Summary"), rows=3)
     local_governments = forms.CharField(
         label=_("Local government codes"),
         help_text=_("6-digit codes separated by commas, e.g. 410004 for 佐賀県."),
@@ -63,12 +64,7 @@ class CaseForm(forms.Form):
     year_to = forms.IntegerField(
         label=_("To (fiscal year)"), min_value=1990, max_value=2100, required=False
     )
-    challenges = forms.MultipleChoiceField(
-        label=_("Common challenges (課題)"),
-        choices=Challenge.choices,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
+    challenges = checkboxes(_("Common challenges (課題)"), Challenge.choices, required=False)
     challenges_other = forms.CharField(
         label=_("Other challenges"), widget=LINES, required=False, help_text=_("One a line.")
     )
@@ -100,9 +96,9 @@ class CaseForm(forms.Form):
         required=False,
         help_text=_("One a line: title | link."),
     )
-    body = forms.CharField(
-        label=_("The story (Markdown)"),
-        widget=forms.Textarea(attrs={"rows": 10}),
+    body = long_text(
+        _("The story (Markdown)"),
+        rows=10,
         required=False,
         help_text=_("Headings with ##, lists with -. HTML is shown as text."),
     )
@@ -197,7 +193,7 @@ class CaseForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = long_text(_("Reason"), rows=3)
 
 
 class AttachmentForm(forms.Form):
@@ -213,10 +209,8 @@ class AwardForm(forms.Form):
     decided_on = forms.DateField(
         label=_("Decided on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    selections = forms.CharField(
-        label=_("Selected cases"),
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("One a line: case number | prize | citation."),
+    selections = long_text(
+        _("Selected cases"), rows=5, help_text=_("One a line: case number | prize | citation.")
     )
 
     def clean_selections(self):
@@ -245,12 +239,10 @@ class ManualForm(forms.Form):
     theme = forms.ChoiceField(
         label=_("Theme"), choices=[("", "—"), *Domain.choices], required=False
     )
-    summary = forms.CharField(
-        label=_("Summary"), widget=forms.Textarea(attrs={"rows": 3}), required=False
-    )
-    body = forms.CharField(
-        label=_("Text (Markdown)"),
-        widget=forms.Textarea(attrs={"rows": 14}),
+    summary = long_text(_("Summary"), rows=3, required=False)
+    body = long_text(
+        _("Text (Markdown)"),
+        rows=14,
         required=False,
         help_text=_("Headings with ##, lists with -. HTML is shown as text."),
     )

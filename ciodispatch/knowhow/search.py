@@ -102,34 +102,28 @@ def _term_rows(
     return rows
 
 
+def _copy_rows(table: str, columns: str, rows: list[tuple]) -> None:
+    """Many rows at once, without building a model object per row: COPY on PostgreSQL, one
+    prepared INSERT on SQLite."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            places = ", ".join(["%s"] * len(columns.split(",")))
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({places})", rows)
+
+
 def _insert_term_postings(rows: list[tuple[int, int, int, float]]) -> None:
     if not rows:
         return
-    columns = "term_id, entry_id, object_id, weight"
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {_TERM_POSTING} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            cursor.executemany(
-                f"INSERT INTO {_TERM_POSTING} ({columns}) VALUES (%s, %s, %s, %s)", rows
-            )
+    _copy_rows(_TERM_POSTING, "term_id, entry_id, object_id, weight", rows)
 
 
 def _insert_postings(rows: list[tuple[int, int, str, int, float]]) -> None:
-    """Many postings at once, without building a model object per row (about 250 rows per
-    document): COPY on PostgreSQL, one prepared INSERT on SQLite."""
-    columns = "entry_id, gram, kind, object_id, weight"
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {_POSTING} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            cursor.executemany(
-                f"INSERT INTO {_POSTING} ({columns}) VALUES (%s, %s, %s, %s, %s)", rows
-            )
+    """Many postings at once (about 250 rows per document)."""
+    _copy_rows(_POSTING, "entry_id, gram, kind, object_id, weight", rows)
 
 
 @transaction.atomic

@@ -12,8 +12,6 @@ from ciodispatch.knowhow.rules import visible_cases
 
 
 def _pending(count: int, show: str) -> Pending | None:
-    if not count:
-        return None
     return Pending(count, reverse("knowhow:workspace") + f"?show={show}")
 
 
@@ -21,10 +19,9 @@ def _pending(count: int, show: str) -> Pending | None:
     "knowhow.review",
     title=_("Cases to review"),
     reminder=_("A case waits for the office's review"),
+    who=roles.is_office,
 )
 def cases_to_review(user, today):
-    if not roles.is_office(user):
-        return None
     return _pending(visible_cases(user).filter(state=Case.State.IN_REVIEW).count(), "in_review")
 
 

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ciodispatch.core.forms import filter_choice, with_all
 from ciodispatch.localgov.models import Kind, LocalGovernment
 from ciodispatch.localgov.queries import POPULATION_BANDS, prefecture_choices
 from ciodispatch.localgov.regions import Region
@@ -14,21 +15,15 @@ class LocalGovernmentFilterForm(forms.Form):
         help_text=_("Kanji, hiragana or katakana, e.g. 多久, たく or タク"),
     )
     prefecture = forms.ChoiceField(label=_("Prefecture"), required=False)
-    region = forms.ChoiceField(
-        label=_("Region"), required=False, choices=[("", _("All"))] + list(Region.choices)
-    )
-    kind = forms.ChoiceField(
-        label=_("Kind"), required=False, choices=[("", _("All"))] + list(Kind.choices)
-    )
-    population = forms.ChoiceField(
-        label=_("Population"),
-        required=False,
-        choices=[("", _("All"))] + [(key, label) for key, label, _min, _max in POPULATION_BANDS],
+    region = filter_choice(_("Region"), Region.choices)
+    kind = filter_choice(_("Kind"), Kind.choices)
+    population = filter_choice(
+        _("Population"), [(key, label) for key, label, _min, _max in POPULATION_BANDS]
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["prefecture"].choices = [("", _("All"))] + prefecture_choices()
+        self.fields["prefecture"].choices = with_all(prefecture_choices())
 
 
 class GroupForm(forms.Form):

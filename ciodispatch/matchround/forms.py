@@ -1,15 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ciodispatch.core.forms import DateInput, filter_choice, long_text
 from ciodispatch.localgov.queries import prefecture_choices
 from ciodispatch.localgov.regions import Region
 from ciodispatch.matchround.models import MatchRound, Proposing
 
 PREFECTURE_CAP_ROWS = 5
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class RoundForm(forms.Form):
@@ -116,15 +113,11 @@ class RoundForm(forms.Form):
 class InterviewForm(forms.Form):
     held_on = forms.DateField(label=_("Date"), widget=DateInput)
     interviewers = forms.CharField(label=_("Interviewers"), max_length=200, required=False)
-    notes = forms.CharField(
-        label=_("Notes"), widget=forms.Textarea(attrs={"rows": 4}), required=False
-    )
+    notes = long_text(_("Notes"), rows=4, required=False)
 
 
 class RerunForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Why run it again?"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    reason = long_text(_("Why run it again?"), rows=2, max_length=500)
 
 
 class PublishForm(forms.Form):
@@ -134,17 +127,11 @@ class PublishForm(forms.Form):
 
 
 class RoundListFilterForm(forms.Form):
-    phase = forms.ChoiceField(
-        label=_("Phase"), required=False, choices=[("", _("All"))] + list(MatchRound.Phase.choices)
-    )
+    phase = filter_choice(_("Phase"), MatchRound.Phase.choices)
 
 
 class HostPostsFilterForm(forms.Form):
     """The host's posts, narrowed to those whose ranking waits for them (the work queue)."""
 
     RANKING = "ranking"
-    awaiting = forms.ChoiceField(
-        label=_("Waiting for"),
-        required=False,
-        choices=[("", _("All")), (RANKING, _("Your ranking of the candidates"))],
-    )
+    awaiting = filter_choice(_("Waiting for"), [(RANKING, _("Your ranking of the candidates"))])

@@ -29,12 +29,11 @@ def _host_posts_url() -> str:
     "matchround.rank_posts",
     title=_("Your ranking of the posts is due"),
     reminder=_("Your ranking of the posts in the matching round is due"),
+    who=roles.is_candidate,
 )
 def posts_to_rank(user, today):
     """A certified candidate free to take part, in a round open for candidates' rankings,
     who has ranked no post yet."""
-    if not roles.is_candidate(user):
-        return None
     match_round = queries.candidate_round()
     if (
         match_round is None
@@ -128,12 +127,11 @@ def candidates_to_rank_due(day):
     "matchround.publish",
     title=_("Match results to review and publish"),
     reminder=_("A match result waits for review and publication"),
+    who=roles.is_office,
 )
 def results_to_publish(user, today):
     """The office: rounds whose run finished and whose result waits for review; due on the
     planned publication day."""
-    if not roles.is_office(user):
-        return None
     found = queries.rounds_to_publish().aggregate(due=Min("publish_on"))
     count = queries.rounds_to_publish().count()
     url = reverse("matchround:office_list") + f"?phase={Phase.REVIEW.value}"

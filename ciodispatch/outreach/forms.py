@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ciodispatch.core.dates import fiscal_year
+from ciodispatch.core.forms import checkboxes, long_text
 from ciodispatch.core.programme import Challenge
 from ciodispatch.outreach.models import EventKind, SupportKind, SupportOffer
 
@@ -10,22 +11,13 @@ from ciodispatch.outreach.models import EventKind, SupportKind, SupportOffer
 class OfferForm(forms.Form):
     fiscal_year = forms.TypedChoiceField(label=_("Fiscal year"), coerce=int)
     title = forms.CharField(label=_("Title of the offer"), max_length=120)
-    description = forms.CharField(
-        label=_("What is offered"),
-        widget=forms.Textarea(attrs={"rows": 5}),
+    description = long_text(
+        _("What is offered"),
+        rows=5,
         help_text=_("What you achieved, and what others can see, hear or have reviewed."),
     )
-    kinds = forms.MultipleChoiceField(
-        label=_("Kinds of support"),
-        choices=SupportKind.choices,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    challenges = forms.MultipleChoiceField(
-        label=_("Challenges it helps with"),
-        choices=Challenge.choices,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
+    kinds = checkboxes(_("Kinds of support"), SupportKind.choices)
+    challenges = checkboxes(_("Challenges it helps with"), Challenge.choices, required=False)
     themes = forms.CharField(label=_("Themes"), max_length=200, required=False)
     capacity = forms.IntegerField(
         label=_("Capacity (supports a fiscal year)"), min_value=1, max_value=50
@@ -44,16 +36,8 @@ class SupportRequestForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind of support"), choices=SupportKind.choices, widget=forms.RadioSelect
     )
-    purpose = forms.CharField(
-        label=_("What you want to learn or have reviewed"),
-        widget=forms.Textarea(attrs={"rows": 5}),
-    )
-    challenges = forms.MultipleChoiceField(
-        label=_("Your challenges"),
-        choices=Challenge.choices,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
+    purpose = long_text(_("What you want to learn or have reviewed"), rows=5)
+    challenges = checkboxes(_("Your challenges"), Challenge.choices, required=False)
     preferred_period = forms.CharField(
         label=_("Preferred period"),
         max_length=100,
@@ -80,11 +64,7 @@ class DecisionForm(forms.Form):
         required=False,
         help_text=_("Needed when the request names no offer; the remaining capacity is shown."),
     )
-    comment = forms.CharField(
-        label=_("Comment to the requesting government"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-    )
+    comment = long_text(_("Comment to the requesting government"), rows=3, required=False)
 
     def __init__(self, *args, offers=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -96,27 +76,27 @@ class DecisionForm(forms.Form):
 
 
 class ReturnOfferForm(forms.Form):
-    comment = forms.CharField(label=_("What to change"), widget=forms.Textarea(attrs={"rows": 3}))
+    comment = long_text(_("What to change"), rows=3)
 
 
 class VisitForm(forms.Form):
     held_on = forms.DateField(label=_("Held on"), widget=forms.DateInput(attrs={"type": "date"}))
     participants = forms.IntegerField(label=_("People who took part"), min_value=1, max_value=1000)
-    report = forms.CharField(
-        label=_("Short report"),
-        widget=forms.Textarea(attrs={"rows": 6}),
+    report = long_text(
+        _("Short report"),
+        rows=6,
         help_text=_("What was done and what was learnt; it can become part of a case."),
     )
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = long_text(_("Reason"), rows=3)
 
 
 class EventForm(forms.Form):
     title = forms.CharField(label=_("Title of the event"), max_length=150)
     kind = forms.ChoiceField(label=_("Kind"), choices=EventKind.choices)
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 5}))
+    description = long_text(_("Description"), rows=5)
     speakers = forms.CharField(label=_("Speakers"), max_length=200, required=False)
     starts_at = forms.DateTimeField(
         label=_("Starts"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})

@@ -12,8 +12,6 @@ from ciodispatch.outreach.rules import provider_visits, visible_offers, visible_
 
 
 def _pending(count: int, page: str, show: str) -> Pending | None:
-    if not count:
-        return None
     return Pending(count, reverse(page) + f"?show={show}")
 
 
@@ -21,10 +19,9 @@ def _pending(count: int, page: str, show: str) -> Pending | None:
     "outreach.decide",
     title=_("Support requests to decide"),
     reminder=_("A support request waits for the office's decision"),
+    who=roles.is_office,
 )
 def requests_to_decide(user, today):
-    if not roles.is_office(user):
-        return None
     found = visible_support_requests(user).filter(state=SupportRequest.State.SUBMITTED)
     return _pending(found.count(), "outreach:support_office", "requests")
 
@@ -33,10 +30,9 @@ def requests_to_decide(user, today):
     "outreach.review",
     title=_("Support offers to review"),
     reminder=_("A support offer waits for the office's review"),
+    who=roles.is_office,
 )
 def offers_to_review(user, today):
-    if not roles.is_office(user):
-        return None
     found = visible_offers(user).filter(state=SupportOffer.State.SUBMITTED)
     return _pending(found.count(), "outreach:support_office", "offers")
 

@@ -9,6 +9,7 @@ year of their round. Published cases are counted by the know-how app.
 import datetime as dt
 import json
 from collections import Counter
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -74,6 +75,18 @@ def _places(rows) -> dict[int, dict[str, Any]]:
     return found
 
 
+# What ``_places`` reads of a request after its pk, fiscal year and state (a dispatch: of its
+# request, through ``request__``).
+_REQUEST_PLACES = (
+    "group_id",
+    "host__prefecture_code",
+    "group__lead__prefecture_code",
+    "group__members__prefecture_code",
+    "challenges",
+    "skill_roles",
+)
+
+
 def _requests() -> dict[int, dict[str, Any]]:
     """The counted requests as plain values (one query, no model objects)."""
     from ciodispatch.requests.models import DispatchRequest
@@ -81,17 +94,7 @@ def _requests() -> dict[int, dict[str, Any]]:
     return _places(
         DispatchRequest.objects.exclude(state__in=NOT_COUNTED_STATES)
         .order_by()
-        .values_list(
-            "pk",
-            "request_round__fiscal_year",
-            "state",
-            "group_id",
-            "host__prefecture_code",
-            "group__lead__prefecture_code",
-            "group__members__prefecture_code",
-            "challenges",
-            "skill_roles",
-        )
+        .values_list("pk", "request_round__fiscal_year", "state", *_REQUEST_PLACES)
     )
 
 
@@ -106,12 +109,7 @@ def _dispatches() -> dict[int, dict[str, Any]]:
             "pk",
             "request__request_round__fiscal_year",
             "state",
-            "request__group_id",
-            "request__host__prefecture_code",
-            "request__group__lead__prefecture_code",
-            "request__group__members__prefecture_code",
-            "request__challenges",
-            "request__skill_roles",
+            *(f"request__{name}" for name in _REQUEST_PLACES),
         )
     )
 
@@ -211,48 +209,43 @@ def _computed_figures() -> dict[str, Any]:
     return json.loads(json.dumps(figures, cls=DjangoJSONEncoder))
 
 
+@dataclass
+class _Tally:
+    """Requests or dispatches (records of ``_places``) counted by fiscal year, and once in each
+    prefecture and region they count in and under each of their challenges."""
+
+    by_year: Counter = field(default_factory=Counter)
+    by_prefecture: Counter = field(default_factory=Counter)
+    by_region: Counter = field(default_factory=Counter)
+    by_challenge: Counter = field(default_factory=Counter)
+
+    def add(self, record: dict[str, Any]) -> None:
+        self.by_year[record["year"]] += 1
+        for code in record["codes"]:
+            self.by_prefecture[code] += 1
+        for region in {region_of(code) for code in record["codes"]}:
+            self.by_region[str(region)] += 1
+        for challenge in record["challenges"]:
+            self.by_challenge[challenge] += 1
+
+
 def programme_statistics() -> dict[str, Any]:
     """Everything the statistics page, its CSV files and ``GET /api/statistics`` show,
     computed from the data now (readers go through ``public_statistics``)."""
     prefectures = _prefectures()
     summaries = matched_summaries()
-    requests_by_year: Counter = Counter()
-    approved_by_year: Counter = Counter()
-    requests_by_prefecture: Counter = Counter()
-    requests_by_region: Counter = Counter()
-    requests_by_challenge: Counter = Counter()
-    requests_by_role: Counter = Counter()
+    requested, approved_by_year, requests_by_role = _Tally(), Counter(), Counter()
     for req in _requests().values():
-        year = req["year"]
-        requests_by_year[year] += 1
+        requested.add(req)
         if req["state"] == "approved":
-            approved_by_year[year] += 1
-        codes = req["codes"]
-        for code in codes:
-            requests_by_prefecture[code] += 1
-        for region in {region_of(code) for code in codes}:
-            requests_by_region[str(region)] += 1
-        for challenge in req["challenges"]:
-            requests_by_challenge[challenge] += 1
+            approved_by_year[req["year"]] += 1
         for role in req["roles"]:
             requests_by_role[role] += 1
 
-    dispatched_by_year: Counter = Counter()
-    state_by_year: Counter = Counter()
-    dispatched_by_prefecture: Counter = Counter()
-    dispatched_by_region: Counter = Counter()
-    dispatched_by_challenge: Counter = Counter()
+    dispatched, state_by_year = _Tally(), Counter()
     for dispatch in _dispatches().values():
-        year = dispatch["year"]
-        dispatched_by_year[year] += 1
-        state_by_year[(year, dispatch["state"])] += 1
-        codes = dispatch["codes"]
-        for code in codes:
-            dispatched_by_prefecture[code] += 1
-        for region in {region_of(code) for code in codes}:
-            dispatched_by_region[str(region)] += 1
-        for challenge in dispatch["challenges"]:
-            dispatched_by_challenge[challenge] += 1
+        dispatched.add(dispatch)
+        state_by_year[(dispatch["year"], dispatch["state"])] += 1
 
     matched_by_year: dict[int, dict[str, Any]] = {}
     matched_by_prefecture: Counter = Counter()
@@ -273,20 +266,20 @@ def programme_statistics() -> dict[str, Any]:
     def matched(counter: Counter, key: str) -> int | None:
         return counter.get(key, 0) if has_matches else None
 
-    years = sorted(set(requests_by_year) | set(matched_by_year) | set(dispatched_by_year))
+    years = sorted(set(requested.by_year) | set(matched_by_year) | set(dispatched.by_year))
     by_fiscal_year = []
     for year in years:
         summary = matched_by_year.get(year)
         by_fiscal_year.append(
             {
                 "fiscal_year": year,
-                "requests": requests_by_year.get(year, 0),
+                "requests": requested.by_year.get(year, 0),
                 "approved": approved_by_year.get(year, 0),
                 "hosts_in_round": summary["requests"] if summary else None,
                 "candidates": summary["candidates"] if summary else None,
                 "matched": summary["matched"] if summary else None,
                 "fill_rate": round(float(summary["fill_rate"]), 4) if summary else None,
-                "dispatched": dispatched_by_year.get(year, 0),
+                "dispatched": dispatched.by_year.get(year, 0),
                 "running": state_by_year.get((year, "active"), 0)
                 + state_by_year.get((year, "extended"), 0),
                 "completed": state_by_year.get((year, "completed"), 0),
@@ -298,32 +291,36 @@ def programme_statistics() -> dict[str, Any]:
             "prefecture_code": code,
             "prefecture": name,
             "region": str(region_of(code)),
-            "requests": requests_by_prefecture.get(code, 0),
+            "requests": requested.by_prefecture.get(code, 0),
             "matched": matched(matched_by_prefecture, code),
-            "dispatched": dispatched_by_prefecture.get(code, 0),
+            "dispatched": dispatched.by_prefecture.get(code, 0),
         }
         for code, name in prefectures.items()
     ]
-    by_region = [
-        {
-            "region": str(value),
-            "label": str(label),
-            "requests": requests_by_region.get(str(value), 0),
-            "matched": matched(matched_by_region, str(value)),
-            "dispatched": dispatched_by_region.get(str(value), 0),
-        }
-        for value, label in Region.choices
-    ]
-    by_challenge = [
-        {
-            "challenge": str(value),
-            "label": str(label),
-            "requests": requests_by_challenge.get(str(value), 0),
-            "matched": matched(matched_by_challenge, str(value)),
-            "dispatched": dispatched_by_challenge.get(str(value), 0),
-        }
-        for value, label in Challenge.choices
-    ]
+
+    def by_choice(name: str, choices, requests: Counter, matches: Counter, dispatched: Counter):
+        """A row per choice (a region, a challenge): its requests, matches and dispatches."""
+        return [
+            {
+                name: str(value),
+                "label": str(label),
+                "requests": requests.get(str(value), 0),
+                "matched": matched(matches, str(value)),
+                "dispatched": dispatched.get(str(value), 0),
+            }
+            for value, label in choices
+        ]
+
+    by_region = by_choice(
+        "region", Region.choices, requested.by_region, matched_by_region, dispatched.by_region
+    )
+    by_challenge = by_choice(
+        "challenge",
+        Challenge.choices,
+        requested.by_challenge,
+        matched_by_challenge,
+        dispatched.by_challenge,
+    )
     # The theme of a request is free text; what it asks for is a role of the skill standard.
     by_role = [
         {"role": str(value), "label": str(label), "requests": requests_by_role.get(str(value), 0)}
@@ -334,7 +331,7 @@ def programme_statistics() -> dict[str, Any]:
         "licence": LICENCE,
         "attribution": ATTRIBUTION,
         "matching_published": has_matches,
-        "dispatches_recorded": bool(dispatched_by_year),
+        "dispatches_recorded": bool(dispatched.by_year),
         "dispatches_note": _(
             "Dispatches are those that have started (running, completed or ended early), by the "
             "fiscal year of their matching round; matched pairs are the published results."

@@ -1,9 +1,10 @@
+from typing import Any
+
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy as _
 
 from ciodispatch import policy
 from ciodispatch.core.exports import csv_bytes, download
@@ -56,9 +57,9 @@ def landing(request):
 
 
 METRIC_LABELS = {
-    "requests": _lazy("Dispatch requests"),
-    "matched": _lazy("Matched pairs"),
-    "dispatched": _lazy("Dispatches"),
+    "requests": _("Dispatch requests"),
+    "matched": _("Matched pairs"),
+    "dispatched": _("Dispatches"),
 }
 
 
@@ -109,111 +110,73 @@ def statistics_page(request):
     )
 
 
+# A region's or a challenge's counts, after its label.
+PLACE_COUNTS = [
+    (_("Dispatch requests"), "requests"),
+    (_("Matched pairs"), "matched"),
+    (_("Dispatches"), "dispatched"),
+]
+# The CSV tables: where each one's rows are in the statistics, and its columns, each a
+# heading and the key of the row it shows.
+CSV_TABLES: dict[str, tuple[tuple[str, ...], list[tuple[Any, str]]]] = {
+    "fiscal-years": (
+        ("by_fiscal_year",),
+        [
+            (_("Fiscal year"), "fiscal_year"),
+            (_("Dispatch requests"), "requests"),
+            (_("Approved requests"), "approved"),
+            (_("Hosts in the matching round"), "hosts_in_round"),
+            (_("Candidates who ranked"), "candidates"),
+            (_("Matched pairs"), "matched"),
+            (_("Fill rate"), "fill_rate"),
+            (_("Dispatches"), "dispatched"),
+            (_("Running"), "running"),
+            (_("Completed"), "completed"),
+            (_("Ended early"), "ended_early"),
+        ],
+    ),
+    "prefectures": (
+        ("by_prefecture",),
+        [
+            (_("Prefecture code"), "prefecture_code"),
+            (_("Prefecture"), "prefecture"),
+            (_("Dispatch requests"), "requests"),
+            (_("Matched pairs"), "matched"),
+            (_("Dispatches"), "dispatched"),
+        ],
+    ),
+    "regions": (("by_region",), [(_("Region"), "label"), *PLACE_COUNTS]),
+    "challenges": (("by_challenge",), [(_("Challenge"), "label"), *PLACE_COUNTS]),
+    "roles": (
+        ("by_role",),
+        [(_("Role wanted"), "label"), (_("Dispatch requests"), "requests")],
+    ),
+    "direct-support": (
+        ("support",),
+        [
+            (_("Fiscal year"), "fiscal_year"),
+            (_("Support offers"), "offers"),
+            (_("Support requests"), "requests"),
+            (_("Approved"), "approved"),
+            (_("Support given"), "completed"),
+        ],
+    ),
+    "outcomes": (
+        ("outcomes", "by_progress"),
+        [(_("Progress toward the target"), "label"), (_("KPIs"), "kpis")],
+    ),
+}
+TABLES = tuple(CSV_TABLES)
+
+
 def _table(stats: dict, name: str) -> tuple[list[str], list[list]]:
-    if name == "fiscal-years":
-        return (
-            [
-                _("Fiscal year"),
-                _("Dispatch requests"),
-                _("Approved requests"),
-                _("Hosts in the matching round"),
-                _("Candidates who ranked"),
-                _("Matched pairs"),
-                _("Fill rate"),
-                _("Dispatches"),
-                _("Running"),
-                _("Completed"),
-                _("Ended early"),
-            ],
-            [
-                [
-                    r["fiscal_year"],
-                    r["requests"],
-                    r["approved"],
-                    r["hosts_in_round"],
-                    r["candidates"],
-                    r["matched"],
-                    r["fill_rate"],
-                    r["dispatched"],
-                    r["running"],
-                    r["completed"],
-                    r["ended_early"],
-                ]
-                for r in stats["by_fiscal_year"]
-            ],
-        )
-    if name == "prefectures":
-        return (
-            [
-                _("Prefecture code"),
-                _("Prefecture"),
-                _("Dispatch requests"),
-                _("Matched pairs"),
-                _("Dispatches"),
-            ],
-            [
-                [
-                    r["prefecture_code"],
-                    r["prefecture"],
-                    r["requests"],
-                    r["matched"],
-                    r["dispatched"],
-                ]
-                for r in stats["by_prefecture"]
-            ],
-        )
-    if name == "regions":
-        return (
-            [_("Region"), _("Dispatch requests"), _("Matched pairs"), _("Dispatches")],
-            [
-                [r["label"], r["requests"], r["matched"], r["dispatched"]]
-                for r in stats["by_region"]
-            ],
-        )
-    if name == "challenges":
-        return (
-            [_("Challenge"), _("Dispatch requests"), _("Matched pairs"), _("Dispatches")],
-            [
-                [r["label"], r["requests"], r["matched"], r["dispatched"]]
-                for r in stats["by_challenge"]
-            ],
-        )
-    if name == "roles":
-        return (
-            [_("Role wanted"), _("Dispatch requests")],
-            [[r["label"], r["requests"]] for r in stats["by_role"]],
-        )
-    if name == "direct-support":
-        return (
-            [
-                _("Fiscal year"),
-                _("Support offers"),
-                _("Support requests"),
-                _("Approved"),
-                _("Support given"),
-            ],
-            [
-                [r["fiscal_year"], r["offers"], r["requests"], r["approved"], r["completed"]]
-                for r in stats["support"]
-            ],
-        )
-    if name == "outcomes":
-        return (
-            [_("Progress toward the target"), _("KPIs")],
-            [[r["label"], r["kpis"]] for r in stats["outcomes"]["by_progress"]],
-        )
-    raise Http404
-
-
-TABLES = (
-    "fiscal-years",
-    "prefectures",
-    "regions",
-    "challenges",
-    "roles",
-    "direct-support",
-    "outcomes",
-)
+    path, columns = CSV_TABLES[name]
+    rows = stats
+    for key in path:
+        rows = rows[key]
+    return [str(heading) for heading, _key in columns], [
+        [row[key] for _heading, key in columns] for row in rows
+    ]
 
 
 @policy.guard(A.VIEW_STATISTICS)

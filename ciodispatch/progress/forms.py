@@ -1,12 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ciodispatch.core.forms import DateInput, long_text
 from ciodispatch.progress import services
 from ciodispatch.progress.models import MeasurementPoint, MilestoneStatus, Participant
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 def _rows(count: int, minimum: int, extra: int) -> int:
@@ -17,13 +14,11 @@ class PlanForm(forms.Form):
     """The plan with a fixed number of rows for goals, milestones and people; empty rows are
     ignored (no script needed to add rows: save, and more empty rows appear)."""
 
-    summary = forms.CharField(
-        label=_("Summary of the plan"), widget=forms.Textarea(attrs={"rows": 4})
-    )
-    note = forms.CharField(
-        label=_("What changed in this revision"),
+    summary = long_text(_("Summary of the plan"), rows=4)
+    note = long_text(
+        _("What changed in this revision"),
+        rows=2,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required when you revise a submitted plan; kept with the new version."),
     )
 
@@ -154,16 +149,14 @@ class PlanForm(forms.Form):
 
 
 class ReportForm(forms.Form):
-    blockers = forms.CharField(
-        label=_("Blockers"),
+    blockers = long_text(
+        _("Blockers"),
+        rows=3,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What stands in the way (「できない理由」), and who can remove it."),
     )
     help_needed = forms.BooleanField(label=_("I need help from the office"), required=False)
-    help_text = forms.CharField(
-        label=_("What help is needed"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    help_text = long_text(_("What help is needed"), rows=3, required=False)
 
     def __init__(self, *args, milestones, **kwargs):
         super().__init__(*args, **kwargs)
@@ -207,17 +200,15 @@ class ReportForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    body = forms.CharField(
-        label=_("Comment"), max_length=services.MAX_TEXT, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    body = long_text(_("Comment"), rows=3, max_length=services.MAX_TEXT)
 
 
 class WinForm(forms.Form):
     title = forms.CharField(label=_("Title of the small win"), max_length=services.WIN_TITLE_MAX)
-    body = forms.CharField(
-        label=_("What happened"),
+    body = long_text(
+        _("What happened"),
+        rows=5,
         max_length=services.WIN_BODY_MAX,
-        widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("At most 800 characters. Do not write personal data of residents."),
     )
     picture = forms.FileField(

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ciodispatch.dispatches.models import Dispatch
+from ciodispatch.dispatches.queries import with_parties
 from ciodispatch.progress.models import (
     ActionPlan,
     Comment,
@@ -121,19 +122,13 @@ def overdue_for(dispatch: Dispatch, today: dt.date | None = None) -> list[str]:
     ]
 
 
-def _dispatches():
-    return Dispatch.objects.select_related(
-        "request__host", "request__group__lead", "application__user"
-    )
-
-
 def started_dispatches(user):
     """The started dispatches ``user`` may see (their own as CIO or host; all for the office),
     newest first, ready to list (the list form in progress/rules.py)."""
     from ciodispatch.progress.rules import visible_progress
 
     started = (
-        _dispatches()
+        with_parties()
         .filter(started_on__isnull=False)
         .select_related("action_plan")
         .prefetch_related("reports")
@@ -488,7 +483,7 @@ def outcome_rows(dispatches) -> list[dict]:
 
 def outcome_dispatches():
     """The dispatches the outcomes count, in the order their rows are listed."""
-    return _dispatches().filter(pk__in=_outcome_dispatches()).order_by("started_on", "pk")
+    return with_parties().filter(pk__in=_outcome_dispatches()).order_by("started_on", "pk")
 
 
 def programme_outcomes(*, rows: bool = True) -> dict:

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from ciodispatch import policy
 from ciodispatch.core.errors import refusal_to_form, refusal_to_message
 from ciodispatch.core.once import once_per_form_token
-from ciodispatch.dispatches.models import Dispatch
+from ciodispatch.dispatches.queries import with_parties
 from ciodispatch.progress import forms, queries, services
 from ciodispatch.progress.models import (
     ActionPlan,
@@ -32,12 +32,7 @@ DISPATCHES_PER_PAGE = 50
 
 
 def _load_dispatch(request, pk, **kwargs):
-    return get_object_or_404(
-        Dispatch.objects.select_related(
-            "request__host", "request__group__lead", "application__user"
-        ),
-        pk=pk,
-    )
+    return get_object_or_404(with_parties(), pk=pk)
 
 
 def _load_report_dispatch(request, pk, **kwargs):

@@ -114,11 +114,9 @@ def reports_overdue(user, today):
     return _cio_pending(user, today, "overdue")
 
 
-@kind("progress.overdue", title=_("Dispatches with an overdue plan or report"))
+@kind("progress.overdue", title=_("Dispatches with an overdue plan or report"), who=roles.is_office)
 def dispatches_overdue(user, today):
     """The office follows up what is late (the section of its progress page)."""
-    if not roles.is_office(user):
-        return None
     items = [
         item
         for item in queries.open_items(queries.started_dispatches(user), today)
@@ -133,14 +131,10 @@ def dispatches_overdue(user, today):
     )
 
 
-@kind("progress.help", title=_("Help requests to answer"))
+@kind("progress.help", title=_("Help requests to answer"), who=roles.is_office)
 def help_to_answer(user, today):
     """Reports asking the office for help that the office has not commented on yet."""
-    if not roles.is_office(user):
-        return None
     count = queries.help_requests(unanswered=True).count()
-    if not count:
-        return None
     return Pending(count, reverse("progress:office") + "?unanswered=1#help-title")
 
 

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ciodispatch.core.forms import long_text
 from ciodispatch.core.programme import Challenge
 from ciodispatch.localgov.queries import prefecture_choices
 from ciodispatch.readiness.services import EVIDENCE_MAX_LENGTH
@@ -28,19 +29,17 @@ class DimensionForm(forms.Form):
                 required=False,
                 widget=forms.RadioSelect,
             )
-            self.fields[f"e{question.pk}"] = forms.CharField(
-                label=_("Evidence for Q%(number)s") % {"number": question.number},
+            self.fields[f"e{question.pk}"] = long_text(
+                _("Evidence for Q%(number)s") % {"number": question.number},
+                rows=3,
                 required=False,
                 max_length=EVIDENCE_MAX_LENGTH,
-                widget=forms.Textarea(attrs={"rows": 3}),
-                help_text=(
-                    _(
-                        "Required for any answer above the lowest: the document, decision or "
-                        "example that shows it."
-                    )
-                    if question.evidence_required
-                    else _("Optional: what shows your answer.")
-                ),
+                help_text=_(
+                    "Required for any answer above the lowest: the document, decision or "
+                    "example that shows it."
+                )
+                if question.evidence_required
+                else _("Optional: what shows your answer."),
             )
 
     def rows(self):

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ciodispatch.candidates.choices import SkillRole, WorkPattern, WorkPlace
-from ciodispatch.core.forms import OptionalRowForm
+from ciodispatch.core.forms import OptionalRowForm, checkboxes, filter_choice, long_text, with_all
 from ciodispatch.core.programme import Challenge
 from ciodispatch.localgov.queries import prefecture_choices
 from ciodispatch.localgov.regions import Region
@@ -13,24 +13,20 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class BasicsForm(forms.Form):
     title = forms.CharField(label=_("Reform theme"), max_length=120)
-    goals = forms.CharField(
-        label=_("Goals"),
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("What should be different at the end of the term?"),
+    goals = long_text(
+        _("Goals"), rows=5, help_text=_("What should be different at the end of the term?")
     )
-    challenges = forms.MultipleChoiceField(
-        label=_("Which of the six common challenges it addresses"),
-        choices=Challenge.choices,
-        widget=forms.CheckboxSelectMultiple,
+    challenges = checkboxes(
+        _("Which of the six common challenges it addresses"),
+        Challenge.choices,
         error_messages={"required": _("Choose at least one challenge.")},
     )
 
 
 class CioWantedForm(forms.Form):
-    skill_roles = forms.MultipleChoiceField(
-        label=_("Roles wanted (skill standard)"),
-        choices=SkillRole.choices,
-        widget=forms.CheckboxSelectMultiple,
+    skill_roles = checkboxes(
+        _("Roles wanted (skill standard)"),
+        SkillRole.choices,
         error_messages={"required": _("Choose at least one role.")},
     )
     term_months = forms.IntegerField(
@@ -72,10 +68,10 @@ class BudgetForm(forms.Form):
     no_vendors = forms.BooleanField(
         label=_("No vendor supplies our systems (nothing to declare)"), required=False
     )
-    vendors = forms.CharField(
-        label=_("Vendors supplying your systems"),
+    vendors = long_text(
+        _("Vendors supplying your systems"),
+        rows=4,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("One per line, no blank lines. Used to avoid conflicts of interest."),
     )
 
@@ -85,9 +81,9 @@ class BudgetForm(forms.Form):
 
 
 class PeopleForm(forms.Form):
-    authority_statement = forms.CharField(
-        label=_("Authority granted to the CIO"),
-        widget=forms.Textarea(attrs={"rows": 5}),
+    authority_statement = long_text(
+        _("Authority granted to the CIO"),
+        rows=5,
         help_text=_(
             "The command line over the field and the implementation team (not an advisory post)."
         ),
@@ -156,11 +152,7 @@ class DecisionForm(forms.Form):
             ("reject", _("Reject")),
         ],
     )
-    comment = forms.CharField(
-        label=_("Comments or reason (the host is told them)"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    comment = long_text(_("Comments or reason (the host is told them)"), rows=3, required=False)
 
 
 class MyRequestsFilterForm(forms.Form):
@@ -171,11 +163,9 @@ class MyRequestsFilterForm(forms.Form):
     CONFIRMATIONS = "confirmations"
     CORRECTION = "correction"
 
-    awaiting = forms.ChoiceField(
-        label=_("Waiting for"),
-        required=False,
-        choices=[
-            ("", _("All")),
+    awaiting = filter_choice(
+        _("Waiting for"),
+        [
             (SIGNATURE, _("Your signature")),
             (CONFIRMATIONS, _("Members' confirmations (joint requests)")),
             (CORRECTION, _("Your corrections (returned)")),
@@ -186,21 +176,13 @@ class MyRequestsFilterForm(forms.Form):
 class OfficeFilterForm(forms.Form):
     q = forms.CharField(label=_("Theme or host"), required=False, max_length=50)
     prefecture = forms.ChoiceField(label=_("Prefecture"), required=False)
-    region = forms.ChoiceField(
-        label=_("Region"), required=False, choices=[("", _("All"))] + list(Region.choices)
-    )
-    challenge = forms.ChoiceField(
-        label=_("Challenge"), required=False, choices=[("", _("All"))] + list(Challenge.choices)
-    )
-    state = forms.ChoiceField(
-        label=_("State"),
-        required=False,
-        choices=[("", _("All"))] + list(DispatchRequest.State.choices),
-    )
+    region = filter_choice(_("Region"), Region.choices)
+    challenge = filter_choice(_("Challenge"), Challenge.choices)
+    state = filter_choice(_("State"), DispatchRequest.State.choices)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["prefecture"].choices = [("", _("All"))] + prefecture_choices()
+        self.fields["prefecture"].choices = with_all(prefecture_choices())
 
 
 class RoundForm(forms.Form):

@@ -12,35 +12,8 @@ REQUEST: Wizard = Wizard(
 )
 
 
-@REQUEST.page("basics")
-class Basics(Page):
-    def form(self, req, data, files):
-        return forms.BasicsForm(
-            data, initial={"title": req.title, "goals": req.goals, "challenges": req.challenges}
-        )
-
-    def save(self, req, form, formset, *, actor):
-        services.save_basics(req, actor=actor, **form.cleaned_data)
-
-
-@REQUEST.page("cio")
-class CioWanted(Page):
-    def form(self, req, data, files):
-        return forms.CioWantedForm(
-            data,
-            initial={
-                "skill_roles": req.skill_roles,
-                "term_months": req.term_months,
-                "start_date": req.start_date,
-                "work_pattern": req.work_pattern,
-                "days_per_week": req.days_per_week,
-                "work_place": req.work_place,
-                "appointment_form": req.appointment_form,
-            },
-        )
-
-    def save(self, req, form, formset, *, actor):
-        services.save_cio_wanted(req, actor=actor, **form.cleaned_data)
+REQUEST.fields_page("basics", forms.BasicsForm, services.save_basics)
+REQUEST.fields_page("cio", forms.CioWantedForm, services.save_cio_wanted)
 
 
 @REQUEST.page("budget")

@@ -35,12 +35,11 @@ def _mine(awaiting: str) -> str:
     "requests.sign",
     title=_("Requests waiting for your signature"),
     reminder=_("A dispatch request waits for your signature"),
+    who=roles.is_host_head,
 )
 def requests_to_sign(user, today):
     """A host head: their government's submitted request to commit to, or a joint request
     their government takes part in and has not confirmed."""
-    if not roles.is_host_head(user):
-        return None
     count = awaiting_signature(user).count()
     return Pending(count, _mine(MyRequestsFilterForm.SIGNATURE))
 

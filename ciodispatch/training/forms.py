@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ciodispatch.core.forms import DateInput, TimeInput, long_text
 from ciodispatch.training.models import Course, Track
 
 
@@ -12,10 +13,10 @@ class CourseForm(forms.Form):
         label=_("Track"), choices=[("", _("Choose a track"))] + list(Track.choices)
     )
     title = forms.CharField(label=_("Title"), max_length=200)
-    description = forms.CharField(
-        label=_("Description"),
+    description = long_text(
+        _("Description"),
+        rows=5,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("What participants learn, who it is for, what to prepare."),
     )
     has_assessment = forms.BooleanField(label=_("Has an assessment"), required=False)
@@ -26,14 +27,6 @@ class CourseForm(forms.Form):
         max_value=100,
         help_text=_("Only with an assessment: the lowest passing score, from 0 to 100."),
     )
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-
-class TimeInput(forms.TimeInput):
-    input_type = "time"
 
 
 class SessionForm(forms.Form):

@@ -8,14 +8,19 @@ from ciodispatch.core import dates
 register = template.Library()
 
 
+def _local_date(value):
+    """A datetime as its date in local time; a date as it is."""
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return value
+
+
 @register.filter
 def wareki(value):
     """A date (or datetime, in local time) as 西暦 with 和暦 alongside."""
     if value in (None, ""):
         return ""
-    if isinstance(value, dt.datetime):
-        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    return dates.format_date(value)
+    return dates.format_date(_local_date(value))
 
 
 @register.filter
@@ -38,9 +43,7 @@ def day_label(value):
     """A deadline with its weekday: 2027年2月14日（日）."""
     if value in (None, ""):
         return ""
-    if isinstance(value, dt.datetime):
-        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    return dates.format_day(value)
+    return dates.format_day(_local_date(value))
 
 
 @register.filter
@@ -48,6 +51,4 @@ def days_left(value):
     """あと3日 / 今日まで / 2日超過, counted from today."""
     if value in (None, ""):
         return ""
-    if isinstance(value, dt.datetime):
-        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    return dates.days_left(value, timezone.localdate())
+    return dates.days_left(_local_date(value), timezone.localdate())
