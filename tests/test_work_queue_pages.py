@@ -102,3 +102,19 @@ def test_the_office_sees_where_the_programme_stands(client, personas, monkeypatc
     client.logout()
     verified_client(client, personas.host1)
     assert "制度の進行状況" not in client.get("/").content.decode()
+
+
+def test_the_menu_names_each_area_once_and_a_page_without_a_breadcrumb_shows_its_area(
+    client, personas, kinds
+):
+    verified_client(client, personas.host1)
+    page = client.get("/requests/").content.decode()
+    menu = page[page.index('class="site-menu"') : page.index("</nav>")]
+    # One entry an area, named by its app, marked as the area of the page shown.
+    assert menu.count('href="/requests/"') == 1
+    assert '<a href="/requests/" aria-current="true">派遣要請' in menu
+    crumbs = page[page.index('class="container breadcrumbs"') :]
+    crumbs = crumbs[: crumbs.index("</nav>")]
+    assert '<a href="/">ホーム</a>' in crumbs and "派遣要請" in crumbs
+    # Notices are in the header with their count, not in the menu.
+    assert 'href="/notices/"' not in menu and 'class="site-header__notices"' in page
